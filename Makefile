@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vmarena: build, test, demo and style targets.
+#
+#   make            the module (vmarena.ko) and the user-space programs
+#   make demo       install what is missing, build, boot the VM, show it working
+#   make check      install what is missing, build, run every test level
+#   make deps       install the Debian packages the project needs
+#   make style      checkpatch --strict over our sources
+#   make sparse     the module built under sparse (C=2)
+#   make module-debug   the module built for the debug kernel
+#   make clean
+#
+# KDIR defaults to the running kernel's build tree when it exists, else to
+# the Debian headers of the installed linux-image-amd64 (tools/kdir).
+
+KDIR ?= $(shell tools/kdir)
+BUILD := $(CURDIR)/build
+SRCTAR := /usr/src/linux-source-6.1.tar.xz
+LINUX_SRC := $(BUILD)/linux-src
+KSFT := $(LINUX_SRC)/tools/testing/selftests
+
+CC := gcc
+UAPI := -I$(CURDIR)/include/uapi
+USER_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_FILE_OFFSET_BITS=64 $(UAPI)
+UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
+	-DVMARENA_USERSPACE -I$(CURDIR)/selftests/unit -I$(CURDIR)/module \
+	-isystem $(KSFT) -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+# Module sources (what the debug build copies and what style checks).
+MODULE_SRCS := $(wildcard module/*.c module/*.h)
+# Pure-logic module files the unit tests compile in user space.
+UNIT_MODULE_SRCS := module/range.c
+UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
+	$(wildcard selftests/unit/*_test.c))
+VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
+	$(wildcard selftests/*_test.c))
+VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
+TOOLS := $(BUILD)/bin/vmarena
+
+.PHONY: all module module-debug userspace deps check demo style sparse clean
+
+all: module userspace
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# The debug kernel's tree differs from the stock one, so the module is built
+# from a copy of the sources in build/debug/ (cp -p keeps make's view of
+# what changed).
+module-debug:
+	@dkdir=$$(tools/vm/build-debug-kernel | sed -n 's/^KDIR=//p') && \
+	test -n "$$dkdir" && \
+	mkdir -p $(BUILD)/debug/module $(BUILD)/debug/include/uapi/linux && \
+	cp -p Kbuild $(BUILD)/debug/ && cp -p $(MODULE_SRCS) $(BUILD)/debug/module/ && \
+	cp -p include/uapi/linux/vmarena.h $(BUILD)/debug/include/uapi/linux/ && \
+	$(MAKE) -C $$dkdir M=$(BUILD)/debug modules
+
+userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(TOOLS)
+
+# Third-party files (kselftest harness, checkpatch) come from Debian's
+# linux-source-6.1 at build time and are never committed.
+$(LINUX_SRC)/.stamp: $(SRCTAR)
+	@mkdir -p $(BUILD)
+	@rm -rf $(LINUX_SRC) && mkdir -p $(LINUX_SRC)
+	tar -xJf $(SRCTAR) -C $(LINUX_SRC) --strip-components=1 \
+		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
+		linux-source-6.1/tools/testing/selftests/kselftest.h \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	@touch $@
+
+$(BUILD)/unit/%: selftests/unit/%.c $(UNIT_MODULE_SRCS) module/internal.h \
+		selftests/unit/shim.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_MODULE_SRCS)
+
+$(BUILD)/selftests/%: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $<
+
+# The same tests as 32-bit programs exercise compat_ioctl.
+$(BUILD)/selftests/%-32: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $<
+
+$(BUILD)/bin/vmarena: tools/vmarena.c include/uapi/linux/vmarena.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+deps:
+	@tools/deps
+
+check: deps
+	@$(MAKE) --no-print-directory all module-debug
+	@tools/check
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@tools/demo
+
+style: $(LINUX_SRC)/.stamp
+	@$(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--show-types -f \
+		$(MODULE_SRCS) include/uapi/linux/vmarena.h \
+		selftests/*.c selftests/unit/*.c selftests/unit/*.h tools/*.c && \
+		echo "style: clean"
+
+# sparse over a forced rebuild of every object; any sparse line fails.
+sparse:
+	@mkdir -p $(BUILD)
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null
+	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(BUILD)/sparse.log | \
+		grep -E '(warning|error):' && { echo "sparse: not clean"; exit 1; } || \
+		echo "sparse: clean"
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	rm -rf $(BUILD)

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h - what every vmarena file shares.
+ *
+ * Lock ordering, outermost first (each subsystem adds its locks here; a lock
+ * not listed is a leaf and is never held while taking another):
+ *
+ *	(none yet)
+ *
+ * Pure-logic files (range.c today; the buddy allocator, slab caches,
+ * page-table walk, slot bitmap, policies and stream parser later) include
+ * nothing but this header, so selftests/unit/ can compile the very same .c
+ * files in user space: there VMARENA_USERSPACE is defined and shim.h stands
+ * in for the kernel's headers.
+ */
+#ifndef _VMARENA_INTERNAL_H
+#define _VMARENA_INTERNAL_H
+
+#ifdef VMARENA_USERSPACE
+#include "shim.h"
+#else
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/bug.h>
+#include <linux/kernel.h>
+#include <linux/compiler.h>
+#endif
+
+#include <linux/vmarena.h>
+
+/* Pages of the offset space: [0, VMARENA_MAX_PAGES). */
+#define VMARENA_PAGE_SIZE	(1ULL << VMARENA_PAGE_SHIFT)
+#define VMARENA_MAX_PAGES	(1ULL << (VMARENA_OFFSET_BITS - VMARENA_PAGE_SHIFT))
+
+/* range.c: validation of byte and page ranges of the offset space. */
+int vmarena_range_bytes(u64 off, u64 len, u64 *first, u64 *nr);
+int vmarena_range_pages(u64 first, u64 nr);
+bool vmarena_reserved_zero(const void *p, size_t len);
+
+#endif /* _VMARENA_INTERNAL_H */

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - module parameters and the ordered bring-up of vmarena.
+ *
+ * Each subsystem has an init step, called in order; a failure unwinds the
+ * steps already done through labels named after them.  Exit is the exact
+ * reverse of init.  The device comes last: once it is registered, users can
+ * reach everything before it.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "debugfs.h"
+#include "dev.h"
+
+static unsigned int arena_mb = 64;
+module_param(arena_mb, uint, 0444);
+MODULE_PARM_DESC(arena_mb, "Size of the arena of page frames in MiB (default 64)");
+
+static ushort dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/vmarena (default 0600)");
+
+static int __init vmarena_init(void)
+{
+	int ret;
+
+	if (dev_mode & ~0666) {
+		pr_err("dev_mode=%#o has bits beyond 0666\n", dev_mode);
+		return -EINVAL;
+	}
+	ret = vmarena_arena_init(arena_mb);
+	if (ret)
+		return ret;
+	vmarena_debugfs_init();
+	ret = vmarena_dev_init(dev_mode);
+	if (ret)
+		goto err_debugfs;
+	pr_info("loaded: %u MiB arena, ABI %u\n", arena_mb, VMARENA_ABI_VERSION);
+	return 0;
+
+err_debugfs:
+	vmarena_debugfs_exit();
+	vmarena_arena_exit();
+	return ret;
+}
+
+static void __exit vmarena_exit(void)
+{
+	vmarena_dev_exit();
+	vmarena_debugfs_exit();
+	vmarena_arena_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(vmarena_init);
+module_exit(vmarena_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vmarena: a self-contained virtual-memory system behind /dev/vmarena");
+MODULE_AUTHOR("The vmarena developers");

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trace.h - tracepoints of the vmarena system (Documentation/tracepoints.rst).
+ *
+ * Fields are numbers (space ids, page numbers, frames, slots, generations,
+ * nanoseconds), never pointers, so bpftrace scripts stay stable.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM vmarena
+
+#if !defined(_VMARENA_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _VMARENA_TRACE_H
+
+#include <linux/tracepoint.h>
+
+DECLARE_EVENT_CLASS(vmarena_space_class,
+	TP_PROTO(u64 space),
+	TP_ARGS(space),
+	TP_STRUCT__entry(
+		__field(u64, space)
+	),
+	TP_fast_assign(
+		__entry->space = space;
+	),
+	TP_printk("space=%llu", __entry->space)
+);
+
+/* A space was created by open() of /dev/vmarena. */
+DEFINE_EVENT(vmarena_space_class, space_create,
+	TP_PROTO(u64 space),
+	TP_ARGS(space)
+);
+
+/* The last reference to a space went away and it was freed. */
+DEFINE_EVENT(vmarena_space_class, space_destroy,
+	TP_PROTO(u64 space),
+	TP_ARGS(space)
+);
+
+#endif /* _VMARENA_TRACE_H */
+
+/* Out-of-tree: the header is found beside trace.c (CFLAGS_trace.o). */
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * device_test.c - /dev/vmarena as a device: spaces, INFO, the ioctl and mmap
+ * contracts, tracepoints and the module's lifetime.
+ *
+ * Runs in the VM with the module loaded (selftests/run_vmarena.sh); also
+ * built as a 32-bit program, which exercises compat_ioctl.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#include "kselftest_harness.h"
+
+#define DEV "/dev/vmarena"
+#define PARAMS "/sys/module/vmarena/parameters/"
+#define TRACEFS "/sys/kernel/tracing/"
+#define PAGE 4096UL
+
+/* mmap2() of a 32-bit program carries the offset in pages in 32 bits. */
+#define SKIP_IF_32BIT() do {						\
+	if (sizeof(long) == 4)						\
+		SKIP(return, "a 32-bit mmap cannot reach 2^48 bytes");	\
+} while (0)
+
+static int open_dev(struct __test_metadata *_metadata)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		SKIP(exit(KSFT_SKIP), DEV " missing: is the module loaded?");
+	ASSERT_LE(0, fd) TH_LOG("open " DEV ": %s", strerror(errno));
+	return fd;
+}
+
+static long read_long(const char *path)
+{
+	char buf[64] = "";
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtol(buf, NULL, 0);
+	fclose(f);
+	return v;
+}
+
+/* The value of a "name value" line of debugfs vmarena/stats, or -1. */
+static long long debugfs_stat(const char *name)
+{
+	char key[64];
+	long long v, found = -1;
+	FILE *f = fopen("/sys/kernel/debug/vmarena/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+TEST(each_open_is_a_new_space_with_a_unique_id)
+{
+	struct vmarena_info a = {}, b = {};
+	int fa = open_dev(_metadata), fb = open_dev(_metadata);
+
+	ASSERT_EQ(0, ioctl(fa, VMARENA_IOC_INFO, &a));
+	ASSERT_EQ(0, ioctl(fb, VMARENA_IOC_INFO, &b));
+	EXPECT_NE(0, a.space_id);
+	EXPECT_NE(0, b.space_id);
+	EXPECT_NE(a.space_id, b.space_id);
+	close(fa);
+	close(fb);
+}
+
+TEST(info_reports_the_abi_and_the_arena)
+{
+	struct vmarena_info info;
+	long arena_mb = read_long(PARAMS "arena_mb");
+	int fd = open_dev(_metadata);
+	unsigned int i;
+
+	ASSERT_LT(0, arena_mb);
+	memset(&info, 0xa5, sizeof(info));
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_INFO, &info));
+	EXPECT_EQ(VMARENA_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(PAGE, info.page_size);
+	EXPECT_EQ((unsigned long long)arena_mb * 256, info.arena_frames);
+	EXPECT_GE(info.arena_frames, info.free_frames);
+	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+		EXPECT_EQ(0, info.reserved[i]);
+	close(fd);
+}
+
+TEST(info_to_a_bad_pointer_is_efault)
+{
+	int fd = open_dev(_metadata);
+
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_INFO, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_INFO, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+TEST(unknown_ioctls_are_enotty)
+{
+	struct vmarena_info info;
+	unsigned long bad[] = {
+		_IOR(VMARENA_IOC_MAGIC, 0x7f, struct vmarena_info), /* unused nr */
+		_IOR(VMARENA_IOC_MAGIC, 0x00, __u64),		/* wrong size */
+		_IOW(VMARENA_IOC_MAGIC, 0x00, struct vmarena_info), /* wrong dir */
+		_IO(VMARENA_IOC_MAGIC, 0x00),			/* no arg */
+		_IOR('V', 0x00, struct vmarena_info),		/* wrong type */
+		0,
+	};
+	int fd = open_dev(_metadata);
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(fd, bad[i], &info)) TH_LOG("cmd %#lx", bad[i]);
+		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %#lx", bad[i]);
+	}
+	close(fd);
+}
+
+TEST(shared_mappings_are_accepted_in_the_48_bit_offset_space)
+{
+	int fd = open_dev(_metadata);
+	off_t last = (1LL << VMARENA_OFFSET_BITS) - PAGE;
+	void *p;
+
+	SKIP_IF_32BIT();
+	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, munmap(p, 4 * PAGE));
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, last);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("last page: %s", strerror(errno));
+	EXPECT_EQ(0, munmap(p, PAGE));
+	close(fd);
+}
+
+TEST(mappings_beyond_the_offset_space_are_einval)
+{
+	int fd = open_dev(_metadata);
+	off_t limit = 1LL << VMARENA_OFFSET_BITS;
+	void *p;
+
+	SKIP_IF_32BIT();
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, limit);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, limit - PAGE);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST(private_mappings_are_einval)
+{
+	int fd = open_dev(_metadata);
+	void *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST(mappings_cannot_grow_by_mremap)
+{
+	int fd = open_dev(_metadata);
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	void *q;
+
+	ASSERT_NE(MAP_FAILED, p);
+	q = mremap(p, PAGE, 2 * PAGE, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, q);
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, munmap(p, PAGE));
+	close(fd);
+}
+
+TEST(open_fds_and_mappings_pin_the_module)
+{
+	int fd = open_dev(_metadata);
+	void *p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "vmarena", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	close(fd);
+	/* The mapping alone still holds the file, hence the module. */
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "vmarena", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_EQ(0, munmap(p, PAGE));
+}
+
+TEST(debugfs_stats_count_spaces)
+{
+	long long created, destroyed;
+	int fd;
+
+	created = debugfs_stat("spaces_created");
+	destroyed = debugfs_stat("spaces_destroyed");
+	if (created < 0)
+		SKIP(return, "debugfs vmarena/stats not readable");
+	fd = open_dev(_metadata);
+	EXPECT_EQ(created + 1, debugfs_stat("spaces_created"));
+	EXPECT_EQ(destroyed, debugfs_stat("spaces_destroyed"));
+	close(fd);
+	EXPECT_EQ(destroyed + 1, debugfs_stat("spaces_destroyed"));
+	EXPECT_EQ(debugfs_stat("arena_frames"), debugfs_stat("free_frames"));
+}
+
+TEST(space_create_tracepoint_records_the_space_id)
+{
+	const char *enable = TRACEFS "events/vmarena/space_create/enable";
+	struct vmarena_info info;
+	char line[512], want[64];
+	bool seen = false;
+	FILE *f;
+	int fd;
+
+	if (access(enable, W_OK))
+		SKIP(return, "tracefs event vmarena/space_create not writable");
+	ASSERT_EQ(0, write_str(TRACEFS "trace", ""));
+	ASSERT_EQ(0, write_str(enable, "1"));
+	fd = open_dev(_metadata);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_INFO, &info));
+	close(fd);
+	ASSERT_EQ(0, write_str(enable, "0"));
+	snprintf(want, sizeof(want), "space_create: space=%llu\n",
+		 (unsigned long long)info.space_id);
+	f = fopen(TRACEFS "trace", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, want))
+			seen = true;
+	fclose(f);
+	EXPECT_TRUE(seen) TH_LOG("no '%s' in the trace buffer", want);
+}
+
+TEST_HARNESS_MAIN

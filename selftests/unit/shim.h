@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * shim.h - the kernel facilities module/internal.h needs, in user space.
+ *
+ * module/internal.h includes this instead of the kernel's headers when
+ * VMARENA_USERSPACE is defined, so the module's pure-logic files compile
+ * unchanged into the unit tests (model: tools/testing/radix-tree).  Keep it
+ * to what those files use; a warning here is a test failure.
+ */
+#ifndef _VMARENA_UNIT_SHIM_H
+#define _VMARENA_UNIT_SHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/types.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Counted so tests can assert that a planted misuse was caught. */
+extern unsigned long shim_warnings;
+
+#define WARN_ON_ONCE(cond) ({					\
+	bool __c = !!(cond);					\
+	if (__c) {						\
+		shim_warnings++;				\
+		fprintf(stderr, "WARN_ON_ONCE(%s) at %s:%d\n",	\
+			#cond, __FILE__, __LINE__);		\
+	}							\
+	__c;							\
+})
+#define WARN_ON(cond) WARN_ON_ONCE(cond)
+#define BUG_ON(cond) do { if (cond) abort(); } while (0)
+
+#endif /* _VMARENA_UNIT_SHIM_H */

@@ -1,0 +1,59 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm_harness.sh - tests of tools/vm/run itself, run on the host.
+#
+# Every other VM test trusts the runner to pass exit codes through and to
+# fail a run on a crash, a kernel warning or a hang; these prove it does.
+# Output is TAP; the exit status is non-zero when anything failed.
+set -u
+repo=$(cd "$(dirname "$0")/.." && pwd)
+run="$repo/tools/vm/run"
+build="$repo/build"
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+tap() {	# tap RESULT DESCRIPTION
+	if [ "$1" = 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+		tail -n 20 "$out" | sed 's/^/#   /'
+		failed=1
+	fi
+}
+
+"$run" -- sh -c 'exit 3' >"$out" 2>&1
+rc=$?
+[ "$rc" = 3 ]
+tap $? "vm/run passes the command's exit status through (3, got $rc)"
+
+"$run" -- sh -c 'echo c > /proc/sysrq-trigger' >"$out" 2>&1
+rc=$?
+[ "$rc" = 125 ] && grep -q 'guest died' "$out"
+tap $? "vm/run fails a run whose kernel crashes (125, got $rc)"
+
+"$run" --timeout 25 -- sleep 1000 >"$out" 2>&1
+rc=$?
+[ "$rc" = 124 ] && grep -q 'timed out' "$out"
+tap $? "vm/run fails a run that outlives --timeout (124, got $rc)"
+
+mkdir -p "$build/harness"
+cp -p "$repo/selftests/harness/Kbuild" "$repo/selftests/harness/warn_on_load.c" \
+	"$build/harness/"
+if make -s -C "$("$repo/tools/kdir")" M="$build/harness" modules >"$out" 2>&1; then
+	"$run" -- insmod "$build/harness/warn_on_load.ko" >"$out" 2>&1
+	rc=$?
+	[ "$rc" != 0 ] && grep -q 'kernel log shows a report' "$out" &&
+		grep -q 'WARNING:' "$out"
+	tap $? "vm/run fails a run whose kernel log shows a WARNING (got $rc)"
+else
+	tap 1 "building the WARN_ON(1) module"
+fi
+
+"$run" --load -- bpftrace -l 'tracepoint:vmarena:*' >"$out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q '^tracepoint:vmarena:space_create' "$out"
+tap $? "bpftrace in the guest lists the module's tracepoints (got $rc)"
+exit $failed
