@@ -19,6 +19,7 @@
 #ifdef VMARENA_USERSPACE
 #include "shim.h"
 #else
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/bug.h>
@@ -29,8 +30,8 @@
 #include <linux/vmarena.h>
 
 /* Pages of the offset space: [0, VMARENA_MAX_PAGES). */
-#define VMARENA_PAGE_SIZE	(1ULL << VMARENA_PAGE_SHIFT)
-#define VMARENA_MAX_PAGES	(1ULL << (VMARENA_OFFSET_BITS - VMARENA_PAGE_SHIFT))
+#define VMARENA_PAGE_SIZE	BIT_ULL(VMARENA_PAGE_SHIFT)
+#define VMARENA_MAX_PAGES	BIT_ULL(VMARENA_OFFSET_BITS - VMARENA_PAGE_SHIFT)
 
 /* range.c: validation of byte and page ranges of the offset space. */
 int vmarena_range_bytes(u64 off, u64 len, u64 *first, u64 *nr);

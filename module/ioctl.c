@@ -37,8 +37,8 @@ static int vmarena_ioc_info(struct vmarena_space *space, void *arg)
 	return 0;
 }
 
-#define VMARENA_IOCTL(name, fn) [_IOC_NR(VMARENA_IOC_##name)] = \
-	{ VMARENA_IOC_##name, fn }
+#define VMARENA_IOCTL(name, func)					\
+	[_IOC_NR(VMARENA_IOC_##name)] = { .cmd = VMARENA_IOC_##name, .fn = func }
 
 static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(INFO, vmarena_ioc_info),

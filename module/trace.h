@@ -14,27 +14,23 @@
 #include <linux/tracepoint.h>
 
 DECLARE_EVENT_CLASS(vmarena_space_class,
-	TP_PROTO(u64 space),
-	TP_ARGS(space),
-	TP_STRUCT__entry(
-		__field(u64, space)
-	),
-	TP_fast_assign(
-		__entry->space = space;
-	),
-	TP_printk("space=%llu", __entry->space)
+		    TP_PROTO(u64 space),
+		    TP_ARGS(space),
+		    TP_STRUCT__entry(__field(u64, space)),
+		    TP_fast_assign(__entry->space = space;),
+		    TP_printk("space=%llu", __entry->space)
 );
 
 /* A space was created by open() of /dev/vmarena. */
 DEFINE_EVENT(vmarena_space_class, space_create,
-	TP_PROTO(u64 space),
-	TP_ARGS(space)
+	     TP_PROTO(u64 space),
+	     TP_ARGS(space)
 );
 
 /* The last reference to a space went away and it was freed. */
 DEFINE_EVENT(vmarena_space_class, space_destroy,
-	TP_PROTO(u64 space),
-	TP_ARGS(space)
+	     TP_PROTO(u64 space),
+	     TP_ARGS(space)
 );
 
 #endif /* _VMARENA_TRACE_H */

@@ -26,11 +26,13 @@
 #define TRACEFS "/sys/kernel/tracing/"
 #define PAGE 4096UL
 
+#define NO_48BIT_MMAP "a 32-bit mmap cannot reach 2^48 bytes"
+
 /* mmap2() of a 32-bit program carries the offset in pages in 32 bits. */
-#define SKIP_IF_32BIT() do {						\
-	if (sizeof(long) == 4)						\
-		SKIP(return, "a 32-bit mmap cannot reach 2^48 bytes");	\
-} while (0)
+static bool offset_limit_unreachable(void)
+{
+	return sizeof(long) == 4;
+}
 
 static int open_dev(struct __test_metadata *_metadata)
 {
@@ -112,7 +114,7 @@ TEST(info_reports_the_abi_and_the_arena)
 	EXPECT_EQ(PAGE, info.page_size);
 	EXPECT_EQ((unsigned long long)arena_mb * 256, info.arena_frames);
 	EXPECT_GE(info.arena_frames, info.free_frames);
-	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		EXPECT_EQ(0, info.reserved[i]);
 	close(fd);
 }
@@ -142,7 +144,7 @@ TEST(unknown_ioctls_are_enotty)
 	int fd = open_dev(_metadata);
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(fd, bad[i], &info)) TH_LOG("cmd %#lx", bad[i]);
 		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %#lx", bad[i]);
@@ -156,7 +158,8 @@ TEST(shared_mappings_are_accepted_in_the_48_bit_offset_space)
 	off_t last = (1LL << VMARENA_OFFSET_BITS) - PAGE;
 	void *p;
 
-	SKIP_IF_32BIT();
+	if (offset_limit_unreachable())
+		SKIP(return, NO_48BIT_MMAP);
 	p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(0, munmap(p, 4 * PAGE));
@@ -172,7 +175,8 @@ TEST(mappings_beyond_the_offset_space_are_einval)
 	off_t limit = 1LL << VMARENA_OFFSET_BITS;
 	void *p;
 
-	SKIP_IF_32BIT();
+	if (offset_limit_unreachable())
+		SKIP(return, NO_48BIT_MMAP);
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, limit);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EINVAL, errno);

@@ -9,7 +9,7 @@
 unsigned long shim_warnings;
 
 #define PAGE VMARENA_PAGE_SIZE
-#define LIMIT (1ULL << VMARENA_OFFSET_BITS)
+#define LIMIT BIT_ULL(VMARENA_OFFSET_BITS)
 
 TEST(whole_offset_space_is_valid)
 {
