@@ -31,7 +31,8 @@ UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
 # Module sources (what the debug build copies and what style checks).
 MODULE_SRCS := $(wildcard module/*.c module/*.h)
 # Pure-logic module files the unit tests compile in user space.
-UNIT_MODULE_SRCS := module/range.c
+UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c
+UNIT_SUPPORT := selftests/unit/arena_stub.c
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 	$(wildcard selftests/unit/*_test.c))
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
@@ -72,10 +73,11 @@ $(LINUX_SRC)/.stamp: $(SRCTAR)
 		linux-source-6.1/scripts/const_structs.checkpatch
 	@touch $@
 
-$(BUILD)/unit/%: selftests/unit/%.c $(UNIT_MODULE_SRCS) module/internal.h \
-		selftests/unit/shim.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/unit/%: selftests/unit/%.c $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT) \
+		$(wildcard module/*.h selftests/unit/*.h) include/uapi/linux/vmarena.h \
+		$(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_MODULE_SRCS)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
 
 $(BUILD)/selftests/%: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)

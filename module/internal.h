@@ -25,6 +25,10 @@
 #include <linux/bug.h>
 #include <linux/kernel.h>
 #include <linux/compiler.h>
+#include <linux/limits.h>
+#include <linux/lockdep.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
 #endif
 
 #include <linux/vmarena.h>

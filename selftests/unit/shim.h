@@ -25,7 +25,9 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int64_t s64;
 
+#define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
+#define ALIGN(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -43,6 +45,30 @@ extern unsigned long shim_warnings;
 	__c;							\
 })
 #define WARN_ON(cond) WARN_ON_ONCE(cond)
+
+/* Counted too: tests assert that a report was (or was not) made. */
+extern unsigned long shim_errors;
+#define pr_err(fmt, ...) \
+	(shim_errors++, fprintf(stderr, "vmarena: " fmt, ##__VA_ARGS__))
 #define BUG_ON(cond) do { if (cond) abort(); } while (0)
+
+#define U16_MAX ((u16)~0U)
+#define U32_MAX ((u32)~0U)
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+/*
+ * Unit tests are single-threaded: a lock only records that it is held, so
+ * a recursive lock, an unlock of a free lock and lockdep_assert_held() on a
+ * free lock all abort the test.
+ */
+typedef struct {
+	int held;
+} spinlock_t;
+
+#define spin_lock_init(l) ((l)->held = 0)
+#define spin_lock(l) do { BUG_ON((l)->held); (l)->held = 1; } while (0)
+#define spin_unlock(l) do { BUG_ON(!(l)->held); (l)->held = 0; } while (0)
+#define lockdep_assert_held(l) BUG_ON(!(l)->held)
 
 #endif /* _VMARENA_UNIT_SHIM_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * buddy.h - frame descriptors and the buddy allocator over frame numbers.
+ *
+ * Pure logic (buddy.c compiles in user space too): frames are numbers
+ * 0..nr_frames-1; whatever backs them (kernel pages, a test buffer) is the
+ * caller's business.
+ */
+#ifndef _VMARENA_BUDDY_H
+#define _VMARENA_BUDDY_H
+
+#include "internal.h"
+
+#define VMARENA_MAX_ORDER	10
+#define VMARENA_NR_ORDERS	(VMARENA_MAX_ORDER + 1)
+#define VMARENA_NO_FRAME	U32_MAX
+
+enum vmarena_frame_state {
+	VMARENA_FRAME_TAIL,	/* inside a block, not its head */
+	VMARENA_FRAME_FREE,	/* head of a free block of @order */
+	VMARENA_FRAME_ALLOC,	/* head of an allocated block of @order */
+};
+
+/**
+ * struct vmarena_frame - the descriptor of one frame (the frame table).
+ * @state:     enum vmarena_frame_state; buddy lock.
+ * @order:     order of the block this frame heads; buddy lock.
+ * @max_order: order of the kernel chunk that holds the frame; a block never
+ *             grows beyond its chunk, so every block is physically
+ *             contiguous.  Constant after the frame is added.
+ * @use:       what an allocated block holds (enum vmarena_frame_use); set
+ *             by the allocating layer.
+ * @next:      free block head: link in its order's free list (buddy lock);
+ *             slab head: link in its cache's slab list (cache lock).
+ * @prev:      the other direction of @next.
+ * @inuse:     slab head: objects in use (cache lock).
+ * @freelist:  slab head: index of the first free object, or U16_MAX.
+ */
+struct vmarena_frame {
+	u8 state;
+	u8 order;
+	u8 max_order;
+	u8 use;
+	u32 next;
+	u32 prev;
+	u16 inuse;
+	u16 freelist;
+};
+
+enum vmarena_frame_use {
+	VMARENA_USE_NONE,
+	VMARENA_USE_SLAB,	/* a slab of vmarena's metadata objects */
+	VMARENA_USE_SLAB_RZ,	/* ... laid out with red zones */
+	VMARENA_USE_SLAB_RZ_POISON, /* ... with red zones and poisoning */
+	VMARENA_USE_PCP,	/* parked in a per-CPU cache of free frames */
+	VMARENA_USE_OTHER,	/* anything else (tests, benchmarks) */
+};
+
+/*
+ * Lists of block heads, doubly linked through @next/@prev by frame number:
+ * the buddy's free lists and the slab caches' slab lists.  The caller holds
+ * the lock that protects the list.
+ */
+static inline void vmarena_flist_add(struct vmarena_frame *frames, u32 *head,
+				     u32 frame)
+{
+	frames[frame].prev = VMARENA_NO_FRAME;
+	frames[frame].next = *head;
+	if (*head != VMARENA_NO_FRAME)
+		frames[*head].prev = frame;
+	*head = frame;
+}
+
+static inline void vmarena_flist_del(struct vmarena_frame *frames, u32 *head,
+				     u32 frame)
+{
+	struct vmarena_frame *f = &frames[frame];
+
+	if (f->prev != VMARENA_NO_FRAME)
+		frames[f->prev].next = f->next;
+	else
+		*head = f->next;
+	if (f->next != VMARENA_NO_FRAME)
+		frames[f->next].prev = f->prev;
+	f->next = VMARENA_NO_FRAME;
+	f->prev = VMARENA_NO_FRAME;
+}
+
+/**
+ * struct vmarena_buddy_stats - counters of one buddy allocator.
+ * @alloc:     blocks allocated, per order.
+ * @free:      blocks freed, per order.
+ * @splits:    blocks split in two to serve a smaller request.
+ * @merges:    buddy pairs coalesced on free.
+ * @failures:  allocations refused (no block large enough, or injected).
+ * @injected:  of @failures, those injected through @fail_next.
+ * @bad_frees: frees refused: not a block head, already free, wrong order.
+ *
+ * Written under the buddy lock, read locklessly (READ_ONCE) for display.
+ */
+struct vmarena_buddy_stats {
+	u64 alloc[VMARENA_NR_ORDERS];
+	u64 free[VMARENA_NR_ORDERS];
+	u64 splits;
+	u64 merges;
+	u64 failures;
+	u64 injected;
+	u64 bad_frees;
+};
+
+/**
+ * struct vmarena_buddy - a buddy allocator over a frame table.
+ * @lock:        protects everything below and the @state, @order, @next and
+ *               @prev of free frames.
+ * @frames:      the frame table, @nr_frames entries.
+ * @nr_frames:   frames in the table.
+ * @free_head:   per order, the first free block head, or VMARENA_NO_FRAME.
+ * @nr_free:     per order, free blocks.
+ * @free_frames: frames in free blocks.
+ * @fail_next:   fault injection: refuse this many more allocations.
+ * @stats:       counters.
+ */
+struct vmarena_buddy {
+	spinlock_t lock;	/* see the kernel-doc above */
+	struct vmarena_frame *frames;
+	u32 nr_frames;
+	u32 free_head[VMARENA_NR_ORDERS];
+	u64 nr_free[VMARENA_NR_ORDERS];
+	u64 free_frames;
+	u64 fail_next;
+	struct vmarena_buddy_stats stats;
+};
+
+void vmarena_buddy_init(struct vmarena_buddy *b, struct vmarena_frame *frames,
+			u32 nr_frames);
+int vmarena_buddy_add(struct vmarena_buddy *b, u32 first, unsigned int order);
+int vmarena_buddy_alloc(struct vmarena_buddy *b, unsigned int order, u32 *frame);
+int vmarena_buddy_free(struct vmarena_buddy *b, u32 frame, unsigned int order);
+unsigned int vmarena_buddy_alloc_bulk(struct vmarena_buddy *b, u32 *frames,
+				      unsigned int n);
+void vmarena_buddy_free_bulk(struct vmarena_buddy *b, const u32 *frames,
+			     unsigned int n);
+void vmarena_buddy_fail_next(struct vmarena_buddy *b, u64 n);
+void vmarena_buddy_free_counts(struct vmarena_buddy *b,
+			       u64 nr_free[VMARENA_NR_ORDERS]);
+
+int vmarena_unusable_free_index(const u64 nr_free[VMARENA_NR_ORDERS],
+				unsigned int order);
+int vmarena_fragmentation_index(const u64 nr_free[VMARENA_NR_ORDERS],
+				unsigned int order);
+
+#endif /* _VMARENA_BUDDY_H */

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * frames.h - the arena's frames as pure logic sees them.
+ *
+ * The slab caches (and later the page tables) get frames, and turn frame
+ * numbers into addresses and back, only through these calls: module/arena.c
+ * implements them over kernel pages, selftests/unit/arena_stub.c over a
+ * buffer, both on the same buddy allocator.
+ */
+#ifndef _VMARENA_FRAMES_H
+#define _VMARENA_FRAMES_H
+
+#include "buddy.h"
+
+int vmarena_frames_alloc(unsigned int order, u32 *frame);
+void vmarena_frames_free(u32 frame, unsigned int order);
+struct vmarena_frame *vmarena_frame_table(void);
+void *vmarena_frame_addr(u32 frame);
+u32 vmarena_addr_frame(const void *addr);
+
+#endif /* _VMARENA_FRAMES_H */
