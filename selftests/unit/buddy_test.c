@@ -6,8 +6,6 @@
 #include "buddy.h"
 #include "kselftest_harness.h"
 
-unsigned long shim_warnings;
-
 /* Walks every free list; checks links, counts and block alignment. */
 static bool free_lists_consistent(struct vmarena_buddy *b, u8 *owner)
 {

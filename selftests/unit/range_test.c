@@ -6,8 +6,6 @@
 #include "internal.h"
 #include "kselftest_harness.h"
 
-unsigned long shim_warnings;
-
 #define PAGE VMARENA_PAGE_SIZE
 #define LIMIT BIT_ULL(VMARENA_OFFSET_BITS)
 

@@ -27,7 +27,12 @@ typedef int64_t s64;
 
 #define BIT(n) (1UL << (n))
 #define BIT_ULL(n) (1ULL << (n))
-#define ALIGN(x, a) (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+static inline u64 shim_align(u64 x, u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+#define ALIGN(x, a) ((__typeof__(x))shim_align(x, a))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -54,21 +59,40 @@ extern unsigned long shim_errors;
 
 #define U16_MAX ((u16)~0U)
 #define U32_MAX ((u32)~0U)
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+/* Single-threaded tests: a plain access is what READ_ONCE() amounts to. */
+#define READ_ONCE(x) (x)
 
 /*
  * Unit tests are single-threaded: a lock only records that it is held, so
  * a recursive lock, an unlock of a free lock and lockdep_assert_held() on a
  * free lock all abort the test.
  */
-typedef struct {
+struct shim_spinlock {
 	int held;
-} spinlock_t;
+};
 
-#define spin_lock_init(l) ((l)->held = 0)
-#define spin_lock(l) do { BUG_ON((l)->held); (l)->held = 1; } while (0)
-#define spin_unlock(l) do { BUG_ON(!(l)->held); (l)->held = 0; } while (0)
-#define lockdep_assert_held(l) BUG_ON(!(l)->held)
+#define spinlock_t struct shim_spinlock
+
+static inline void spin_lock_init(spinlock_t *l)
+{
+	l->held = 0;
+}
+
+static inline void spin_lock(spinlock_t *l)
+{
+	BUG_ON(l->held);
+	l->held = 1;
+}
+
+static inline void spin_unlock(spinlock_t *l)
+{
+	BUG_ON(!l->held);
+	l->held = 0;
+}
+
+static inline void lockdep_assert_held(const spinlock_t *l)
+{
+	BUG_ON(!l->held);
+}
 
 #endif /* _VMARENA_UNIT_SHIM_H */

@@ -6,9 +6,6 @@
 #include "arena_stub.h"
 #include "kselftest_harness.h"
 
-unsigned long shim_warnings;
-unsigned long shim_errors;
-
 #define ARENA_FRAMES 1024
 
 FIXTURE(slab) {
