@@ -1,44 +1,443 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arena.c - sizing of the arena of page frames.
+ * arena.c - the arena of page frames: reserved at load, numbered, handed
+ * out by the buddy allocator with a per-CPU cache in front for order 0.
+ *
+ * At load the arena takes arena_mb of RAM from the kernel in chunks of
+ * order VMARENA_MAX_ORDER, falling back to smaller orders when memory is
+ * fragmented (the order never goes back up, so every chunk starts at a
+ * frame number aligned to its size).  Each chunk is split_page()d so that
+ * every 4 KiB page has its own refcount and can be mapped on its own.
+ * Frame f is pages[f]; its page->private is f, so an address finds its
+ * frame in O(1).
+ *
+ * Locking: a per-CPU cache's lock, then the buddy lock (internal.h).
  */
+#include <linux/mm.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 
-#include "internal.h"
 #include "arena.h"
-
-/* Set once at init, read-only afterwards. */
-static u64 arena_frames;
+#include "frames.h"
+#include "trace.h"
 
 /**
- * vmarena_arena_init() - size the arena.
- * @arena_mb: the arena's size in MiB.
+ * struct vmarena_pcp - a CPU's cache of free order-0 frames.
+ * @lock:   protects @count and @frames; taken by its CPU, and by any CPU
+ *          draining it.
+ * @count:  frames cached.
+ * @frames: the frames; all allocated order-0 blocks in the buddy's view,
+ *          with @use VMARENA_USE_PCP.
+ */
+struct vmarena_pcp {
+	spinlock_t lock;	/* see the kernel-doc above */
+	unsigned int count;
+	u32 frames[VMARENA_PCP_HIGH];
+};
+
+/* Counters kept per CPU, summed for display. */
+struct vmarena_arena_pcpu_stats {
+	u64 alloc[VMARENA_NR_ORDERS];
+	u64 free[VMARENA_NR_ORDERS];
+	u64 pcp_hits;
+	u64 failures;
+	u64 injected;
+	u64 bad_frees;
+};
+
+/**
+ * struct vmarena_arena - the one arena of this module.
+ * @nr_frames: frames in the arena; constant after init.
+ * @frames:    the frame table.
+ * @pages:     the page of each frame.
+ * @buddy:     the buddy allocator over the frame table.
+ * @pcp:       per-CPU caches of order-0 frames.
+ * @use_pcp:   whether order-0 requests go through @pcp (a benchmark switch).
+ * @stats:     per-CPU counters.
+ * @fail_next: fault injection: refuse this many more frame allocations,
+ *             whichever path serves them.
+ */
+struct vmarena_arena {
+	u32 nr_frames;
+	struct vmarena_frame *frames;
+	struct page **pages;
+	struct vmarena_buddy buddy;
+	struct vmarena_pcp __percpu *pcp;
+	bool use_pcp;
+	struct vmarena_arena_pcpu_stats __percpu *stats;
+	atomic64_t fail_next;
+};
+
+static struct vmarena_arena arena;
+
+struct vmarena_frame *vmarena_frame_table(void)
+{
+	return arena.frames;
+}
+
+void *vmarena_frame_addr(u32 frame)
+{
+	return page_address(arena.pages[frame]);
+}
+
+u32 vmarena_addr_frame(const void *addr)
+{
+	return page_private(virt_to_page(addr));
+}
+
+struct page *vmarena_frame_page(u32 frame)
+{
+	return arena.pages[frame];
+}
+
+static bool arena_inject_failure(void)
+{
+	if (likely(!atomic64_read(&arena.fail_next)))
+		return false;
+	if (atomic64_dec_if_positive(&arena.fail_next) < 0)
+		return false;
+	this_cpu_inc(arena.stats->injected);
+	return true;
+}
+
+/* Moves @n frames from the top of a CPU's cache to the buddy; pcp lock held. */
+static void pcp_drain_locked(struct vmarena_pcp *pcp, unsigned int n)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&pcp->lock);
+	pcp->count -= n;
+	for (i = 0; i < n; i++)
+		arena.frames[pcp->frames[pcp->count + i]].use = VMARENA_USE_NONE;
+	vmarena_buddy_free_bulk(&arena.buddy, pcp->frames + pcp->count, n);
+}
+
+/* Gives every CPU's cached frames back to the buddy allocator. */
+static void pcp_drain_all(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct vmarena_pcp *pcp = per_cpu_ptr(arena.pcp, cpu);
+
+		spin_lock(&pcp->lock);
+		pcp_drain_locked(pcp, pcp->count);
+		spin_unlock(&pcp->lock);
+	}
+}
+
+static int pcp_alloc(u32 *frame)
+{
+	struct vmarena_pcp *pcp = get_cpu_ptr(arena.pcp);
+	int ret = 0;
+
+	spin_lock(&pcp->lock);
+	if (pcp->count)
+		this_cpu_inc(arena.stats->pcp_hits);
+	else
+		pcp->count = vmarena_buddy_alloc_bulk(&arena.buddy, pcp->frames,
+						      VMARENA_PCP_BATCH);
+	if (pcp->count) {
+		*frame = pcp->frames[--pcp->count];
+		arena.frames[*frame].use = VMARENA_USE_NONE;
+	} else {
+		ret = -ENOMEM;
+	}
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(arena.pcp);
+	return ret;
+}
+
+static int arena_alloc_once(unsigned int order, u32 *frame)
+{
+	if (order == 0 && READ_ONCE(arena.use_pcp))
+		return pcp_alloc(frame);
+	return vmarena_buddy_alloc(&arena.buddy, order, frame);
+}
+
+/**
+ * vmarena_frames_alloc() - allocate a block of 2^@order frames.
+ * @order: 0..VMARENA_MAX_ORDER.
+ * @frame: out: its first frame.
  *
- * Return: 0, or -EINVAL when @arena_mb is out of bounds.
+ * Never sleeps.  When the block cannot be found, the per-CPU caches are
+ * drained into the buddy allocator and the search is made once more.
+ *
+ * Return: 0, -ENOMEM, or -EINVAL for a bad order.
+ */
+int vmarena_frames_alloc(unsigned int order, u32 *frame)
+{
+	int ret;
+
+	if (order > VMARENA_MAX_ORDER)
+		return -EINVAL;
+	if (arena_inject_failure()) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	ret = arena_alloc_once(order, frame);
+	if (ret == -ENOMEM) {
+		pcp_drain_all();
+		ret = arena_alloc_once(order, frame);
+	}
+	if (ret)
+		goto fail;
+	this_cpu_inc(arena.stats->alloc[order]);
+	trace_frames_alloc(*frame, order);
+	return 0;
+fail:
+	this_cpu_inc(arena.stats->failures);
+	return ret;
+}
+
+static void pcp_free(u32 frame)
+{
+	struct vmarena_pcp *pcp = get_cpu_ptr(arena.pcp);
+	struct vmarena_frame *f = &arena.frames[frame];
+
+	spin_lock(&pcp->lock);
+	if (WARN_ON_ONCE(f->state != VMARENA_FRAME_ALLOC || f->order ||
+			 f->use == VMARENA_USE_PCP)) {
+		this_cpu_inc(arena.stats->bad_frees);
+		goto out;
+	}
+	if (pcp->count == VMARENA_PCP_HIGH)
+		pcp_drain_locked(pcp, VMARENA_PCP_BATCH);
+	f->use = VMARENA_USE_PCP;
+	pcp->frames[pcp->count++] = frame;
+	this_cpu_inc(arena.stats->free[0]);
+out:
+	spin_unlock(&pcp->lock);
+	put_cpu_ptr(arena.pcp);
+}
+
+/**
+ * vmarena_frames_free() - free a block from vmarena_frames_alloc().
+ * @frame: its first frame.
+ * @order: the order it was allocated with.
+ *
+ * A bad free (not allocated, already free, wrong order) is refused with a
+ * one-time warning and counted.
+ */
+void vmarena_frames_free(u32 frame, unsigned int order)
+{
+	if (WARN_ON_ONCE(frame >= arena.nr_frames)) {
+		this_cpu_inc(arena.stats->bad_frees);
+		return;
+	}
+	trace_frames_free(frame, order);
+	if (order == 0 && READ_ONCE(arena.use_pcp)) {
+		pcp_free(frame);
+		return;
+	}
+	if (vmarena_buddy_free(&arena.buddy, frame, order))
+		return;
+	this_cpu_inc(arena.stats->free[order]);
+}
+
+/**
+ * vmarena_arena_fail_next() - make the next @n frame allocations fail.
+ * @n: how many; 0 disarms.
+ */
+void vmarena_arena_fail_next(u64 n)
+{
+	atomic64_set(&arena.fail_next, n);
+}
+
+/**
+ * vmarena_arena_use_pcp() - switch the per-CPU caches on or off.
+ * @on: true to use them (the default).
+ *
+ * Off, every order-0 request goes to the buddy allocator (for measuring
+ * what the caches buy).  Only while no other thread allocates frames.
+ */
+void vmarena_arena_use_pcp(bool on)
+{
+	WRITE_ONCE(arena.use_pcp, on);
+	if (!on)
+		pcp_drain_all();
+}
+
+/* Free frames: in the buddy's free lists and parked in per-CPU caches. */
+u64 vmarena_arena_free_frames(void)
+{
+	u64 n = READ_ONCE(arena.buddy.free_frames);
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(arena.pcp, cpu)->count);
+	return n;
+}
+
+u64 vmarena_arena_frames(void)
+{
+	return arena.nr_frames;
+}
+
+struct vmarena_buddy *vmarena_arena_buddy(void)
+{
+	return &arena.buddy;
+}
+
+/**
+ * vmarena_arena_counters() - the arena's counters summed over CPUs.
+ * @c: out: the counters.
+ */
+void vmarena_arena_counters(struct vmarena_arena_counters *c)
+{
+	int cpu, o;
+
+	memset(c, 0, sizeof(*c));
+	for_each_possible_cpu(cpu) {
+		struct vmarena_arena_pcpu_stats *s = per_cpu_ptr(arena.stats, cpu);
+
+		for (o = 0; o < VMARENA_NR_ORDERS; o++) {
+			c->alloc[o] += READ_ONCE(s->alloc[o]);
+			c->free[o] += READ_ONCE(s->free[o]);
+		}
+		c->pcp_hits += READ_ONCE(s->pcp_hits);
+		c->failures += READ_ONCE(s->failures);
+		c->injected += READ_ONCE(s->injected);
+		c->bad_frees += READ_ONCE(s->bad_frees);
+	}
+	c->bad_frees += READ_ONCE(arena.buddy.stats.bad_frees);
+	c->splits = READ_ONCE(arena.buddy.stats.splits);
+	c->merges = READ_ONCE(arena.buddy.stats.merges);
+}
+
+/* Takes one chunk of 2^@order frames from the kernel, numbered from @first. */
+static int arena_add_chunk(u32 first, unsigned int order)
+{
+	struct page *page;
+	u32 i;
+
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, order);
+	if (!page)
+		return -ENOMEM;
+	split_page(page, order);
+	for (i = 0; i < (1U << order); i++) {
+		arena.pages[first + i] = nth_page(page, i);
+		set_page_private(arena.pages[first + i], first + i);
+	}
+	return vmarena_buddy_add(&arena.buddy, first, order);
+}
+
+/* Reserves every frame, largest chunks first; see the top of the file. */
+static int arena_reserve(void)
+{
+	unsigned int order = VMARENA_MAX_ORDER;
+	u32 first = 0;
+
+	while (first < arena.nr_frames) {
+		while (order && (1U << order) > arena.nr_frames - first)
+			order--;
+		if (!arena_add_chunk(first, order)) {
+			first += 1U << order;
+			continue;
+		}
+		if (!order)
+			return -ENOMEM;
+		order--;
+	}
+	return 0;
+}
+
+/* Gives back the frames reserved so far (all of them must be free). */
+static void arena_release(void)
+{
+	u32 f;
+
+	for (f = 0; f < arena.nr_frames && arena.pages[f]; f++) {
+		set_page_private(arena.pages[f], 0);
+		__free_page(arena.pages[f]);
+	}
+}
+
+static void arena_free_tables(void)
+{
+	free_percpu(arena.stats);
+	free_percpu(arena.pcp);
+	kvfree(arena.pages);
+	kvfree(arena.frames);
+	memset(&arena, 0, sizeof(arena));
+}
+
+static int arena_alloc_tables(void)
+{
+	int cpu;
+
+	arena.frames = kvcalloc(arena.nr_frames, sizeof(*arena.frames), GFP_KERNEL);
+	arena.pages = kvcalloc(arena.nr_frames, sizeof(*arena.pages), GFP_KERNEL);
+	arena.pcp = alloc_percpu(struct vmarena_pcp);
+	arena.stats = alloc_percpu(struct vmarena_arena_pcpu_stats);
+	if (!arena.frames || !arena.pages || !arena.pcp || !arena.stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(arena.pcp, cpu)->lock);
+	arena.use_pcp = true;
+	return 0;
+}
+
+/**
+ * vmarena_arena_init() - reserve the arena.
+ * @arena_mb: its size in MiB.
+ *
+ * Return: 0; -EINVAL when @arena_mb is out of bounds; -ENOMEM when the
+ * kernel cannot give that much memory (nothing is kept).
  */
 int vmarena_arena_init(unsigned int arena_mb)
 {
+	u64 frames = (u64)arena_mb * SZ_1M / VMARENA_PAGE_SIZE;
+	long avail = si_mem_available();
+	int ret;
+
 	if (arena_mb < VMARENA_ARENA_MB_MIN || arena_mb > VMARENA_ARENA_MB_MAX) {
 		pr_err("arena_mb=%u is outside [%u, %u]\n", arena_mb,
 		       VMARENA_ARENA_MB_MIN, VMARENA_ARENA_MB_MAX);
 		return -EINVAL;
 	}
-	arena_frames = (u64)arena_mb * SZ_1M / VMARENA_PAGE_SIZE;
+	if (frames > avail) {
+		pr_err("arena_mb=%u exceeds the %ld MiB of available memory\n",
+		       arena_mb, avail >> (20 - PAGE_SHIFT));
+		return -ENOMEM;
+	}
+	arena.nr_frames = frames;
+	ret = arena_alloc_tables();
+	if (ret)
+		goto err_tables;
+	vmarena_buddy_init(&arena.buddy, arena.frames, arena.nr_frames);
+	ret = arena_reserve();
+	if (ret) {
+		pr_err("arena_mb=%u: the kernel could not give that much memory\n",
+		       arena_mb);
+		goto err_reserve;
+	}
 	return 0;
+
+err_reserve:
+	arena_release();
+err_tables:
+	arena_free_tables();
+	return ret;
 }
 
+/**
+ * vmarena_arena_exit() - give the arena back to the kernel.
+ *
+ * Every frame must be free by now (every space, slab and cache is gone); a
+ * frame still allocated is a leak, warned about and not freed.
+ */
 void vmarena_arena_exit(void)
 {
-	arena_frames = 0;
-}
-
-u64 vmarena_arena_frames(void)
-{
-	return arena_frames;
-}
-
-u64 vmarena_arena_free_frames(void)
-{
-	return arena_frames;
+	pcp_drain_all();
+	if (WARN_ON_ONCE(arena.buddy.free_frames != arena.nr_frames)) {
+		pr_err("%llu frames leaked; the arena is kept\n",
+		       (u64)arena.nr_frames - arena.buddy.free_frames);
+		return;
+	}
+	arena_release();
+	arena_free_tables();
 }

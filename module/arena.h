@@ -1,22 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arena.h - the arena of page frames.
- *
- * Today the arena only sizes itself from arena_mb; the frame pool, buddy
- * allocator and slab caches that fill it are the next layer.
+ * arena.h - the arena of page frames (module side of frames.h).
  */
 #ifndef _VMARENA_ARENA_H
 #define _VMARENA_ARENA_H
 
+#include <linux/mm_types.h>
 #include <linux/types.h>
+
+#include "buddy.h"
 
 /* Bounds of the arena_mb module parameter. */
 #define VMARENA_ARENA_MB_MIN	1
 #define VMARENA_ARENA_MB_MAX	(64 * 1024)
 
+/* Per-CPU cache of order-0 frames: its size, and the refill/drain batch. */
+#define VMARENA_PCP_HIGH	64
+#define VMARENA_PCP_BATCH	16
+
+/**
+ * struct vmarena_arena_counters - the arena's counters, summed over CPUs.
+ * @alloc:     blocks allocated per order (per-CPU cache hits included).
+ * @free:      blocks freed per order.
+ * @pcp_hits:  order-0 allocations served by a per-CPU cache.
+ * @failures:  allocations that failed (injected ones included).
+ * @injected:  allocations failed on purpose (debugfs fail_frames).
+ * @bad_frees: frees refused (not allocated, double, wrong order).
+ * @splits:    buddy blocks split.
+ * @merges:    buddy pairs coalesced.
+ */
+struct vmarena_arena_counters {
+	u64 alloc[VMARENA_NR_ORDERS];
+	u64 free[VMARENA_NR_ORDERS];
+	u64 pcp_hits;
+	u64 failures;
+	u64 injected;
+	u64 bad_frees;
+	u64 splits;
+	u64 merges;
+};
+
 int vmarena_arena_init(unsigned int arena_mb);
 void vmarena_arena_exit(void);
 u64 vmarena_arena_frames(void);
 u64 vmarena_arena_free_frames(void);
+struct vmarena_buddy *vmarena_arena_buddy(void);
+struct page *vmarena_frame_page(u32 frame);
+void vmarena_arena_counters(struct vmarena_arena_counters *c);
+void vmarena_arena_fail_next(u64 n);
+void vmarena_arena_use_pcp(bool on);
 
 #endif /* _VMARENA_ARENA_H */

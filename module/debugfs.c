@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * debugfs.c - the vmarena/ directory in debugfs.
+ * debugfs.c - the vmarena/ directory in debugfs (Documentation/debugfs.rst).
+ *
+ *	stats		global counters, "name value" lines
+ *	buddyinfo	free blocks per order and fragmentation indices
+ *	slabinfo	one line per slab cache
+ *	fail_frames	write N: the next N frame allocations fail
+ *	slab/<cache>/debug	read/write: none, redzone or poison
+ *	slab/<cache>/fail_next	write N: the next N allocations fail
  *
  * debugfs failures are not errors (the files are for humans and tests), so
  * init returns nothing, as the debugfs API intends.
  */
 #include <linux/debugfs.h>
+#include <linux/kstrtox.h>
+#include <linux/uaccess.h>
 
+#include "arena.h"
+#include "bench.h"
+#include "caches.h"
 #include "debugfs.h"
 #include "stats.h"
 
@@ -14,11 +26,152 @@ static struct dentry *vmarena_debugfs_root;
 
 DEFINE_SHOW_ATTRIBUTE(vmarena_stats);
 
+/* Prints a value in thousandths as a decimal with three places. */
+static void seq_thousandths(struct seq_file *m, int v)
+{
+	seq_printf(m, " %s%d.%03d", v < 0 ? "-" : " ", abs(v) / 1000, abs(v) % 1000);
+}
+
+static int vmarena_buddyinfo_show(struct seq_file *m, void *unused)
+{
+	u64 nr_free[VMARENA_NR_ORDERS], buddy_free = 0;
+	unsigned int o;
+
+	vmarena_buddy_free_counts(vmarena_arena_buddy(), nr_free);
+	seq_puts(m, "order      ");
+	for (o = 0; o < VMARENA_NR_ORDERS; o++)
+		seq_printf(m, " %7u", o);
+	seq_puts(m, "\nfree_blocks");
+	for (o = 0; o < VMARENA_NR_ORDERS; o++) {
+		seq_printf(m, " %7llu", nr_free[o]);
+		buddy_free += nr_free[o] << o;
+	}
+	seq_puts(m, "\nunusable   ");
+	for (o = 0; o < VMARENA_NR_ORDERS; o++)
+		seq_thousandths(m, vmarena_unusable_free_index(nr_free, o));
+	seq_puts(m, "\nfragindex  ");
+	for (o = 0; o < VMARENA_NR_ORDERS; o++)
+		seq_thousandths(m, vmarena_fragmentation_index(nr_free, o));
+	seq_printf(m, "\nbuddy_free_frames %llu\n", buddy_free);
+	seq_printf(m, "pcp_free_frames %llu\n",
+		   vmarena_arena_free_frames() - READ_ONCE(vmarena_arena_buddy()->free_frames));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmarena_buddyinfo);
+
+static const char *slab_debug_name(unsigned int debug)
+{
+	if (debug & VMARENA_SLAB_POISON)
+		return "poison";
+	return debug & VMARENA_SLAB_RED_ZONE ? "redzone" : "none";
+}
+
+static int vmarena_slabinfo_show(struct seq_file *m, void *unused)
+{
+	struct vmarena_slab_info info;
+	int i;
+
+	seq_puts(m, "# name        object_size  size objs_per_slab frames_per_slab  active_objs   total_objs    slabs  waste_bytes debug\n");
+	for (i = 0; i < VMARENA_NR_CACHES; i++) {
+		struct vmarena_slab_cache *c = &vmarena_caches[i];
+
+		vmarena_slab_info(c, &info);
+		seq_printf(m, "%-14s %11u %5u %13u %15u %12llu %12llu %8llu %12llu %s\n",
+			   c->name, info.object_size, info.size,
+			   info.objs_per_slab, info.frames_per_slab,
+			   info.active, info.total, info.slabs, info.waste,
+			   slab_debug_name(READ_ONCE(c->debug)));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vmarena_slabinfo);
+
+static int fail_frames_set(void *data, u64 val)
+{
+	vmarena_arena_fail_next(val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_frames_fops, NULL, fail_frames_set, "%llu\n");
+
+static int slab_fail_set(void *data, u64 val)
+{
+	vmarena_slab_fail_next(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(slab_fail_fops, NULL, slab_fail_set, "%llu\n");
+
+static int slab_debug_show(struct seq_file *m, void *unused)
+{
+	struct vmarena_slab_cache *c = m->private;
+
+	seq_printf(m, "%s\n", slab_debug_name(READ_ONCE(c->debug)));
+	return 0;
+}
+
+static int slab_debug_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, slab_debug_show, inode->i_private);
+}
+
+static ssize_t slab_debug_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	struct vmarena_slab_cache *c = file_inode(file)->i_private;
+	char buf[16] = {};
+	unsigned int flags;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	if (sysfs_streq(buf, "none"))
+		flags = 0;
+	else if (sysfs_streq(buf, "redzone"))
+		flags = VMARENA_SLAB_RED_ZONE;
+	else if (sysfs_streq(buf, "poison"))
+		flags = VMARENA_SLAB_RED_ZONE | VMARENA_SLAB_POISON;
+	else
+		return -EINVAL;
+	vmarena_slab_set_debug(c, flags);
+	return len;
+}
+
+static const struct file_operations slab_debug_fops = {
+	.owner = THIS_MODULE,
+	.open = slab_debug_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = slab_debug_write,
+};
+
+static void vmarena_debugfs_slab_init(void)
+{
+	struct dentry *slab = debugfs_create_dir("slab", vmarena_debugfs_root);
+	int i;
+
+	for (i = 0; i < VMARENA_NR_CACHES; i++) {
+		struct vmarena_slab_cache *c = &vmarena_caches[i];
+		struct dentry *dir = debugfs_create_dir(c->name, slab);
+
+		debugfs_create_file("debug", 0600, dir, c, &slab_debug_fops);
+		debugfs_create_file_unsafe("fail_next", 0200, dir, c,
+					   &slab_fail_fops);
+	}
+}
+
 void vmarena_debugfs_init(void)
 {
-	vmarena_debugfs_root = debugfs_create_dir("vmarena", NULL);
-	debugfs_create_file("stats", 0400, vmarena_debugfs_root, NULL,
-			    &vmarena_stats_fops);
+	struct dentry *root = debugfs_create_dir("vmarena", NULL);
+
+	vmarena_debugfs_root = root;
+	debugfs_create_file("stats", 0400, root, NULL, &vmarena_stats_fops);
+	debugfs_create_file("buddyinfo", 0400, root, NULL, &vmarena_buddyinfo_fops);
+	debugfs_create_file("slabinfo", 0400, root, NULL, &vmarena_slabinfo_fops);
+	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
+				   &fail_frames_fops);
+	vmarena_debugfs_slab_init();
+	vmarena_bench_debugfs_init(root);
 }
 
 void vmarena_debugfs_exit(void)

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "arena.h"
+#include "caches.h"
 #include "debugfs.h"
 #include "dev.h"
 
@@ -34,6 +35,9 @@ static int __init vmarena_init(void)
 	ret = vmarena_arena_init(arena_mb);
 	if (ret)
 		return ret;
+	ret = vmarena_caches_init();
+	if (ret)
+		goto err_arena;
 	vmarena_debugfs_init();
 	ret = vmarena_dev_init(dev_mode);
 	if (ret)
@@ -43,6 +47,8 @@ static int __init vmarena_init(void)
 
 err_debugfs:
 	vmarena_debugfs_exit();
+	vmarena_caches_exit();
+err_arena:
 	vmarena_arena_exit();
 	return ret;
 }
@@ -51,6 +57,7 @@ static void __exit vmarena_exit(void)
 {
 	vmarena_dev_exit();
 	vmarena_debugfs_exit();
+	vmarena_caches_exit();
 	vmarena_arena_exit();
 	pr_info("unloaded\n");
 }

@@ -13,10 +13,10 @@
  *
  *	| object_size | red zone (>= 8 bytes) | free index (8) |
  *
- * The red zone reads RED_ACTIVE while the object is allocated and
- * RED_INACTIVE while it is free, so an overflow (neither) and a double free
+ * The red zone reads VMARENA_RED_ACTIVE while the object is allocated and
+ * VMARENA_RED_INACTIVE while it is free, so an overflow (neither) and a double free
  * (already inactive) are told apart on free; a free object is filled with
- * POISON_FREE (last byte POISON_END), so a write after free shows on the
+ * VMARENA_POISON_FREE (last byte VMARENA_POISON_END), so a write after free shows on the
  * next allocation.  Reports name the cache and object, count, repair what
  * they can, and the cache keeps working.
  *
@@ -24,10 +24,10 @@
  */
 #include "slab.h"
 
-#define RED_INACTIVE	0xbb
-#define RED_ACTIVE	0xcc
-#define POISON_FREE	0x6b
-#define POISON_END	0xa5
+#define VMARENA_RED_INACTIVE	0xbb	/* SLUB_RED_INACTIVE */
+#define VMARENA_RED_ACTIVE	0xcc	/* SLUB_RED_ACTIVE */
+#define VMARENA_POISON_FREE	0x6b
+#define VMARENA_POISON_END	0xa5
 #define NO_OBJECT	U16_MAX
 
 enum { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY };
@@ -113,14 +113,14 @@ static bool bytes_all(const u8 *p, u32 len, u8 v)
 
 static void poison(struct vmarena_slab_cache *c, u8 *obj)
 {
-	memset(obj, POISON_FREE, c->object_size - 1);
-	obj[c->object_size - 1] = POISON_END;
+	memset(obj, VMARENA_POISON_FREE, c->object_size - 1);
+	obj[c->object_size - 1] = VMARENA_POISON_END;
 }
 
 static bool poison_intact(struct vmarena_slab_cache *c, const u8 *obj)
 {
-	return bytes_all(obj, c->object_size - 1, POISON_FREE) &&
-	       obj[c->object_size - 1] == POISON_END;
+	return bytes_all(obj, c->object_size - 1, VMARENA_POISON_FREE) &&
+	       obj[c->object_size - 1] == VMARENA_POISON_END;
 }
 
 /* Picks the smallest slab order that wastes at most 1/8 of the slab. */
@@ -201,7 +201,7 @@ static int slab_create(struct vmarena_slab_cache *c, unsigned int debug,
 		if (slab_poisoned(h))
 			poison(c, obj);
 		if (slab_debug(h))
-			memset(obj + red_zone_start(c), RED_INACTIVE, red_zone_len(c));
+			memset(obj + red_zone_start(c), VMARENA_RED_INACTIVE, red_zone_len(c));
 		*slab_free_index(c, h, obj) = i + 1 < objs ? i + 1 : NO_OBJECT;
 	}
 	*headp = head;
@@ -236,7 +236,7 @@ static void *slab_take(struct vmarena_slab_cache *c, u32 head)
 	if (slab_poisoned(h))
 		check_poison(c, obj, idx);
 	if (slab_debug(h))
-		memset(obj + red_zone_start(c), RED_ACTIVE, red_zone_len(c));
+		memset(obj + red_zone_start(c), VMARENA_RED_ACTIVE, red_zone_len(c));
 	c->active++;
 	c->stats.allocs++;
 	return obj;
@@ -314,9 +314,9 @@ static bool check_red_zone(struct vmarena_slab_cache *c, u8 *obj, u16 idx)
 {
 	u8 *rz = obj + red_zone_start(c);
 
-	if (bytes_all(rz, red_zone_len(c), RED_ACTIVE))
+	if (bytes_all(rz, red_zone_len(c), VMARENA_RED_ACTIVE))
 		return true;
-	if (bytes_all(rz, red_zone_len(c), RED_INACTIVE)) {
+	if (bytes_all(rz, red_zone_len(c), VMARENA_RED_INACTIVE)) {
 		c->stats.double_frees++;
 		pr_err("slab %s: double free of object %u at %p\n",
 		       c->name, idx, obj);
@@ -338,7 +338,7 @@ static void slab_put(struct vmarena_slab_cache *c, u32 head, u8 *obj, u16 idx)
 	if (slab_debug(h)) {
 		if (!check_red_zone(c, obj, idx))
 			return;
-		memset(obj + red_zone_start(c), RED_INACTIVE, red_zone_len(c));
+		memset(obj + red_zone_start(c), VMARENA_RED_INACTIVE, red_zone_len(c));
 		if (slab_poisoned(h))
 			poison(c, obj);
 	}

@@ -3,15 +3,17 @@
  * space.c - creation and release of address spaces.
  */
 #include <linux/atomic.h>
-#include <linux/slab.h>
-
 #include "internal.h"
+#include "caches.h"
 #include "space.h"
 #include "stats.h"
 #include "trace.h"
 
 /* The last id handed out; ids start at 1 so that 0 can mean "none". */
 static atomic64_t last_space_id = ATOMIC64_INIT(0);
+
+/* Spaces alive; when it drops to zero the caches give back empty slabs. */
+static atomic64_t live_spaces = ATOMIC64_INIT(0);
 
 /**
  * vmarena_space_create() - a new, empty address space with one reference.
@@ -22,10 +24,11 @@ struct vmarena_space *vmarena_space_create(void)
 {
 	struct vmarena_space *space;
 
-	space = kzalloc(sizeof(*space), GFP_KERNEL);
+	space = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_SPACE]);
 	if (!space)
 		return NULL;
 	kref_init(&space->ref);
+	atomic64_inc(&live_spaces);
 	space->id = atomic64_inc_return(&last_space_id);
 	vmarena_count(&vmarena_stats.spaces_created);
 	trace_space_create(space->id);
@@ -38,7 +41,9 @@ static void space_release(struct kref *ref)
 
 	trace_space_destroy(space->id);
 	vmarena_count(&vmarena_stats.spaces_destroyed);
-	kfree(space);
+	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
+	if (atomic64_dec_and_test(&live_spaces))
+		vmarena_caches_shrink();
 }
 
 /**

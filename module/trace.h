@@ -33,6 +33,28 @@ DEFINE_EVENT(vmarena_space_class, space_destroy,
 	     TP_ARGS(space)
 );
 
+DECLARE_EVENT_CLASS(vmarena_frames_class,
+		    TP_PROTO(u32 frame, unsigned int order),
+		    TP_ARGS(frame, order),
+		    TP_STRUCT__entry(__field(u32, frame)
+				     __field(u32, order)),
+		    TP_fast_assign(__entry->frame = frame;
+				   __entry->order = order;),
+		    TP_printk("frame=%u order=%u", __entry->frame, __entry->order)
+);
+
+/* A block of 2^order frames was allocated from the arena. */
+DEFINE_EVENT(vmarena_frames_class, frames_alloc,
+	     TP_PROTO(u32 frame, unsigned int order),
+	     TP_ARGS(frame, order)
+);
+
+/* A block of 2^order frames is being freed to the arena. */
+DEFINE_EVENT(vmarena_frames_class, frames_free,
+	     TP_PROTO(u32 frame, unsigned int order),
+	     TP_ARGS(frame, order)
+);
+
 #endif /* _VMARENA_TRACE_H */
 
 /* Out-of-tree: the header is found beside trace.c (CFLAGS_trace.o). */

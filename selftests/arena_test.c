@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arena_test.c - the arena as user space sees it: buddyinfo and slabinfo
+ * agree with the counters, metadata comes from slabs carved from frames,
+ * and injected failures reach the caller as -ENOMEM.
+ *
+ * Runs in the VM, as root, with the module loaded (run_vmarena.sh).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#include "kselftest_harness.h"
+
+#define DBG "/sys/kernel/debug/vmarena/"
+#define NR_ORDERS 11
+#define MANY 600
+
+/* The value of a "name value" line of a debugfs vmarena/ file, or -1. */
+static long long stat_of(const char *file, const char *name)
+{
+	char line[512], key[64], path[128];
+	long long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), DBG "%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* The free_blocks row of buddyinfo. */
+static int buddy_free_blocks(unsigned long long n[NR_ORDERS])
+{
+	char line[512], *p;
+	int o, ret = -1;
+	FILE *f = fopen(DBG "buddyinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "free_blocks", 11))
+			continue;
+		p = line + 11;
+		for (o = 0; o < NR_ORDERS; o++)
+			n[o] = strtoull(p, &p, 10);
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+struct slab_line {
+	unsigned long long object_size, size, objs_per_slab, frames_per_slab;
+	unsigned long long active, total, slabs, waste;
+	char debug[16];
+};
+
+static int slabinfo(const char *cache, struct slab_line *s)
+{
+	char line[512], name[32];
+	int ret = -1;
+	FILE *f = fopen(DBG "slabinfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "%31s %llu %llu %llu %llu %llu %llu %llu %llu %15s",
+			   name, &s->object_size, &s->size, &s->objs_per_slab,
+			   &s->frames_per_slab, &s->active, &s->total, &s->slabs,
+			   &s->waste, s->debug) == 10 && !strcmp(name, cache))
+			ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+FIXTURE(arena) {
+	int fds[MANY];
+	int n;
+};
+
+FIXTURE_SETUP(arena)
+{
+	if (access(DBG "buddyinfo", R_OK))
+		SKIP(return, "debugfs vmarena/ not readable (root, debugfs)");
+	self->n = 0;
+}
+
+FIXTURE_TEARDOWN(arena)
+{
+	while (self->n)
+		close(self->fds[--self->n]);
+}
+
+static int open_spaces(struct __test_metadata *_metadata,
+		       FIXTURE_DATA(arena) *self, int n)
+{
+	int failed = 0;
+
+	while (n--) {
+		int fd = open("/dev/vmarena", O_RDWR | O_CLOEXEC);
+
+		if (fd < 0) {
+			ASSERT_EQ(ENOMEM, errno);
+			failed++;
+			continue;
+		}
+		self->fds[self->n++] = fd;
+	}
+	return failed;
+}
+
+TEST_F(arena, buddyinfo_free_blocks_add_up_to_the_free_frames)
+{
+	unsigned long long n[NR_ORDERS], sum = 0;
+	struct vmarena_info info;
+	int o;
+
+	open_spaces(_metadata, self, 300);		/* some frames in use */
+	ASSERT_EQ(0, buddy_free_blocks(n));
+	for (o = 0; o < NR_ORDERS; o++)
+		sum += n[o] << o;
+	EXPECT_EQ(sum, stat_of("buddyinfo", "buddy_free_frames"));
+	sum += stat_of("buddyinfo", "pcp_free_frames");
+	EXPECT_EQ(sum, stat_of("stats", "free_frames"));
+	ASSERT_EQ(0, ioctl(self->fds[0], VMARENA_IOC_INFO, &info));
+	EXPECT_EQ(sum, info.free_frames);
+	EXPECT_LT(info.free_frames, info.arena_frames);
+}
+
+TEST_F(arena, slabinfo_counts_every_open_space)
+{
+	struct slab_line before, during, after;
+
+	ASSERT_EQ(0, slabinfo("space", &before));
+	open_spaces(_metadata, self, MANY);
+	ASSERT_EQ(0, slabinfo("space", &during));
+	EXPECT_EQ(before.active + MANY, during.active);
+	EXPECT_LE(during.active, during.total);
+	EXPECT_EQ(during.slabs * during.objs_per_slab, during.total);
+	EXPECT_GE(during.slabs, MANY / during.objs_per_slab);
+	EXPECT_EQ(during.slabs * during.frames_per_slab * 4096 -
+		  during.total * during.object_size, during.waste);
+	while (self->n)
+		close(self->fds[--self->n]);
+	ASSERT_EQ(0, slabinfo("space", &after));
+	EXPECT_EQ(before.active, after.active);
+	EXPECT_LE(after.slabs, 1);	/* emptied slabs beyond the reserve go back */
+}
+
+TEST_F(arena, slabs_take_their_frames_from_the_arena)
+{
+	long long free0 = stat_of("stats", "free_frames");
+	struct slab_line s;
+
+	open_spaces(_metadata, self, MANY);
+	ASSERT_EQ(0, slabinfo("space", &s));
+	EXPECT_LE(stat_of("stats", "free_frames"),
+		  free0 - (long long)(s.slabs - 1) * (long long)s.frames_per_slab);
+	while (self->n)
+		close(self->fds[--self->n]);
+	EXPECT_GE(stat_of("stats", "free_frames"),
+		  free0 - (long long)s.frames_per_slab);
+}
+
+TEST_F(arena, an_injected_slab_failure_fails_one_open_with_enomem)
+{
+	long long injected = stat_of("stats", "slab_injected");
+
+	ASSERT_EQ(0, write_str(DBG "slab/space/fail_next", "1"));
+	EXPECT_EQ(1, open_spaces(_metadata, self, 10));
+	EXPECT_EQ(9, self->n);
+	EXPECT_EQ(injected + 1, stat_of("stats", "slab_injected"));
+}
+
+TEST_F(arena, an_injected_frame_failure_fails_the_open_that_needs_a_slab)
+{
+	long long injected = stat_of("stats", "alloc_injected");
+	struct slab_line s;
+
+	ASSERT_EQ(0, slabinfo("space", &s));
+	ASSERT_EQ(0, write_str(DBG "fail_frames", "1"));
+	/* Enough opens to need a new slab whatever the current state. */
+	EXPECT_EQ(1, open_spaces(_metadata, self, s.objs_per_slab + 1));
+	EXPECT_EQ(injected + 1, stat_of("stats", "alloc_injected"));
+	ASSERT_EQ(0, write_str(DBG "fail_frames", "0"));
+}
+
+TEST_F(arena, slab_debug_switch_reads_back_and_refuses_nonsense)
+{
+	struct slab_line s;
+
+	ASSERT_EQ(0, write_str(DBG "slab/space/debug", "poison"));
+	ASSERT_EQ(0, slabinfo("space", &s));
+	EXPECT_STREQ("poison", s.debug);
+	open_spaces(_metadata, self, 50);	/* objects from poisoned slabs */
+	while (self->n)
+		close(self->fds[--self->n]);
+	EXPECT_EQ(0, stat_of("stats", "slab_use_after_free"));
+	EXPECT_EQ(0, stat_of("stats", "slab_overflows"));
+	EXPECT_EQ(-EINVAL, write_str(DBG "slab/space/debug", "bogus"));
+	ASSERT_EQ(0, write_str(DBG "slab/space/debug", "none"));
+	ASSERT_EQ(0, slabinfo("space", &s));
+	EXPECT_STREQ("none", s.debug);
+}
+
+TEST_HARNESS_MAIN
