@@ -119,8 +119,8 @@ FIXTURE_TEARDOWN(arena)
 		close(self->fds[--self->n]);
 }
 
-static int open_spaces(struct __test_metadata *_metadata,
-		       FIXTURE_DATA(arena) *self, int n)
+/* Opens @n spaces into @fds[*nr...]; returns how many failed with ENOMEM. */
+static int open_into(struct __test_metadata *_metadata, int *fds, int *nr, int n)
 {
 	int failed = 0;
 
@@ -132,10 +132,12 @@ static int open_spaces(struct __test_metadata *_metadata,
 			failed++;
 			continue;
 		}
-		self->fds[self->n++] = fd;
+		fds[(*nr)++] = fd;
 	}
 	return failed;
 }
+
+#define open_spaces(_metadata, self, n) open_into(_metadata, (self)->fds, &(self)->n, n)
 
 TEST_F(arena, buddyinfo_free_blocks_add_up_to_the_free_frames)
 {
