@@ -137,15 +137,13 @@ static int open_into(struct __test_metadata *_metadata, int *fds, int *nr, int n
 	return failed;
 }
 
-#define open_spaces(_metadata, self, n) open_into(_metadata, (self)->fds, &(self)->n, n)
-
 TEST_F(arena, buddyinfo_free_blocks_add_up_to_the_free_frames)
 {
 	unsigned long long n[NR_ORDERS], sum = 0;
 	struct vmarena_info info;
 	int o;
 
-	open_spaces(_metadata, self, 300);		/* some frames in use */
+	open_into(_metadata, self->fds, &self->n, 300);		/* some frames in use */
 	ASSERT_EQ(0, buddy_free_blocks(n));
 	for (o = 0; o < NR_ORDERS; o++)
 		sum += n[o] << o;
@@ -162,7 +160,7 @@ TEST_F(arena, slabinfo_counts_every_open_space)
 	struct slab_line before, during, after;
 
 	ASSERT_EQ(0, slabinfo("space", &before));
-	open_spaces(_metadata, self, MANY);
+	open_into(_metadata, self->fds, &self->n, MANY);
 	ASSERT_EQ(0, slabinfo("space", &during));
 	EXPECT_EQ(before.active + MANY, during.active);
 	EXPECT_LE(during.active, during.total);
@@ -182,7 +180,7 @@ TEST_F(arena, slabs_take_their_frames_from_the_arena)
 	long long free0 = stat_of("stats", "free_frames");
 	struct slab_line s;
 
-	open_spaces(_metadata, self, MANY);
+	open_into(_metadata, self->fds, &self->n, MANY);
 	ASSERT_EQ(0, slabinfo("space", &s));
 	EXPECT_LE(stat_of("stats", "free_frames"),
 		  free0 - (long long)(s.slabs - 1) * (long long)s.frames_per_slab);
@@ -197,7 +195,7 @@ TEST_F(arena, an_injected_slab_failure_fails_one_open_with_enomem)
 	long long injected = stat_of("stats", "slab_injected");
 
 	ASSERT_EQ(0, write_str(DBG "slab/space/fail_next", "1"));
-	EXPECT_EQ(1, open_spaces(_metadata, self, 10));
+	EXPECT_EQ(1, open_into(_metadata, self->fds, &self->n, 10));
 	EXPECT_EQ(9, self->n);
 	EXPECT_EQ(injected + 1, stat_of("stats", "slab_injected"));
 }
@@ -210,7 +208,7 @@ TEST_F(arena, an_injected_frame_failure_fails_the_open_that_needs_a_slab)
 	ASSERT_EQ(0, slabinfo("space", &s));
 	ASSERT_EQ(0, write_str(DBG "fail_frames", "1"));
 	/* Enough opens to need a new slab whatever the current state. */
-	EXPECT_EQ(1, open_spaces(_metadata, self, s.objs_per_slab + 1));
+	EXPECT_EQ(1, open_into(_metadata, self->fds, &self->n, s.objs_per_slab + 1));
 	EXPECT_EQ(injected + 1, stat_of("stats", "alloc_injected"));
 	ASSERT_EQ(0, write_str(DBG "fail_frames", "0"));
 }
@@ -222,7 +220,7 @@ TEST_F(arena, slab_debug_switch_reads_back_and_refuses_nonsense)
 	ASSERT_EQ(0, write_str(DBG "slab/space/debug", "poison"));
 	ASSERT_EQ(0, slabinfo("space", &s));
 	EXPECT_STREQ("poison", s.debug);
-	open_spaces(_metadata, self, 50);	/* objects from poisoned slabs */
+	open_into(_metadata, self->fds, &self->n, 50);	/* objects from poisoned slabs */
 	while (self->n)
 		close(self->fds[--self->n]);
 	EXPECT_EQ(0, stat_of("stats", "slab_use_after_free"));
