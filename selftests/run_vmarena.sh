@@ -6,19 +6,24 @@
 #   selftests/run_vmarena.sh [MODULE_PARAM=VALUE ...]
 #
 # Runs as root inside the VM (tools/vm/run -- selftests/run_vmarena.sh).
-# Loads $VMARENA_KO (default ./vmarena.ko) with the given parameters, runs
-# every test program in $VMARENA_BUILD/selftests (or only those named in
-# $VMARENA_TESTS), then asserts that the arena's free count is back to its
-# load-time value and that the module unloads.  Output is TAP; the exit
-# status is non-zero when anything failed.
+# First loads and unloads the module with several arena sizes, valid and
+# not.  Then loads $VMARENA_KO (default ./vmarena.ko) with the given
+# parameters, runs every test program in $VMARENA_BUILD/selftests (or only
+# those named in $VMARENA_TESTS), and asserts that the arena's free count is
+# back to its load-time value and that the module unloads.  Output is TAP;
+# the exit status is non-zero when anything failed.
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ko=${VMARENA_KO:-$repo/vmarena.ko}
 bin=${VMARENA_BUILD:-$repo/build}/selftests
 stats=/sys/kernel/debug/vmarena/stats
 failed=0
 
+stat() {
+	awk -v k="$1" '$1 == k { print $2 }' "$stats" 2>/dev/null
+}
+
 free_frames() {
-	awk '$1 == "free_frames" { print $2 }' "$stats" 2>/dev/null
+	stat free_frames
 }
 
 tap() {	# tap RESULT DESCRIPTION
@@ -29,6 +34,38 @@ tap() {	# tap RESULT DESCRIPTION
 		failed=1
 	fi
 }
+
+# A load with arena_mb=$1 gives 256 frames a MiB, all free, and unloads.
+load_size() {
+	insmod "$ko" arena_mb="$1" || return 1
+	frames=$(stat arena_frames)
+	free=$(free_frames)
+	rmmod vmarena || return 1
+	[ "$frames" = $(($1 * 256)) ] && [ "$free" = "$frames" ]
+}
+
+# A load with arena_mb=$1 fails with the message $2 and leaves no module.
+load_refused() {
+	if insmod "$ko" arena_mb="$1" 2>/dev/null; then
+		rmmod vmarena
+		return 1
+	fi
+	! grep -q '^vmarena ' /proc/modules && dmesg | tail -n 5 | grep -q "$2"
+}
+
+if [ -z "$VMARENA_TESTS" ]; then
+	for mb in 1 16 64; do
+		load_size $mb
+		tap $? "a ${mb} MiB arena loads with $((mb * 256)) frames, all free, and unloads"
+	done
+	load_refused 0 "outside"
+	tap $? "arena_mb=0 is refused with a message"
+	mem_mb=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
+	load_refused $((mem_mb * 2)) "exceeds"
+	tap $? "an arena larger than the machine ($((mem_mb * 2)) MiB) is refused cleanly"
+	load_size 8
+	tap $? "the module loads again after the refusals"
+fi
 
 if ! insmod "$ko" "$@"; then
 	tap 1 "insmod $ko $*"
