@@ -56,7 +56,7 @@ static int vmarena_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_ops = &vmarena_vm_ops;
-	vmarena_count(&vmarena_stats.mmaps);
+	vmarena_count(&vmarena_counters.mmaps);
 	return 0;
 }
 

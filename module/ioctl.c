@@ -7,6 +7,7 @@
  * copied out once (for commands that return output).  A command matches
  * only with its exact number, direction and size; anything else is -ENOTTY.
  */
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "internal.h"
@@ -37,14 +38,37 @@ static int vmarena_ioc_info(struct vmarena_space *space, void *arg)
 	return 0;
 }
 
+static int vmarena_ioc_stats(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_stats *st = arg;
+	u32 n = min_t(u32, st->count, VMARENA_NR_GLOBAL_STATS);
+	u64 *v;
+	int ret = 0;
+
+	if (st->which != VMARENA_STATS_GLOBAL ||
+	    !vmarena_reserved_zero(st->reserved, sizeof(st->reserved)))
+		return -EINVAL;
+	v = kcalloc(VMARENA_NR_GLOBAL_STATS, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	vmarena_stats_global(v);
+	if (copy_to_user(u64_to_user_ptr(st->values), v, n * sizeof(*v)))
+		ret = -EFAULT;
+	kfree(v);
+	st->count = VMARENA_NR_GLOBAL_STATS;
+	return ret;
+}
+
 #define VMARENA_IOCTL(name, func)					\
 	[_IOC_NR(VMARENA_IOC_##name)] = { .cmd = VMARENA_IOC_##name, .fn = func }
 
 static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(INFO, vmarena_ioc_info),
+	VMARENA_IOCTL(STATS, vmarena_ioc_stats),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_stats) <= VMARENA_IOCTL_BUF);
 
 static const struct vmarena_ioctl_desc *vmarena_ioctl_find(unsigned int cmd)
 {
@@ -89,10 +113,10 @@ long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	long ret;
 
-	vmarena_count(&vmarena_stats.ioctls);
+	vmarena_count(&vmarena_counters.ioctls);
 	ret = vmarena_ioctl_call(vmarena_file_space(file), cmd,
 				 (void __user *)arg);
 	if (ret)
-		vmarena_count(&vmarena_stats.ioctl_errors);
+		vmarena_count(&vmarena_counters.ioctl_errors);
 	return ret;
 }

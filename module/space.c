@@ -30,7 +30,7 @@ struct vmarena_space *vmarena_space_create(void)
 	kref_init(&space->ref);
 	atomic64_inc(&live_spaces);
 	space->id = atomic64_inc_return(&last_space_id);
-	vmarena_count(&vmarena_stats.spaces_created);
+	vmarena_count(&vmarena_counters.spaces_created);
 	trace_space_create(space->id);
 	return space;
 }
@@ -40,7 +40,7 @@ static void space_release(struct kref *ref)
 	struct vmarena_space *space = container_of(ref, struct vmarena_space, ref);
 
 	trace_space_destroy(space->id);
-	vmarena_count(&vmarena_stats.spaces_destroyed);
+	vmarena_count(&vmarena_counters.spaces_destroyed);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
 	if (atomic64_dec_and_test(&live_spaces))
 		vmarena_caches_shrink();

@@ -1,73 +1,119 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stats.c - the global counters and their text form.
+ * stats.c - the global counters: one snapshot, two views (debugfs
+ * vmarena/stats and the STATS ioctl), so names and values cannot drift.
  */
 #include "stats.h"
 #include "arena.h"
 #include "caches.h"
 
-struct vmarena_stats vmarena_stats;
+struct vmarena_counters vmarena_counters;
 
-#define STAT_LINE(m, name) \
-	seq_printf(m, "%-20s %lld\n", #name, atomic64_read(&vmarena_stats.name))
+/* Indexed by enum vmarena_global_stat (include/uapi/linux/vmarena.h). */
+static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
+	[VMARENA_STAT_ARENA_FRAMES] = "arena_frames",
+	[VMARENA_STAT_FREE_FRAMES] = "free_frames",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 0] = "alloc_order_0",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 1] = "alloc_order_1",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 2] = "alloc_order_2",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 3] = "alloc_order_3",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 4] = "alloc_order_4",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 5] = "alloc_order_5",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 6] = "alloc_order_6",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 7] = "alloc_order_7",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 8] = "alloc_order_8",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 9] = "alloc_order_9",
+	[VMARENA_STAT_ALLOC_ORDER_0 + 10] = "alloc_order_10",
+	[VMARENA_STAT_FREE_ORDER_0 + 0] = "free_order_0",
+	[VMARENA_STAT_FREE_ORDER_0 + 1] = "free_order_1",
+	[VMARENA_STAT_FREE_ORDER_0 + 2] = "free_order_2",
+	[VMARENA_STAT_FREE_ORDER_0 + 3] = "free_order_3",
+	[VMARENA_STAT_FREE_ORDER_0 + 4] = "free_order_4",
+	[VMARENA_STAT_FREE_ORDER_0 + 5] = "free_order_5",
+	[VMARENA_STAT_FREE_ORDER_0 + 6] = "free_order_6",
+	[VMARENA_STAT_FREE_ORDER_0 + 7] = "free_order_7",
+	[VMARENA_STAT_FREE_ORDER_0 + 8] = "free_order_8",
+	[VMARENA_STAT_FREE_ORDER_0 + 9] = "free_order_9",
+	[VMARENA_STAT_FREE_ORDER_0 + 10] = "free_order_10",
+	[VMARENA_STAT_PCP_HITS] = "pcp_hits",
+	[VMARENA_STAT_SPLITS] = "splits",
+	[VMARENA_STAT_MERGES] = "merges",
+	[VMARENA_STAT_ALLOC_FAILURES] = "alloc_failures",
+	[VMARENA_STAT_ALLOC_INJECTED] = "alloc_injected",
+	[VMARENA_STAT_BAD_FREES] = "bad_frees",
+	[VMARENA_STAT_SLAB_ALLOCS] = "slab_allocs",
+	[VMARENA_STAT_SLAB_FREES] = "slab_frees",
+	[VMARENA_STAT_SLAB_FAILURES] = "slab_failures",
+	[VMARENA_STAT_SLAB_INJECTED] = "slab_injected",
+	[VMARENA_STAT_SLABS_CREATED] = "slabs_created",
+	[VMARENA_STAT_SLABS_DESTROYED] = "slabs_destroyed",
+	[VMARENA_STAT_SLAB_OVERFLOWS] = "slab_overflows",
+	[VMARENA_STAT_SLAB_USE_AFTER_FREE] = "slab_use_after_free",
+	[VMARENA_STAT_SLAB_DOUBLE_FREES] = "slab_double_frees",
+	[VMARENA_STAT_SPACES_CREATED] = "spaces_created",
+	[VMARENA_STAT_SPACES_DESTROYED] = "spaces_destroyed",
+	[VMARENA_STAT_MMAPS] = "mmaps",
+	[VMARENA_STAT_IOCTLS] = "ioctls",
+	[VMARENA_STAT_IOCTL_ERRORS] = "ioctl_errors",
+};
 
-static void stat_u64(struct seq_file *m, const char *name, u64 v)
-{
-	seq_printf(m, "%-20s %llu\n", name, v);
-}
-
-static void stats_arena_show(struct seq_file *m)
+static void snapshot_arena(u64 *v)
 {
 	struct vmarena_arena_counters c;
-	char name[24];
 	int o;
 
 	vmarena_arena_counters(&c);
-	stat_u64(m, "arena_frames", vmarena_arena_frames());
-	stat_u64(m, "free_frames", vmarena_arena_free_frames());
+	v[VMARENA_STAT_ARENA_FRAMES] = vmarena_arena_frames();
+	v[VMARENA_STAT_FREE_FRAMES] = vmarena_arena_free_frames();
 	for (o = 0; o < VMARENA_NR_ORDERS; o++) {
-		snprintf(name, sizeof(name), "alloc_order_%d", o);
-		stat_u64(m, name, c.alloc[o]);
+		v[VMARENA_STAT_ALLOC_ORDER_0 + o] = c.alloc[o];
+		v[VMARENA_STAT_FREE_ORDER_0 + o] = c.free[o];
 	}
-	for (o = 0; o < VMARENA_NR_ORDERS; o++) {
-		snprintf(name, sizeof(name), "free_order_%d", o);
-		stat_u64(m, name, c.free[o]);
-	}
-	stat_u64(m, "pcp_hits", c.pcp_hits);
-	stat_u64(m, "splits", c.splits);
-	stat_u64(m, "merges", c.merges);
-	stat_u64(m, "alloc_failures", c.failures);
-	stat_u64(m, "alloc_injected", c.injected);
-	stat_u64(m, "bad_frees", c.bad_frees);
+	v[VMARENA_STAT_PCP_HITS] = c.pcp_hits;
+	v[VMARENA_STAT_SPLITS] = c.splits;
+	v[VMARENA_STAT_MERGES] = c.merges;
+	v[VMARENA_STAT_ALLOC_FAILURES] = c.failures;
+	v[VMARENA_STAT_ALLOC_INJECTED] = c.injected;
+	v[VMARENA_STAT_BAD_FREES] = c.bad_frees;
 }
 
-static void stats_slab_show(struct seq_file *m)
+static void snapshot_slabs(u64 *v)
 {
-	struct vmarena_slab_stats t = {};
 	int i;
 
 	for (i = 0; i < VMARENA_NR_CACHES; i++) {
 		struct vmarena_slab_stats *s = &vmarena_caches[i].stats;
 
-		t.allocs += READ_ONCE(s->allocs);
-		t.frees += READ_ONCE(s->frees);
-		t.failures += READ_ONCE(s->failures);
-		t.injected += READ_ONCE(s->injected);
-		t.slabs_created += READ_ONCE(s->slabs_created);
-		t.slabs_destroyed += READ_ONCE(s->slabs_destroyed);
-		t.overflows += READ_ONCE(s->overflows);
-		t.use_after_free += READ_ONCE(s->use_after_free);
-		t.double_frees += READ_ONCE(s->double_frees);
+		v[VMARENA_STAT_SLAB_ALLOCS] += READ_ONCE(s->allocs);
+		v[VMARENA_STAT_SLAB_FREES] += READ_ONCE(s->frees);
+		v[VMARENA_STAT_SLAB_FAILURES] += READ_ONCE(s->failures);
+		v[VMARENA_STAT_SLAB_INJECTED] += READ_ONCE(s->injected);
+		v[VMARENA_STAT_SLABS_CREATED] += READ_ONCE(s->slabs_created);
+		v[VMARENA_STAT_SLABS_DESTROYED] += READ_ONCE(s->slabs_destroyed);
+		v[VMARENA_STAT_SLAB_OVERFLOWS] += READ_ONCE(s->overflows);
+		v[VMARENA_STAT_SLAB_USE_AFTER_FREE] += READ_ONCE(s->use_after_free);
+		v[VMARENA_STAT_SLAB_DOUBLE_FREES] += READ_ONCE(s->double_frees);
 	}
-	stat_u64(m, "slab_allocs", t.allocs);
-	stat_u64(m, "slab_frees", t.frees);
-	stat_u64(m, "slab_failures", t.failures);
-	stat_u64(m, "slab_injected", t.injected);
-	stat_u64(m, "slabs_created", t.slabs_created);
-	stat_u64(m, "slabs_destroyed", t.slabs_destroyed);
-	stat_u64(m, "slab_overflows", t.overflows);
-	stat_u64(m, "slab_use_after_free", t.use_after_free);
-	stat_u64(m, "slab_double_frees", t.double_frees);
+}
+
+/**
+ * vmarena_stats_global() - a snapshot of every global counter.
+ * @v: out: VMARENA_NR_GLOBAL_STATS values, indexed by enum
+ *     vmarena_global_stat.
+ *
+ * Each counter is read once; counters are not mutually consistent while
+ * the arena is busy.
+ */
+void vmarena_stats_global(u64 *v)
+{
+	memset(v, 0, VMARENA_NR_GLOBAL_STATS * sizeof(*v));
+	snapshot_arena(v);
+	snapshot_slabs(v);
+	v[VMARENA_STAT_SPACES_CREATED] = atomic64_read(&vmarena_counters.spaces_created);
+	v[VMARENA_STAT_SPACES_DESTROYED] = atomic64_read(&vmarena_counters.spaces_destroyed);
+	v[VMARENA_STAT_MMAPS] = atomic64_read(&vmarena_counters.mmaps);
+	v[VMARENA_STAT_IOCTLS] = atomic64_read(&vmarena_counters.ioctls);
+	v[VMARENA_STAT_IOCTL_ERRORS] = atomic64_read(&vmarena_counters.ioctl_errors);
 }
 
 /**
@@ -77,16 +123,18 @@ static void stats_slab_show(struct seq_file *m)
  *
  * The format is stable and documented in Documentation/debugfs.rst.
  *
- * Return: 0.
+ * Return: 0, or -ENOMEM.
  */
 int vmarena_stats_show(struct seq_file *m, void *unused)
 {
-	stats_arena_show(m);
-	stats_slab_show(m);
-	STAT_LINE(m, spaces_created);
-	STAT_LINE(m, spaces_destroyed);
-	STAT_LINE(m, mmaps);
-	STAT_LINE(m, ioctls);
-	STAT_LINE(m, ioctl_errors);
+	u64 *v = kcalloc(VMARENA_NR_GLOBAL_STATS, sizeof(*v), GFP_KERNEL);
+	int i;
+
+	if (!v)
+		return -ENOMEM;
+	vmarena_stats_global(v);
+	for (i = 0; i < VMARENA_NR_GLOBAL_STATS; i++)
+		seq_printf(m, "%-20s %llu\n", vmarena_stat_names[i], v[i]);
+	kfree(v);
 	return 0;
 }

@@ -2,16 +2,21 @@
 /*
  * stats.h - global counters (debugfs vmarena/stats, the STATS ioctl).
  *
- * One struct of atomic64_t, each field with its unit; add a field, add its
- * line to vmarena_stats_show() and to Documentation/debugfs.rst.
+ * The device's own counters live here as atomic64_t, each with its unit;
+ * the arena's and the caches' are kept by their owners.  A new counter is
+ * appended to enum vmarena_global_stat (uapi), named in stats.c and
+ * documented in Documentation/debugfs.rst.
  */
 #ifndef _VMARENA_STATS_H
 #define _VMARENA_STATS_H
 
 #include <linux/atomic.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
-struct vmarena_stats {
+#include "internal.h"
+
+struct vmarena_counters {
 	atomic64_t spaces_created;	/* spaces opened since load */
 	atomic64_t spaces_destroyed;	/* spaces freed since load */
 	atomic64_t mmaps;		/* successful mmap() calls */
@@ -19,7 +24,7 @@ struct vmarena_stats {
 	atomic64_t ioctl_errors;	/* ioctl() calls that failed */
 };
 
-extern struct vmarena_stats vmarena_stats;
+extern struct vmarena_counters vmarena_counters;
 
 static inline void vmarena_count(atomic64_t *counter)
 {
@@ -27,5 +32,6 @@ static inline void vmarena_count(atomic64_t *counter)
 }
 
 int vmarena_stats_show(struct seq_file *m, void *unused);
+void vmarena_stats_global(u64 *v);
 
 #endif /* _VMARENA_STATS_H */

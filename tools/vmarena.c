@@ -4,6 +4,8 @@
  *
  *   vmarena info         INFO of a fresh space: ABI, page size, arena, free
  *   vmarena stats        the global counters (debugfs vmarena/stats, root)
+ *   vmarena buddyinfo    free blocks per order and fragmentation (root)
+ *   vmarena slabinfo     the slab caches (root)
  *   vmarena map PAGES    open a space, mmap PAGES pages of it, report, unmap
  */
 #define _GNU_SOURCE
@@ -19,7 +21,9 @@
 #include <linux/vmarena.h>
 
 #define DEV "/dev/vmarena"
-#define STATS "/sys/kernel/debug/vmarena/stats"
+#define DBG "/sys/kernel/debug/vmarena/"
+#define STATS DBG "stats"
+#define NR_ORDERS 11
 
 static int open_space(void)
 {
@@ -73,6 +77,95 @@ static int cmd_stats(void)
 	return 0;
 }
 
+static FILE *open_debugfs(const char *name)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), DBG "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		fprintf(stderr, "vmarena: %s: %s (root and debugfs needed)\n",
+			path, strerror(errno));
+	return f;
+}
+
+/* Reads the row of buddyinfo named @row into @v (NR_ORDERS numbers). */
+static int buddy_row(const char *row, double *v)
+{
+	char line[512], *p;
+	size_t n = strlen(row);
+	int o, found = -1;
+	FILE *f = open_debugfs("buddyinfo");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, row, n) || line[n] != ' ')
+			continue;
+		p = line + n;
+		for (o = 0; o < NR_ORDERS; o++)
+			v[o] = strtod(p, &p);
+		found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static int cmd_buddyinfo(void)
+{
+	double blocks[NR_ORDERS], unusable[NR_ORDERS], frag[NR_ORDERS];
+	unsigned long long frames = 0;
+	int o;
+
+	if (buddy_row("free_blocks", blocks) || buddy_row("unusable", unusable) ||
+	    buddy_row("fragindex", frag))
+		return 1;
+	printf("%5s %9s %11s %11s %9s %10s\n", "order", "block", "free blocks",
+	       "free KiB", "unusable", "fragindex");
+	for (o = 0; o < NR_ORDERS; o++) {
+		unsigned long long b = blocks[o];
+
+		printf("%5d %6d KiB %11llu %11llu %8.1f%% ", o, 4 << o, b,
+		       (b << o) * 4, unusable[o] * 100);
+		if (frag[o] < 0)
+			printf("%10s\n", "(fits)");
+		else
+			printf("%10.3f\n", frag[o]);
+		frames += b << o;
+	}
+	printf("free in the buddy lists: %llu frames (%llu KiB)\n",
+	       frames, frames * 4);
+	puts("unusable: share of free memory in blocks too small for the order");
+	puts("fragindex: for an order that does not fit, 0 = lack of memory, 1 = fragmentation");
+	return 0;
+}
+
+static int cmd_slabinfo(void)
+{
+	unsigned long long osz, sz, per, fps, act, tot, slabs, waste;
+	char line[512], name[32], dbg[16];
+	FILE *f = open_debugfs("slabinfo");
+
+	if (!f)
+		return 1;
+	printf("%-12s %7s %9s %15s %6s %8s %12s %7s\n", "cache", "objsize",
+	       "objs/slab", "active/total", "slabs", "KiB", "waste", "debug");
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' ||
+		    sscanf(line, "%31s %llu %llu %llu %llu %llu %llu %llu %llu %15s",
+			   name, &osz, &sz, &per, &fps, &act, &tot, &slabs, &waste,
+			   dbg) != 10)
+			continue;
+		printf("%-12s %7llu %9llu %7llu/%-7llu %6llu %8llu %6llu KiB %3llu%% %s\n",
+		       name, osz, per, act, tot, slabs, slabs * fps * 4,
+		       waste / 1024, slabs ? waste * 100 / (slabs * fps * 4096) : 0,
+		       dbg);
+	}
+	fclose(f);
+	return 0;
+}
+
 static int cmd_map(const char *arg)
 {
 	unsigned long pages = strtoul(arg, NULL, 0);
@@ -103,9 +196,11 @@ static int cmd_map(const char *arg)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmarena info | stats | map PAGES\n"
+		"usage: vmarena info | stats | buddyinfo | slabinfo | map PAGES\n"
 		"  info       ABI version, page size, arena size, free frames\n"
 		"  stats      global counters (debugfs, root)\n"
+		"  buddyinfo  free blocks per order, fragmentation (debugfs, root)\n"
+		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
 		"  map PAGES  map PAGES pages of a new space and report\n");
 	exit(2);
 }
@@ -118,6 +213,10 @@ int main(int argc, char **argv)
 		return cmd_info();
 	if (!strcmp(argv[1], "stats") && argc == 2)
 		return cmd_stats();
+	if (!strcmp(argv[1], "buddyinfo") && argc == 2)
+		return cmd_buddyinfo();
+	if (!strcmp(argv[1], "slabinfo") && argc == 2)
+		return cmd_slabinfo();
 	if (!strcmp(argv[1], "map") && argc == 3)
 		return cmd_map(argv[2]);
 	usage();

@@ -50,4 +50,59 @@ struct vmarena_info {
 
 #define VMARENA_IOC_INFO	_IOR(VMARENA_IOC_MAGIC, 0x00, struct vmarena_info)
 
+/*
+ * Global counters, in the order VMARENA_IOC_STATS returns them and
+ * debugfs vmarena/stats prints them (Documentation/debugfs.rst gives each
+ * one's unit).  New counters are only ever appended.
+ */
+enum vmarena_global_stat {
+	VMARENA_STAT_ARENA_FRAMES,
+	VMARENA_STAT_FREE_FRAMES,
+	VMARENA_STAT_ALLOC_ORDER_0,				/* + order, 0..10 */
+	VMARENA_STAT_FREE_ORDER_0 = VMARENA_STAT_ALLOC_ORDER_0 + 11, /* + order */
+	VMARENA_STAT_PCP_HITS = VMARENA_STAT_FREE_ORDER_0 + 11,
+	VMARENA_STAT_SPLITS,
+	VMARENA_STAT_MERGES,
+	VMARENA_STAT_ALLOC_FAILURES,
+	VMARENA_STAT_ALLOC_INJECTED,
+	VMARENA_STAT_BAD_FREES,
+	VMARENA_STAT_SLAB_ALLOCS,
+	VMARENA_STAT_SLAB_FREES,
+	VMARENA_STAT_SLAB_FAILURES,
+	VMARENA_STAT_SLAB_INJECTED,
+	VMARENA_STAT_SLABS_CREATED,
+	VMARENA_STAT_SLABS_DESTROYED,
+	VMARENA_STAT_SLAB_OVERFLOWS,
+	VMARENA_STAT_SLAB_USE_AFTER_FREE,
+	VMARENA_STAT_SLAB_DOUBLE_FREES,
+	VMARENA_STAT_SPACES_CREATED,
+	VMARENA_STAT_SPACES_DESTROYED,
+	VMARENA_STAT_MMAPS,
+	VMARENA_STAT_IOCTLS,
+	VMARENA_STAT_IOCTL_ERRORS,
+	VMARENA_NR_GLOBAL_STATS
+};
+
+/* struct vmarena_stats.which */
+#define VMARENA_STATS_GLOBAL	0	/* enum vmarena_global_stat */
+
+/**
+ * struct vmarena_stats - VMARENA_IOC_STATS: counters as an array of __u64.
+ * @which:    VMARENA_STATS_GLOBAL.
+ * @count:    in: entries @values can hold; out: entries the module has
+ *            (may be more than were written: a newer module).
+ * @values:   user pointer to __u64[@count]; entry i is counter i.
+ * @reserved: must be zero.
+ *
+ * Needs no privilege beyond the open fd.
+ */
+struct vmarena_stats {
+	__u32 which;
+	__u32 count;
+	__u64 values;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_STATS	_IOWR(VMARENA_IOC_MAGIC, 0x01, struct vmarena_stats)
+
 #endif /* _UAPI_LINUX_VMARENA_H */
