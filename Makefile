@@ -5,6 +5,7 @@
 #   make            the module (vmarena.ko) and the user-space programs
 #   make demo       install what is missing, build, boot the VM, show it working
 #   make check      install what is missing, build, run every test level
+#   make bench      the benchmarks in the VM; build/bench/results.txt
 #   make deps       install the Debian packages the project needs
 #   make style      checkpatch --strict over our sources
 #   make sparse     the module built under sparse (C=2)
@@ -40,7 +41,7 @@ VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
 TOOLS := $(BUILD)/bin/vmarena
 
-.PHONY: all module module-debug userspace deps check demo style sparse clean
+.PHONY: all module module-debug userspace deps check demo bench style sparse clean
 
 all: module userspace
 
@@ -108,6 +109,10 @@ demo: deps
 CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 	--show-types -f
 USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench
 
 style: $(LINUX_SRC)/.stamp
 	@$(CHECKPATCH) $(MODULE_SRCS) include/uapi/linux/vmarena.h \

@@ -5,10 +5,18 @@
  * Lock ordering, outermost first (each subsystem adds its locks here; a lock
  * not listed is a leaf and is never held while taking another):
  *
- *	(none yet)
+ *	vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
+ *	  vmarena_buddy.lock		free lists, frame states (buddy.c)
  *
- * Pure-logic files (range.c today; the buddy allocator, slab caches,
- * page-table walk, slot bitmap, policies and stream parser later) include
+ *	vmarena_slab_cache.lock is a leaf: a cache drops it before it takes
+ *	or gives back frames (slab.c).
+ *
+ * No lock is taken in interrupt context: frames and objects are allocated
+ * and freed in process context only.  Allocation never sleeps, so a caller
+ * may hold its own spinlock across it.
+ *
+ * Pure-logic files (range.c, buddy.c and slab.c today; the page-table walk,
+ * slot bitmap, policies and stream parser later) include
  * nothing but this header, so selftests/unit/ can compile the very same .c
  * files in user space: there VMARENA_USERSPACE is defined and shim.h stands
  * in for the kernel's headers.

@@ -7,6 +7,7 @@
  *   vmarena buddyinfo    free blocks per order and fragmentation (root)
  *   vmarena slabinfo     the slab caches (root)
  *   vmarena map PAGES    open a space, mmap PAGES pages of it, report, unmap
+ *   vmarena open N       hold N spaces open, show slabinfo and buddyinfo
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -193,15 +194,42 @@ static int cmd_map(const char *arg)
 	return 0;
 }
 
+static int cmd_open(const char *arg)
+{
+	unsigned long n = strtoul(arg, NULL, 0), i;
+	struct vmarena_info before, after;
+	int *fds, ret;
+
+	fds = calloc(n ? n : 1, sizeof(*fds));
+	if (!n || !fds) {
+		fprintf(stderr, "vmarena: open: '%s' is not a count\n", arg);
+		return 2;
+	}
+	fds[0] = open_space();
+	get_info(fds[0], &before);
+	for (i = 1; i < n; i++)
+		fds[i] = open_space();
+	get_info(fds[0], &after);
+	printf("%lu spaces open: free frames %llu -> %llu\n", n,
+	       (unsigned long long)before.free_frames,
+	       (unsigned long long)after.free_frames);
+	ret = cmd_slabinfo() || cmd_buddyinfo();
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return ret;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmarena info | stats | buddyinfo | slabinfo | map PAGES\n"
+		"usage: vmarena info | stats | buddyinfo | slabinfo | map PAGES | open N\n"
 		"  info       ABI version, page size, arena size, free frames\n"
 		"  stats      global counters (debugfs, root)\n"
 		"  buddyinfo  free blocks per order, fragmentation (debugfs, root)\n"
 		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
-		"  map PAGES  map PAGES pages of a new space and report\n");
+		"  map PAGES  map PAGES pages of a new space and report\n"
+		"  open N     hold N spaces open, show slabinfo and buddyinfo\n");
 	exit(2);
 }
 
@@ -219,6 +247,8 @@ int main(int argc, char **argv)
 		return cmd_slabinfo();
 	if (!strcmp(argv[1], "map") && argc == 3)
 		return cmd_map(argv[2]);
+	if (!strcmp(argv[1], "open") && argc == 3)
+		return cmd_open(argv[2]);
 	usage();
 	return 2;
 }
