@@ -32,10 +32,10 @@ UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
 # Module sources (what the debug build copies and what style checks).
 MODULE_SRCS := $(wildcard module/*.c module/*.h)
 # Pure-logic module files the unit tests compile in user space.
-UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c
+UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c module/pagetable.c
 UNIT_SUPPORT := selftests/unit/arena_stub.c selftests/unit/shim.c
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
-	$(wildcard selftests/unit/*_test.c))
+	$(wildcard selftests/unit/*_test.c)) $(BUILD)/unit/pagetable_small_test
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
@@ -79,6 +79,13 @@ $(BUILD)/unit/%: selftests/unit/%.c $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT) \
 		$(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
+
+# The page-table tests again with 2 bits a level: deep trees, node reclaim.
+$(BUILD)/unit/pagetable_small_test: selftests/unit/pagetable_test.c \
+		$(UNIT_MODULE_SRCS) $(UNIT_SUPPORT) $(wildcard module/*.h selftests/unit/*.h) \
+		$(LINUX_SRC)/.stamp
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -DVMARENA_PT_BITS=2 -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
 
 $(BUILD)/selftests/%: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)

@@ -53,6 +53,7 @@ enum vmarena_frame_use {
 	VMARENA_USE_SLAB_RZ,	/* ... laid out with red zones */
 	VMARENA_USE_SLAB_RZ_POISON, /* ... with red zones and poisoning */
 	VMARENA_USE_PCP,	/* parked in a per-CPU cache of free frames */
+	VMARENA_USE_PTNODE,	/* a node of a shadow page table */
 	VMARENA_USE_OTHER,	/* anything else (tests, benchmarks) */
 };
 

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagetable.c - the shadow page table's walk, populate, clear and range
+ * operations.
+ *
+ * A node is one arena frame of VMARENA_PT_ENTRIES entries; the number of
+ * non-zero entries of a node is kept in its frame descriptor's @inuse, so a
+ * node is freed as soon as its last entry goes.  Interior entries are
+ * vmarena_pte_make(child frame, VMARENA_PTE_PRESENT).
+ *
+ * Pure logic: also compiled by selftests/unit/.
+ */
+#include "pagetable.h"
+
+static unsigned int pt_index(u64 vpn, unsigned int level)
+{
+	unsigned int shift = (VMARENA_PT_LEVELS - 1 - level) * VMARENA_PT_BITS;
+
+	return (vpn >> shift) & (VMARENA_PT_ENTRIES - 1);
+}
+
+/* Pages covered by one entry of a node at @level. */
+static u64 pt_span(unsigned int level)
+{
+	return 1ULL << ((VMARENA_PT_LEVELS - 1 - level) * VMARENA_PT_BITS);
+}
+
+static u64 *pt_entries(u32 node)
+{
+	return vmarena_frame_addr(node);
+}
+
+static struct vmarena_frame *pt_desc(u32 node)
+{
+	return &vmarena_frame_table()[node];
+}
+
+static int pt_node_alloc(struct vmarena_pt *pt, unsigned int level, u32 *node)
+{
+	int ret = vmarena_frames_alloc(0, node);
+
+	if (ret)
+		return ret;
+	memset(pt_entries(*node), 0, VMARENA_PT_ENTRIES * sizeof(u64));
+	pt_desc(*node)->use = VMARENA_USE_PTNODE;
+	pt_desc(*node)->inuse = 0;
+	pt->nodes[level]++;
+	return 0;
+}
+
+static void pt_node_free(struct vmarena_pt *pt, unsigned int level, u32 node)
+{
+	pt_desc(node)->use = VMARENA_USE_NONE;
+	vmarena_frames_free(node, 0);
+	pt->nodes[level]--;
+}
+
+/**
+ * vmarena_pt_init() - an empty table (no node until the first entry).
+ * @pt: the table.
+ */
+void vmarena_pt_init(struct vmarena_pt *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->root = VMARENA_NO_FRAME;
+}
+
+/**
+ * vmarena_pt_lookup() - the leaf slot of a page, if its leaf node exists.
+ * @pt:  the table.
+ * @vpn: the page.
+ *
+ * The slot may hold 0.  Through it a caller may change a non-zero entry
+ * to another non-zero value; making an entry zero or non-zero goes through
+ * vmarena_pt_set() or vmarena_pt_clear(), which keep the counts.
+ *
+ * Return: the slot, or NULL when no leaf node covers @vpn.
+ */
+u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn)
+{
+	unsigned int level;
+	u32 node = pt->root;
+
+	if (vpn >= VMARENA_PT_MAX_VPN || node == VMARENA_NO_FRAME)
+		return NULL;
+	for (level = 0; level < VMARENA_PT_LEVELS - 1; level++) {
+		u64 e = pt_entries(node)[pt_index(vpn, level)];
+
+		if (!e)
+			return NULL;
+		node = vmarena_pte_frame(e);
+	}
+	return &pt_entries(node)[pt_index(vpn, VMARENA_PT_LEVELS - 1)];
+}
+
+/* The node below @slot of a node at @level, allocated if missing. */
+static int pt_child(struct vmarena_pt *pt, u32 node, unsigned int level,
+		    u64 vpn, u32 *child)
+{
+	u64 *slot = &pt_entries(node)[pt_index(vpn, level)];
+	int ret;
+
+	if (*slot) {
+		*child = vmarena_pte_frame(*slot);
+		return 0;
+	}
+	ret = pt_node_alloc(pt, level + 1, child);
+	if (ret)
+		return ret;
+	*slot = vmarena_pte_make(*child, VMARENA_PTE_PRESENT);
+	pt_desc(node)->inuse++;
+	return 0;
+}
+
+/**
+ * vmarena_pt_set() - set a page's entry, allocating the nodes on its path.
+ * @pt:  the table.
+ * @vpn: the page, below VMARENA_PT_MAX_VPN.
+ * @pte: the entry; 0 clears it.
+ *
+ * On failure the table is as it was (nodes allocated on the way are freed).
+ *
+ * Return: 0, -EINVAL for a page beyond the table, -ENOMEM.
+ */
+int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte)
+{
+	unsigned int level;
+	u32 node;
+	u64 *leaf;
+	int ret;
+
+	if (vpn >= VMARENA_PT_MAX_VPN)
+		return -EINVAL;
+	if (!pte) {
+		vmarena_pt_clear(pt, vpn);
+		return 0;
+	}
+	if (pt->root == VMARENA_NO_FRAME) {
+		ret = pt_node_alloc(pt, 0, &pt->root);
+		if (ret)
+			return ret;
+	}
+	node = pt->root;
+	for (level = 0; level < VMARENA_PT_LEVELS - 1; level++) {
+		ret = pt_child(pt, node, level, vpn, &node);
+		if (ret) {
+			vmarena_pt_clear(pt, vpn);	/* prunes empty nodes */
+			return ret;
+		}
+	}
+	leaf = &pt_entries(node)[pt_index(vpn, VMARENA_PT_LEVELS - 1)];
+	if (!*leaf) {
+		pt_desc(node)->inuse++;
+		pt->used++;
+	}
+	*leaf = pte;
+	return 0;
+}
+
+struct pt_walk {
+	struct vmarena_pt *pt;
+	u64 first;
+	u64 last;		/* inclusive */
+	vmarena_pt_fn fn;
+	void *arg;
+	bool clear;
+};
+
+static int pt_walk_node(struct pt_walk *w, u32 node, unsigned int level, u64 base);
+
+/* Visits entry @i of @node; for a clear walk, drops what became empty. */
+static int pt_walk_entry(struct pt_walk *w, u32 node, unsigned int level,
+			 u64 vpn, unsigned int i)
+{
+	u64 *slot = &pt_entries(node)[i];
+	int ret;
+
+	if (level < VMARENA_PT_LEVELS - 1) {
+		u32 child = vmarena_pte_frame(*slot);
+
+		ret = pt_walk_node(w, child, level + 1, vpn);
+		if (w->clear && !pt_desc(child)->inuse) {
+			pt_node_free(w->pt, level + 1, child);
+			*slot = 0;
+			pt_desc(node)->inuse--;
+		}
+		return ret;
+	}
+	ret = w->fn ? w->fn(w->arg, vpn, slot) : 0;
+	if (!w->clear)
+		return ret;
+	*slot = 0;
+	pt_desc(node)->inuse--;
+	w->pt->used--;
+	return 0;
+}
+
+static int pt_walk_node(struct pt_walk *w, u32 node, unsigned int level, u64 base)
+{
+	u64 span = pt_span(level);
+	unsigned int i = 0, end = VMARENA_PT_ENTRIES - 1;
+	int ret;
+
+	if (w->first > base)
+		i = (w->first - base) / span;
+	if (w->last < base + span * VMARENA_PT_ENTRIES - 1)
+		end = (w->last - base) / span;
+	for (; i <= end; i++) {
+		if (!pt_entries(node)[i])
+			continue;
+		ret = pt_walk_entry(w, node, level, base + i * span, i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int pt_walk(struct vmarena_pt *pt, u64 first, u64 nr, vmarena_pt_fn fn,
+		   void *arg, bool clear)
+{
+	struct pt_walk w = { .pt = pt, .first = first, .fn = fn, .arg = arg,
+			     .clear = clear };
+	int ret;
+
+	if (!nr || first >= VMARENA_PT_MAX_VPN || pt->root == VMARENA_NO_FRAME)
+		return 0;
+	w.last = nr > VMARENA_PT_MAX_VPN - first ? VMARENA_PT_MAX_VPN - 1 :
+		 first + nr - 1;
+	ret = pt_walk_node(&w, pt->root, 0, 0);
+	if (clear && !pt_desc(pt->root)->inuse) {
+		pt_node_free(pt, 0, pt->root);
+		pt->root = VMARENA_NO_FRAME;
+	}
+	return ret;
+}
+
+/**
+ * vmarena_pt_range() - call @fn for each non-zero entry in a range.
+ * @pt:    the table.
+ * @first: first page.
+ * @nr:    pages (clipped to the table).
+ * @fn:    called with the page and its slot; may change a non-zero entry to
+ *         another non-zero value; a non-zero return stops the walk.
+ * @arg:   passed to @fn.
+ *
+ * Subtrees with no entry are skipped whole.
+ *
+ * Return: 0, or what @fn returned to stop the walk.
+ */
+int vmarena_pt_range(struct vmarena_pt *pt, u64 first, u64 nr,
+		     vmarena_pt_fn fn, void *arg)
+{
+	return pt_walk(pt, first, nr, fn, arg, false);
+}
+
+/**
+ * vmarena_pt_clear() - clear a page's entry; free nodes left empty.
+ * @pt:  the table.
+ * @vpn: the page.
+ */
+void vmarena_pt_clear(struct vmarena_pt *pt, u64 vpn)
+{
+	pt_walk(pt, vpn, 1, NULL, NULL, true);
+}
+
+/**
+ * vmarena_pt_destroy() - clear every entry, calling @fn on each first.
+ * @pt:  the table; empty and without nodes afterwards.
+ * @fn:  called for each non-zero entry before it is cleared (to release
+ *       what it refers to); its return value is ignored.  May be NULL.
+ * @arg: passed to @fn.
+ */
+void vmarena_pt_destroy(struct vmarena_pt *pt, vmarena_pt_fn fn, void *arg)
+{
+	pt_walk(pt, 0, VMARENA_PT_MAX_VPN, fn, arg, true);
+}
+
+/**
+ * vmarena_pt_clear_range() - clear a range, calling @fn on each entry first.
+ * @pt:    the table.
+ * @first: first page.
+ * @nr:    pages.
+ * @fn:    as for vmarena_pt_destroy(); may be NULL.
+ * @arg:   passed to @fn.
+ */
+void vmarena_pt_clear_range(struct vmarena_pt *pt, u64 first, u64 nr,
+			    vmarena_pt_fn fn, void *arg)
+{
+	pt_walk(pt, first, nr, fn, arg, true);
+}
+
+/**
+ * vmarena_pt_frames() - frames the table's nodes take (its overhead).
+ * @pt: the table.
+ *
+ * Return: the number of nodes at all levels.
+ */
+u64 vmarena_pt_frames(const struct vmarena_pt *pt)
+{
+	u64 n = 0;
+	unsigned int level;
+
+	for (level = 0; level < VMARENA_PT_LEVELS; level++)
+		n += pt->nodes[level];
+	return n;
+}

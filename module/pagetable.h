@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pagetable.h - per-space shadow page tables and the shadow PTE format.
+ *
+ * A radix tree of VMARENA_PT_LEVELS levels indexed by the page number of
+ * the mmap offset, VMARENA_PT_BITS bits a level; each node is one arena
+ * frame of 2^VMARENA_PT_BITS 64-bit entries.  Interior entries hold a child
+ * node's frame; leaf entries are shadow PTEs.  Nodes are allocated on first
+ * use and freed when their last entry goes.
+ *
+ * Pure logic (pagetable.c compiles in user space too); the caller
+ * serialises access to one table (the space's lock).
+ */
+#ifndef _VMARENA_PAGETABLE_H
+#define _VMARENA_PAGETABLE_H
+
+#include "frames.h"
+
+/* Geometry: unit tests may shrink it (-DVMARENA_PT_BITS=2, ...). */
+#ifndef VMARENA_PT_LEVELS
+#define VMARENA_PT_LEVELS	4
+#endif
+#ifndef VMARENA_PT_BITS
+#define VMARENA_PT_BITS		9
+#endif
+#define VMARENA_PT_ENTRIES	BIT(VMARENA_PT_BITS)
+#define VMARENA_PT_VPN_BITS	(VMARENA_PT_LEVELS * VMARENA_PT_BITS)
+#define VMARENA_PT_MAX_VPN	BIT_ULL(VMARENA_PT_VPN_BITS)
+
+/*
+ * Shadow PTE (u64).  Zero means "nothing here": a hole that reads as zeros.
+ *
+ *  63            16 15       8 7   6   5   4   3   2   1   0
+ * +----------------+----------+---+---+---+---+---+---+---+---+
+ * | frame or slot  |   gen    | - |PIN|COW| W | A | D |SWP| P |
+ * +----------------+----------+---+---+---+---+---+---+---+---+
+ *
+ * P    present: bits 63..16 are a frame number.
+ * SWP  swapped: not present, bits 63..16 are a swap slot.
+ * D    dirty: written since it was last clean (write notification).
+ * A    accessed: touched since the bit was last cleared.
+ * W    writable: the hardware mapping may be writable (write notified).
+ * COW  the frame is shared (clone, checkpoint): a write must copy.
+ * PIN  pinned: never evicted.
+ * gen  the checkpoint generation the entry was last written in.
+ */
+#define VMARENA_PTE_PRESENT	BIT_ULL(0)
+#define VMARENA_PTE_SWAP	BIT_ULL(1)
+#define VMARENA_PTE_DIRTY	BIT_ULL(2)
+#define VMARENA_PTE_ACCESSED	BIT_ULL(3)
+#define VMARENA_PTE_WRITE	BIT_ULL(4)
+#define VMARENA_PTE_COW		BIT_ULL(5)
+#define VMARENA_PTE_PINNED	BIT_ULL(6)
+#define VMARENA_PTE_GEN_SHIFT	8
+#define VMARENA_PTE_GEN_MASK	(0xffULL << VMARENA_PTE_GEN_SHIFT)
+#define VMARENA_PTE_PFN_SHIFT	16
+
+static inline u64 vmarena_pte_frame(u64 pte)
+{
+	return pte >> VMARENA_PTE_PFN_SHIFT;
+}
+
+static inline u64 vmarena_pte_make(u64 frame_or_slot, u64 flags)
+{
+	return frame_or_slot << VMARENA_PTE_PFN_SHIFT | flags;
+}
+
+/**
+ * struct vmarena_pt - a shadow page table.
+ * @root:  frame of the root node, or VMARENA_NO_FRAME while empty.
+ * @nodes: nodes (frames) per level, [0] the root level.
+ * @used:  non-zero leaf entries.
+ */
+struct vmarena_pt {
+	u32 root;
+	u64 nodes[VMARENA_PT_LEVELS];
+	u64 used;
+};
+
+/* Called for each non-zero leaf entry; a non-zero return stops the walk. */
+typedef int (*vmarena_pt_fn)(void *arg, u64 vpn, u64 *pte);
+
+void vmarena_pt_init(struct vmarena_pt *pt);
+u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);
+int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte);
+void vmarena_pt_clear(struct vmarena_pt *pt, u64 vpn);
+void vmarena_pt_clear_range(struct vmarena_pt *pt, u64 first, u64 nr,
+			    vmarena_pt_fn fn, void *arg);
+int vmarena_pt_range(struct vmarena_pt *pt, u64 first, u64 nr,
+		     vmarena_pt_fn fn, void *arg);
+void vmarena_pt_destroy(struct vmarena_pt *pt, vmarena_pt_fn fn, void *arg);
+u64 vmarena_pt_frames(const struct vmarena_pt *pt);
+
+#endif /* _VMARENA_PAGETABLE_H */

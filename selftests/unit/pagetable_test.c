@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pagetable_test.c - module/pagetable.c in user space against a reference
+ * map.  Built twice: with the real geometry (4 levels of 9 bits) and shrunk
+ * to 4 levels of 2 bits (pagetable_small_test), where random sparse sets
+ * build deep trees and clear them node by node.
+ */
+#include "pagetable.h"
+#include "arena_stub.h"
+#include "kselftest_harness.h"
+
+#define ARENA_FRAMES 4096
+/* Test pages: fewer than the table holds, so test_vpn() is one-to-one. */
+/* A present entry for frame @f. */
+#define PTE(f) vmarena_pte_make(f, VMARENA_PTE_PRESENT)
+#define NPAGES (VMARENA_PT_MAX_VPN < 2000 ? VMARENA_PT_MAX_VPN / 2 : 2000)
+
+/* Test page i: an odd multiplier spreads i over the whole table. */
+static u64 test_vpn(unsigned int i)
+{
+	return (u64)i * 2654435761ULL % VMARENA_PT_MAX_VPN;
+}
+
+FIXTURE(pt) {
+	struct vmarena_pt pt;
+	u64 free_at_start;
+};
+
+FIXTURE_SETUP(pt)
+{
+	ASSERT_EQ(0, stub_arena_init(ARENA_FRAMES));
+	self->free_at_start = stub_arena_buddy()->free_frames;
+	vmarena_pt_init(&self->pt);
+}
+
+FIXTURE_TEARDOWN(pt)
+{
+	stub_arena_fini();
+}
+
+struct visit {
+	u64 count;
+	u64 last_vpn;
+	bool ordered;
+	u64 *ref;		/* reference entries, by test index */
+};
+
+static int count_entry(void *arg, u64 vpn, u64 *pte)
+{
+	struct visit *v = arg;
+
+	if (v->count && vpn <= v->last_vpn)
+		v->ordered = false;
+	v->last_vpn = vpn;
+	v->count++;
+	return *pte ? 0 : -1;
+}
+
+TEST_F(pt, an_empty_table_has_no_nodes_and_reads_nothing)
+{
+	EXPECT_EQ(NULL, vmarena_pt_lookup(&self->pt, 0));
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(-EINVAL, vmarena_pt_set(&self->pt, VMARENA_PT_MAX_VPN, 1));
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+}
+
+TEST_F(pt, one_entry_takes_one_node_per_level_and_gives_them_back)
+{
+	u64 vpn = VMARENA_PT_MAX_VPN - 1, *slot;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn, PTE(42)));
+	EXPECT_EQ(VMARENA_PT_LEVELS, vmarena_pt_frames(&self->pt));
+	slot = vmarena_pt_lookup(&self->pt, vpn);
+	ASSERT_NE(NULL, slot);
+	EXPECT_EQ(42, vmarena_pte_frame(*slot));
+	EXPECT_EQ(NULL, vmarena_pt_lookup(&self->pt, 0));
+	vmarena_pt_clear(&self->pt, vpn);
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+/*
+ * Random sets and clears over sparse pages, checked after every step
+ * against a reference array: lookups agree, the range walk visits exactly
+ * the non-zero entries in order, and clearing everything frees every node.
+ */
+TEST_F(pt, random_sparse_sets_and_clears_match_the_reference)
+{
+	static u64 ref[NPAGES];
+	unsigned int step, i, live = 0;
+
+	srandom(11);
+	memset(ref, 0, sizeof(ref));
+	for (step = 0; step < 20000; step++) {
+		unsigned int k = random() % NPAGES;
+		u64 vpn = test_vpn(k), *slot;
+
+		if (ref[k] && random() % 2) {
+			vmarena_pt_clear(&self->pt, vpn);
+			ref[k] = 0;
+			live--;
+		} else {
+			u64 pte = PTE(step + 1);
+
+			if (!ref[k])
+				live++;
+			ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn, pte));
+			ref[k] = pte;
+		}
+		slot = vmarena_pt_lookup(&self->pt, vpn);
+		ASSERT_EQ(ref[k], slot ? *slot : 0);
+		ASSERT_EQ(live, self->pt.used);
+	}
+	for (i = 0; i < NPAGES; i++) {
+		u64 *slot = vmarena_pt_lookup(&self->pt, test_vpn(i));
+
+		ASSERT_EQ(ref[i], slot ? *slot : 0) TH_LOG("page %u", i);
+	}
+	{
+		struct visit v = { .ordered = true };
+
+		ASSERT_EQ(0, vmarena_pt_range(&self->pt, 0, VMARENA_PT_MAX_VPN,
+					      count_entry, &v));
+		EXPECT_EQ(live, v.count);
+		EXPECT_TRUE(v.ordered);
+	}
+	for (i = 0; i < NPAGES; i++)
+		vmarena_pt_clear(&self->pt, test_vpn(i));
+	EXPECT_EQ(0, self->pt.used);
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(VMARENA_NO_FRAME, self->pt.root);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+/* Counts entries that are non-zero and in the table; stops any walk. */
+static int release_entry(void *arg, u64 vpn, u64 *pte)
+{
+	if (*pte && vpn < VMARENA_PT_MAX_VPN)
+		(*(u64 *)arg)++;
+	return 1;	/* ignored by a clearing walk */
+}
+
+TEST_F(pt, range_walk_and_clear_range_see_only_their_range)
+{
+	u64 first = VMARENA_PT_ENTRIES - 2, i, n = 0;
+	struct visit v = { .ordered = true };
+
+	for (i = 0; i < 3 * VMARENA_PT_ENTRIES; i++)
+		ASSERT_EQ(0, vmarena_pt_set(&self->pt, i, PTE(i)));
+	ASSERT_EQ(0, vmarena_pt_range(&self->pt, first, 5, count_entry, &v));
+	EXPECT_EQ(5, v.count);
+	EXPECT_EQ(first + 4, v.last_vpn);
+	vmarena_pt_clear_range(&self->pt, first, VMARENA_PT_ENTRIES + 4, release_entry, &n);
+	EXPECT_EQ(VMARENA_PT_ENTRIES + 4, n);
+	EXPECT_EQ(2 * VMARENA_PT_ENTRIES - 4, self->pt.used);
+	/* The middle leaf node emptied and went; its neighbours stay. */
+	EXPECT_EQ(NULL, vmarena_pt_lookup(&self->pt, VMARENA_PT_ENTRIES));
+	EXPECT_EQ(0, *vmarena_pt_lookup(&self->pt, first));
+	EXPECT_EQ(first - 1, vmarena_pte_frame(*vmarena_pt_lookup(&self->pt, first - 1)));
+	EXPECT_EQ(first + VMARENA_PT_ENTRIES + 4,
+		  vmarena_pte_frame(*vmarena_pt_lookup(&self->pt, first + VMARENA_PT_ENTRIES + 4)));
+	n = 0;
+	vmarena_pt_destroy(&self->pt, release_entry, &n);
+	EXPECT_EQ(2 * VMARENA_PT_ENTRIES - 4, n);
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+TEST_F(pt, a_failed_set_leaves_the_table_as_it_was)
+{
+	u64 vpn = VMARENA_PT_MAX_VPN / 2;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 0, PTE(1)));
+	/* The root exists; the path to vpn needs LEVELS - 1 new nodes. */
+	vmarena_buddy_fail_next(stub_arena_buddy(), 1);
+	EXPECT_EQ(-ENOMEM, vmarena_pt_set(&self->pt, vpn, PTE(2)));
+	EXPECT_EQ(VMARENA_PT_LEVELS, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(1, self->pt.used);
+	EXPECT_EQ(0, vmarena_pt_set(&self->pt, vpn, PTE(2)));
+	vmarena_pt_clear(&self->pt, vpn);
+	EXPECT_EQ(VMARENA_PT_LEVELS, vmarena_pt_frames(&self->pt));
+	vmarena_pt_clear(&self->pt, 0);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+TEST_HARNESS_MAIN
