@@ -89,12 +89,12 @@ $(BUILD)/unit/pagetable_small_test: selftests/unit/pagetable_test.c \
 
 $(BUILD)/selftests/%: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $<
+	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 # The same tests as 32-bit programs exercise compat_ioctl.
 $(BUILD)/selftests/%-32: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
-	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $<
+	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 $(BUILD)/bin/vmarena: tools/vmarena.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
@@ -112,10 +112,11 @@ demo: deps
 	@tools/demo
 
 # Kernel code gets every --strict check; user-space programs are exempt
-# only from the checks about kernel-only facilities.
+# only from the checks about kernel-only facilities (and volatile, which
+# tests need to force a memory access that a signal interrupts).
 CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 	--show-types -f
-USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO
+USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -46,6 +46,7 @@ struct vmarena_arena_pcpu_stats {
 	u64 failures;
 	u64 injected;
 	u64 bad_frees;
+	u64 deferred;
 };
 
 /**
@@ -59,6 +60,10 @@ struct vmarena_arena_pcpu_stats {
  * @stats:     per-CPU counters.
  * @fail_next: fault injection: refuse this many more frame allocations,
  *             whichever path serves them.
+ * @deferred_lock: protects @deferred.
+ * @deferred:  first of the user frames let go by their space while their
+ *             page was still held elsewhere (a GUP pin), chained through
+ *             frame->next; freed once only the arena holds the page.
  */
 struct vmarena_arena {
 	u32 nr_frames;
@@ -69,6 +74,8 @@ struct vmarena_arena {
 	bool use_pcp;
 	struct vmarena_arena_pcpu_stats __percpu *stats;
 	atomic64_t fail_next;
+	spinlock_t deferred_lock;	/* see the kernel-doc above */
+	u32 deferred;
 };
 
 static struct vmarena_arena arena;
@@ -151,6 +158,54 @@ static int pcp_alloc(u32 *frame)
 	return ret;
 }
 
+/* Frees the deferred frames whose pages only the arena holds now. */
+static void arena_reap_deferred(void)
+{
+	u32 *link, f;
+
+	spin_lock(&arena.deferred_lock);
+	link = &arena.deferred;
+	while ((f = *link) != VMARENA_NO_FRAME) {
+		if (page_count(arena.pages[f]) != 1) {
+			link = &arena.frames[f].next;
+			continue;
+		}
+		*link = arena.frames[f].next;
+		arena.frames[f].use = VMARENA_USE_NONE;
+		ClearPageDirty(arena.pages[f]);
+		spin_unlock(&arena.deferred_lock);
+		vmarena_frames_free(f, 0);
+		spin_lock(&arena.deferred_lock);
+		link = &arena.deferred;
+	}
+	spin_unlock(&arena.deferred_lock);
+}
+
+/**
+ * vmarena_arena_release_user() - give back the frame of a dropped user page.
+ * @frame: the frame; no space refers to it any more.
+ *
+ * If its page is still held beyond the arena's own reference (pinned by
+ * get_user_pages(), say), the frame waits on a list and is freed once it
+ * is let go, so no later owner can see it through the old holder.
+ */
+void vmarena_arena_release_user(u32 frame)
+{
+	struct page *page = arena.pages[frame];
+
+	if (page_count(page) == 1) {
+		arena.frames[frame].use = VMARENA_USE_NONE;
+		ClearPageDirty(page);
+		vmarena_frames_free(frame, 0);
+		return;
+	}
+	this_cpu_inc(arena.stats->deferred);
+	spin_lock(&arena.deferred_lock);
+	arena.frames[frame].next = arena.deferred;
+	arena.deferred = frame;
+	spin_unlock(&arena.deferred_lock);
+}
+
 static int arena_alloc_once(unsigned int order, u32 *frame)
 {
 	if (order == 0 && READ_ONCE(arena.use_pcp))
@@ -180,6 +235,7 @@ int vmarena_frames_alloc(unsigned int order, u32 *frame)
 	}
 	ret = arena_alloc_once(order, frame);
 	if (ret == -ENOMEM) {
+		arena_reap_deferred();
 		pcp_drain_all();
 		ret = arena_alloc_once(order, frame);
 	}
@@ -302,6 +358,7 @@ void vmarena_arena_counters(struct vmarena_arena_counters *c)
 		c->failures += READ_ONCE(s->failures);
 		c->injected += READ_ONCE(s->injected);
 		c->bad_frees += READ_ONCE(s->bad_frees);
+		c->deferred += READ_ONCE(s->deferred);
 	}
 	c->bad_frees += READ_ONCE(arena.buddy.stats.bad_frees);
 	c->splits = READ_ONCE(arena.buddy.stats.splits);
@@ -378,6 +435,8 @@ static int arena_alloc_tables(void)
 	for_each_possible_cpu(cpu)
 		spin_lock_init(&per_cpu_ptr(arena.pcp, cpu)->lock);
 	arena.use_pcp = true;
+	spin_lock_init(&arena.deferred_lock);
+	arena.deferred = VMARENA_NO_FRAME;
 	return 0;
 }
 
@@ -432,6 +491,7 @@ err_tables:
  */
 void vmarena_arena_exit(void)
 {
+	arena_reap_deferred();
 	pcp_drain_all();
 	if (WARN_ON_ONCE(arena.buddy.free_frames != arena.nr_frames)) {
 		pr_err("%llu frames leaked; the arena is kept\n",

@@ -28,6 +28,7 @@
  * @bad_frees: frees refused (not allocated, double, wrong order).
  * @splits:    buddy blocks split.
  * @merges:    buddy pairs coalesced.
+ * @deferred:  user frames whose release waited for another holder.
  */
 struct vmarena_arena_counters {
 	u64 alloc[VMARENA_NR_ORDERS];
@@ -38,6 +39,7 @@ struct vmarena_arena_counters {
 	u64 bad_frees;
 	u64 splits;
 	u64 merges;
+	u64 deferred;
 };
 
 int vmarena_arena_init(unsigned int arena_mb);
@@ -49,5 +51,6 @@ struct page *vmarena_frame_page(u32 frame);
 void vmarena_arena_counters(struct vmarena_arena_counters *c);
 void vmarena_arena_fail_next(u64 n);
 void vmarena_arena_use_pcp(bool on);
+void vmarena_arena_release_user(u32 frame);
 
 #endif /* _VMARENA_ARENA_H */

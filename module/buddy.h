@@ -33,8 +33,11 @@ enum vmarena_frame_state {
  * @next:      free block head: link in its order's free list (buddy lock);
  *             slab head: link in its cache's slab list (cache lock).
  * @prev:      the other direction of @next.
- * @inuse:     slab head: objects in use (cache lock).
+ * @inuse:     slab head: objects in use (cache lock); page-table node:
+ *             non-zero entries (space lock).
  * @freelist:  slab head: index of the first free object, or U16_MAX.
+ * @owner:     user page: the space whose page it holds (the reverse map).
+ * @vpn:       user page: the page number in @owner.
  */
 struct vmarena_frame {
 	u8 state;
@@ -45,6 +48,8 @@ struct vmarena_frame {
 	u32 prev;
 	u16 inuse;
 	u16 freelist;
+	void *owner;
+	u64 vpn;
 };
 
 enum vmarena_frame_use {
@@ -54,6 +59,7 @@ enum vmarena_frame_use {
 	VMARENA_USE_SLAB_RZ_POISON, /* ... with red zones and poisoning */
 	VMARENA_USE_PCP,	/* parked in a per-CPU cache of free frames */
 	VMARENA_USE_PTNODE,	/* a node of a shadow page table */
+	VMARENA_USE_USER,	/* a page of an address space */
 	VMARENA_USE_OTHER,	/* anything else (tests, benchmarks) */
 };
 

@@ -8,6 +8,8 @@
  *	fail_frames	write N: the next N frame allocations fail
  *	slab/<cache>/debug	read/write: none, redzone or poison
  *	slab/<cache>/fail_next	write N: the next N allocations fail
+ *	spaces/<id>/stats	a space's counters, "name value" lines
+ *	spaces/<id>/pagetable	a space's page-table nodes and entries
  *
  * debugfs failures are not errors (the files are for humans and tests), so
  * init returns nothing, as the debugfs API intends.
@@ -20,9 +22,11 @@
 #include "bench.h"
 #include "caches.h"
 #include "debugfs.h"
+#include "space.h"
 #include "stats.h"
 
 static struct dentry *vmarena_debugfs_root;
+static struct dentry *vmarena_debugfs_spaces;
 
 DEFINE_SHOW_ATTRIBUTE(vmarena_stats);
 
@@ -160,6 +164,72 @@ static void vmarena_debugfs_slab_init(void)
 	}
 }
 
+static int space_stats_show(struct seq_file *m, void *unused)
+{
+	u64 v[VMARENA_NR_SPACE_STATS];
+	int i;
+
+	vmarena_space_stats(m->private, v);
+	for (i = 0; i < VMARENA_NR_SPACE_STATS; i++)
+		seq_printf(m, "%-20s %llu\n", vmarena_space_stat_names[i], v[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(space_stats);
+
+static int pagetable_entry_show(void *arg, u64 vpn, u64 *pte)
+{
+	u64 e = *pte;
+
+	seq_printf(arg, "%llu %llu %c%c%c%c%c%c%c %llu\n", vpn,
+		   e & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP) ? vmarena_pte_frame(e) : 0,
+		   e & VMARENA_PTE_PRESENT ? 'p' : '-',
+		   e & VMARENA_PTE_SWAP ? 's' : '-',
+		   e & VMARENA_PTE_DIRTY ? 'd' : '-',
+		   e & VMARENA_PTE_ACCESSED ? 'a' : '-',
+		   e & VMARENA_PTE_WRITE ? 'w' : '-',
+		   e & VMARENA_PTE_COW ? 'c' : '-',
+		   e & VMARENA_PTE_PINNED ? 'n' : '-',
+		   (e & VMARENA_PTE_GEN_MASK) >> VMARENA_PTE_GEN_SHIFT);
+	return 0;
+}
+
+static int space_pagetable_show(struct seq_file *m, void *unused)
+{
+	struct vmarena_space *space = m->private;
+	unsigned int level;
+
+	mutex_lock(&space->lock);
+	for (level = 0; level < VMARENA_PT_LEVELS; level++)
+		seq_printf(m, "# level %u nodes %llu\n", level, space->pt.nodes[level]);
+	seq_puts(m, "# page frame flags generation\n");
+	vmarena_pt_range(&space->pt, 0, VMARENA_PT_MAX_VPN, pagetable_entry_show, m);
+	mutex_unlock(&space->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(space_pagetable);
+
+/**
+ * vmarena_debugfs_space_add() - create spaces/<id>/ for a new space.
+ * @space: the space; its files go before it does
+ *         (vmarena_debugfs_space_remove() waits for their readers).
+ */
+void vmarena_debugfs_space_add(struct vmarena_space *space)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "%llu", space->id);
+	space->debugfs = debugfs_create_dir(name, vmarena_debugfs_spaces);
+	debugfs_create_file("stats", 0400, space->debugfs, space, &space_stats_fops);
+	debugfs_create_file("pagetable", 0400, space->debugfs, space,
+			    &space_pagetable_fops);
+}
+
+void vmarena_debugfs_space_remove(struct vmarena_space *space)
+{
+	debugfs_remove_recursive(space->debugfs);
+	space->debugfs = NULL;
+}
+
 void vmarena_debugfs_init(void)
 {
 	struct dentry *root = debugfs_create_dir("vmarena", NULL);
@@ -171,6 +241,7 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
 				   &fail_frames_fops);
 	vmarena_debugfs_slab_init();
+	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);
 }
 

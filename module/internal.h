@@ -5,15 +5,21 @@
  * Lock ordering, outermost first (each subsystem adds its locks here; a lock
  * not listed is a leaf and is never held while taking another):
  *
- *	vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
- *	  vmarena_buddy.lock		free lists, frame states (buddy.c)
+ *	mmap_lock (the kernel's, in the fault path)
+ *	  vmarena_space.lock		a space's page table and pages (space.c)
+ *	    page lock			of one of its frames (fault.c, space.c)
+ *	    i_mmap_rwsem		(unmap_mapping_range(), DISCARD)
+ *	    vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
+ *	      vmarena_buddy.lock	free lists, frame states (buddy.c)
+ *	    arena.deferred_lock	(arena.c)
  *
  *	vmarena_slab_cache.lock is a leaf: a cache drops it before it takes
  *	or gives back frames (slab.c).
  *
- * No lock is taken in interrupt context: frames and objects are allocated
- * and freed in process context only.  Allocation never sleeps, so a caller
- * may hold its own spinlock across it.
+ * The space lock is a mutex (faults sleep on page locks); the rest are
+ * spinlocks.  No lock is taken in interrupt context: frames and objects are
+ * allocated and freed in process context only.  Frame allocation never
+ * sleeps, so a caller may hold a spinlock across it.
  *
  * Pure-logic files (range.c, buddy.c and slab.c today; the page-table walk,
  * slot bitmap, policies and stream parser later) include

@@ -7,6 +7,7 @@
  * copied out once (for commands that return output).  A command matches
  * only with its exact number, direction and size; anything else is -ENOTTY.
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -41,21 +42,105 @@ static int vmarena_ioc_info(struct vmarena_space *space, void *arg)
 static int vmarena_ioc_stats(struct vmarena_space *space, void *arg)
 {
 	struct vmarena_stats *st = arg;
-	u32 n = min_t(u32, st->count, VMARENA_NR_GLOBAL_STATS);
+	u32 nr, n;
 	u64 *v;
 	int ret = 0;
 
-	if (st->which != VMARENA_STATS_GLOBAL ||
-	    !vmarena_reserved_zero(st->reserved, sizeof(st->reserved)))
+	if (!vmarena_reserved_zero(st->reserved, sizeof(st->reserved)))
 		return -EINVAL;
-	v = kcalloc(VMARENA_NR_GLOBAL_STATS, sizeof(*v), GFP_KERNEL);
+	if (st->which == VMARENA_STATS_GLOBAL)
+		nr = VMARENA_NR_GLOBAL_STATS;
+	else if (st->which == VMARENA_STATS_SPACE)
+		nr = VMARENA_NR_SPACE_STATS;
+	else
+		return -EINVAL;
+	v = kcalloc(nr, sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return -ENOMEM;
-	vmarena_stats_global(v);
+	if (st->which == VMARENA_STATS_GLOBAL)
+		vmarena_stats_global(v);
+	else
+		vmarena_space_stats(space, v);
+	n = min(st->count, nr);
 	if (copy_to_user(u64_to_user_ptr(st->values), v, n * sizeof(*v)))
 		ret = -EFAULT;
 	kfree(v);
-	st->count = VMARENA_NR_GLOBAL_STATS;
+	st->count = nr;
+	return ret;
+}
+
+static int vmarena_ioc_set_limit(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_limit *l = arg;
+
+	if (!vmarena_reserved_zero(l->reserved, sizeof(l->reserved)))
+		return -EINVAL;
+	return vmarena_space_set_limit(space, l->max_pages, l->max_resident);
+}
+
+static int vmarena_ioc_discard(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_range *r = arg;
+	u64 first, nr;
+
+	if (!vmarena_reserved_zero(r->reserved, sizeof(r->reserved)) ||
+	    vmarena_range_bytes(r->offset, r->length, &first, &nr))
+		return -EINVAL;
+	return vmarena_space_discard(space, first, nr);
+}
+
+/* One shadow PTE in the ABI's form. */
+static void pte_info(u64 pte, struct vmarena_pte_info *e)
+{
+	e->frame = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP) ?
+		   vmarena_pte_frame(pte) : 0;
+	e->flags = (pte & VMARENA_PTE_PRESENT ? VMARENA_PTE_INFO_PRESENT : 0) |
+		   (pte & VMARENA_PTE_SWAP ? VMARENA_PTE_INFO_SWAPPED : 0) |
+		   (pte & VMARENA_PTE_DIRTY ? VMARENA_PTE_INFO_DIRTY : 0) |
+		   (pte & VMARENA_PTE_ACCESSED ? VMARENA_PTE_INFO_ACCESSED : 0) |
+		   (pte & VMARENA_PTE_WRITE ? VMARENA_PTE_INFO_WRITABLE : 0) |
+		   (pte & VMARENA_PTE_COW ? VMARENA_PTE_INFO_COW : 0) |
+		   (pte & VMARENA_PTE_PINNED ? VMARENA_PTE_INFO_PINNED : 0);
+	e->generation = (pte & VMARENA_PTE_GEN_MASK) >> VMARENA_PTE_GEN_SHIFT;
+}
+
+struct translate_fill {
+	u64 first;
+	struct vmarena_pte_info *out;
+};
+
+static int translate_entry(void *arg, u64 vpn, u64 *pte)
+{
+	struct translate_fill *t = arg;
+
+	pte_info(*pte, &t->out[vpn - t->first]);
+	return 0;
+}
+
+static int vmarena_ioc_translate(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_translate *tr = arg;
+	struct translate_fill t;
+	size_t bytes;
+	u64 nr;
+	int ret = 0;
+
+	if (!vmarena_reserved_zero(tr->reserved, sizeof(tr->reserved)) ||
+	    !tr->pages || tr->pages > VMARENA_TRANSLATE_MAX ||
+	    tr->pages > U64_MAX / VMARENA_PAGE_SIZE ||
+	    vmarena_range_bytes(tr->offset, tr->pages * VMARENA_PAGE_SIZE,
+				&t.first, &nr))
+		return -EINVAL;
+	bytes = nr * sizeof(*t.out);
+	t.out = kvzalloc(bytes, GFP_KERNEL);
+	if (!t.out)
+		return -ENOMEM;
+	mutex_lock(&space->lock);
+	vmarena_pt_range(&space->pt, t.first, nr, translate_entry, &t);
+	mutex_unlock(&space->lock);
+	if (copy_to_user(u64_to_user_ptr(tr->entries), t.out, bytes))
+		ret = -EFAULT;
+	kvfree(t.out);
 	return ret;
 }
 
@@ -65,10 +150,16 @@ static int vmarena_ioc_stats(struct vmarena_space *space, void *arg)
 static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(INFO, vmarena_ioc_info),
 	VMARENA_IOCTL(STATS, vmarena_ioc_stats),
+	VMARENA_IOCTL(SET_LIMIT, vmarena_ioc_set_limit),
+	VMARENA_IOCTL(DISCARD, vmarena_ioc_discard),
+	VMARENA_IOCTL(TRANSLATE, vmarena_ioc_translate),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_stats) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_limit) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_range) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_translate) <= VMARENA_IOCTL_BUF);
 
 static const struct vmarena_ioctl_desc *vmarena_ioctl_find(unsigned int cmd)
 {

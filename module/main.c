@@ -15,10 +15,15 @@
 #include "caches.h"
 #include "debugfs.h"
 #include "dev.h"
+#include "space.h"
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
 MODULE_PARM_DESC(arena_mb, "Size of the arena of page frames in MiB (default 64)");
+
+module_param_named(space_max_pages, vmarena_space_max_pages, ulong, 0644);
+MODULE_PARM_DESC(space_max_pages,
+		 "Default cap on a space's pages; 0 for half the arena (default 0)");
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);

@@ -6,22 +6,82 @@
 #define _VMARENA_SPACE_H
 
 #include <linux/kref.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+
+#include "pagetable.h"
+
+/* The software TLB in front of the shadow walk for kernel-side accesses. */
+#define VMARENA_TLB_ENTRIES	64
+
+struct vmarena_tlb_entry {
+	u64 vpn;	/* U64_MAX: invalid */
+	u32 frame;
+};
+
+/* A space's counters; written under its lock, read with READ_ONCE(). */
+struct vmarena_space_counters {
+	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
+	u64 faults_minor;	/* faults on a resident page */
+	u64 write_notify;	/* first writes through a clean mapping */
+	u64 tlb_hits;		/* pread/pwrite translations from the TLB */
+	u64 tlb_misses;		/* ... that walked the page table */
+	u64 sigbus;		/* faults answered with SIGBUS */
+	u64 discarded;		/* pages dropped by DISCARD */
+	u64 bytes_read;		/* bytes read by read()/pread() */
+	u64 bytes_written;	/* bytes written by write()/pwrite() */
+};
 
 /**
  * struct vmarena_space - an address space.
- * @id:  unique among the spaces of this load of the module, never reused;
- *       names spaces/<id>/ in debugfs and is the space field of tracepoints.
- * @ref: one reference for each open file description that is this space;
- *       later holders (mappings, clones) take their own.  The space is freed
- *       by the last vmarena_space_put().
+ * @id:           unique among the spaces of this load of the module, never
+ *                reused; names spaces/<id>/ in debugfs and is the space
+ *                field of tracepoints.
+ * @ref:          one reference for each open file description that is this
+ *                space (mappings hold the file); the space is freed by the
+ *                last vmarena_space_put().
+ * @lock:         protects everything below but @id, @ref and @inode, and
+ *                the owner/vpn of the frames holding its pages.  Taken in
+ *                the fault path: never held across a user copy.
+ * @pt:           the shadow page table.
+ * @inode:        its address_space (i_mapping) for its hardware mappings.
+ * @resident:     frames holding its pages.
+ * @pt_frames:    page-table frames last accounted in the global counter.
+ * @max_pages:    cap on the pages it holds.
+ * @max_resident: cap on @resident.
+ * @tlb:          the software TLB, direct-mapped by page number.
+ * @c:            counters.
+ * @debugfs:      its spaces/<id>/ directory.
  */
 struct vmarena_space {
 	u64 id;
 	struct kref ref;
+	struct mutex lock;	/* see the kernel-doc above */
+	struct vmarena_pt pt;
+	struct inode *inode;
+	u64 resident;
+	u64 pt_frames;
+	u64 max_pages;
+	u64 max_resident;
+	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
+	struct vmarena_space_counters c;
+	struct dentry *debugfs;
 };
+
+/* The default cap on a space's pages (module parameter space_max_pages). */
+extern unsigned long vmarena_space_max_pages;
 
 struct vmarena_space *vmarena_space_create(void);
 void vmarena_space_put(struct vmarena_space *space);
+
+int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
+			   int *kind);
+int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
+			    u32 *frame);
+int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
+int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
+			    u64 max_resident);
+u64 vmarena_space_default_cap(void);
+void vmarena_space_stats(struct vmarena_space *space, u64 *v);
 
 #endif /* _VMARENA_SPACE_H */

@@ -55,6 +55,35 @@ static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
 	[VMARENA_STAT_MMAPS] = "mmaps",
 	[VMARENA_STAT_IOCTLS] = "ioctls",
 	[VMARENA_STAT_IOCTL_ERRORS] = "ioctl_errors",
+	[VMARENA_STAT_RESIDENT] = "resident",
+	[VMARENA_STAT_PT_FRAMES] = "pt_frames",
+	[VMARENA_STAT_FAULTS_FIRST_TOUCH] = "faults_first_touch",
+	[VMARENA_STAT_FAULTS_MINOR] = "faults_minor",
+	[VMARENA_STAT_WRITE_NOTIFY] = "write_notify",
+	[VMARENA_STAT_TLB_HITS] = "tlb_hits",
+	[VMARENA_STAT_TLB_MISSES] = "tlb_misses",
+	[VMARENA_STAT_SIGBUS] = "sigbus",
+	[VMARENA_STAT_DISCARDED] = "discarded",
+	[VMARENA_STAT_DEFERRED_FREES] = "deferred_frees",
+};
+
+/* Indexed by enum vmarena_space_stat (include/uapi/linux/vmarena.h). */
+const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
+	[VMARENA_SPACE_STAT_ID] = "id",
+	[VMARENA_SPACE_STAT_RESIDENT] = "resident",
+	[VMARENA_SPACE_STAT_PAGES] = "pages",
+	[VMARENA_SPACE_STAT_PT_FRAMES] = "pt_frames",
+	[VMARENA_SPACE_STAT_MAX_PAGES] = "max_pages",
+	[VMARENA_SPACE_STAT_MAX_RESIDENT] = "max_resident",
+	[VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH] = "faults_first_touch",
+	[VMARENA_SPACE_STAT_FAULTS_MINOR] = "faults_minor",
+	[VMARENA_SPACE_STAT_WRITE_NOTIFY] = "write_notify",
+	[VMARENA_SPACE_STAT_TLB_HITS] = "tlb_hits",
+	[VMARENA_SPACE_STAT_TLB_MISSES] = "tlb_misses",
+	[VMARENA_SPACE_STAT_SIGBUS] = "sigbus",
+	[VMARENA_SPACE_STAT_DISCARDED] = "discarded",
+	[VMARENA_SPACE_STAT_BYTES_READ] = "bytes_read",
+	[VMARENA_SPACE_STAT_BYTES_WRITTEN] = "bytes_written",
 };
 
 static void snapshot_arena(u64 *v)
@@ -75,7 +104,11 @@ static void snapshot_arena(u64 *v)
 	v[VMARENA_STAT_ALLOC_FAILURES] = c.failures;
 	v[VMARENA_STAT_ALLOC_INJECTED] = c.injected;
 	v[VMARENA_STAT_BAD_FREES] = c.bad_frees;
+	v[VMARENA_STAT_DEFERRED_FREES] = c.deferred;
 }
+
+#define COUNTER(v, id, field) \
+	((v)[VMARENA_STAT_##id] = atomic64_read(&vmarena_counters.field))
 
 static void snapshot_slabs(u64 *v)
 {
@@ -109,11 +142,20 @@ void vmarena_stats_global(u64 *v)
 	memset(v, 0, VMARENA_NR_GLOBAL_STATS * sizeof(*v));
 	snapshot_arena(v);
 	snapshot_slabs(v);
-	v[VMARENA_STAT_SPACES_CREATED] = atomic64_read(&vmarena_counters.spaces_created);
-	v[VMARENA_STAT_SPACES_DESTROYED] = atomic64_read(&vmarena_counters.spaces_destroyed);
-	v[VMARENA_STAT_MMAPS] = atomic64_read(&vmarena_counters.mmaps);
-	v[VMARENA_STAT_IOCTLS] = atomic64_read(&vmarena_counters.ioctls);
-	v[VMARENA_STAT_IOCTL_ERRORS] = atomic64_read(&vmarena_counters.ioctl_errors);
+	COUNTER(v, SPACES_CREATED, spaces_created);
+	COUNTER(v, SPACES_DESTROYED, spaces_destroyed);
+	COUNTER(v, MMAPS, mmaps);
+	COUNTER(v, IOCTLS, ioctls);
+	COUNTER(v, IOCTL_ERRORS, ioctl_errors);
+	COUNTER(v, RESIDENT, resident);
+	COUNTER(v, PT_FRAMES, pt_frames);
+	COUNTER(v, FAULTS_FIRST_TOUCH, faults_first_touch);
+	COUNTER(v, FAULTS_MINOR, faults_minor);
+	COUNTER(v, WRITE_NOTIFY, write_notify);
+	COUNTER(v, TLB_HITS, tlb_hits);
+	COUNTER(v, TLB_MISSES, tlb_misses);
+	COUNTER(v, SIGBUS, sigbus);
+	COUNTER(v, DISCARDED, discarded);
 }
 
 /**

@@ -22,6 +22,15 @@ struct vmarena_counters {
 	atomic64_t mmaps;		/* successful mmap() calls */
 	atomic64_t ioctls;		/* ioctl() calls, any command */
 	atomic64_t ioctl_errors;	/* ioctl() calls that failed */
+	atomic64_t resident;		/* frames holding pages of spaces */
+	atomic64_t pt_frames;		/* frames holding page-table nodes */
+	atomic64_t faults_first_touch;	/* faults that made a zeroed page */
+	atomic64_t faults_minor;	/* faults on a resident page */
+	atomic64_t write_notify;	/* first writes through clean mappings */
+	atomic64_t tlb_hits;		/* pread/pwrite translations: TLB hits */
+	atomic64_t tlb_misses;		/* ... and page-table walks */
+	atomic64_t sigbus;		/* faults answered with SIGBUS */
+	atomic64_t discarded;		/* pages dropped by DISCARD */
 };
 
 extern struct vmarena_counters vmarena_counters;
@@ -33,5 +42,6 @@ static inline void vmarena_count(atomic64_t *counter)
 
 int vmarena_stats_show(struct seq_file *m, void *unused);
 void vmarena_stats_global(u64 *v);
+extern const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS];
 
 #endif /* _VMARENA_STATS_H */

@@ -55,6 +55,29 @@ DEFINE_EVENT(vmarena_frames_class, frames_free,
 	     TP_ARGS(frame, order)
 );
 
+/*
+ * A page fault of a mapping of a space: the page, the frame that backs it,
+ * the kind (enum vmarena_fault_kind: 0 first touch, 1 minor, 2 write
+ * notify) and the time spent in the handler.
+ */
+TRACE_EVENT(fault,
+	    TP_PROTO(u64 space, u64 vpn, u32 frame, int kind, u64 ns),
+	    TP_ARGS(space, vpn, frame, kind, ns),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, vpn)
+			     __field(u64, ns)
+			     __field(u32, frame)
+			     __field(int, kind)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->vpn = vpn;
+			   __entry->ns = ns;
+			   __entry->frame = frame;
+			   __entry->kind = kind;),
+	    TP_printk("space=%llu vpn=%llu frame=%u kind=%d ns=%llu",
+		      __entry->space, __entry->vpn, __entry->frame,
+		      __entry->kind, __entry->ns)
+);
+
 #endif /* _VMARENA_TRACE_H */
 
 /* Out-of-tree: the header is found beside trace.c (CFLAGS_trace.o). */

@@ -80,15 +80,46 @@ enum vmarena_global_stat {
 	VMARENA_STAT_MMAPS,
 	VMARENA_STAT_IOCTLS,
 	VMARENA_STAT_IOCTL_ERRORS,
+	VMARENA_STAT_RESIDENT,
+	VMARENA_STAT_PT_FRAMES,
+	VMARENA_STAT_FAULTS_FIRST_TOUCH,
+	VMARENA_STAT_FAULTS_MINOR,
+	VMARENA_STAT_WRITE_NOTIFY,
+	VMARENA_STAT_TLB_HITS,
+	VMARENA_STAT_TLB_MISSES,
+	VMARENA_STAT_SIGBUS,
+	VMARENA_STAT_DISCARDED,
+	VMARENA_STAT_DEFERRED_FREES,
 	VMARENA_NR_GLOBAL_STATS
+};
+
+/* A space's counters (VMARENA_STATS_SPACE); only ever appended. */
+enum vmarena_space_stat {
+	VMARENA_SPACE_STAT_ID,
+	VMARENA_SPACE_STAT_RESIDENT,		/* frames holding its pages */
+	VMARENA_SPACE_STAT_PAGES,		/* pages it holds, anywhere */
+	VMARENA_SPACE_STAT_PT_FRAMES,		/* page-table nodes */
+	VMARENA_SPACE_STAT_MAX_PAGES,		/* the cap in force */
+	VMARENA_SPACE_STAT_MAX_RESIDENT,	/* the cap in force */
+	VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH,
+	VMARENA_SPACE_STAT_FAULTS_MINOR,
+	VMARENA_SPACE_STAT_WRITE_NOTIFY,
+	VMARENA_SPACE_STAT_TLB_HITS,
+	VMARENA_SPACE_STAT_TLB_MISSES,
+	VMARENA_SPACE_STAT_SIGBUS,
+	VMARENA_SPACE_STAT_DISCARDED,
+	VMARENA_SPACE_STAT_BYTES_READ,
+	VMARENA_SPACE_STAT_BYTES_WRITTEN,
+	VMARENA_NR_SPACE_STATS
 };
 
 /* struct vmarena_stats.which */
 #define VMARENA_STATS_GLOBAL	0	/* enum vmarena_global_stat */
+#define VMARENA_STATS_SPACE	1	/* enum vmarena_space_stat, this fd's */
 
 /**
  * struct vmarena_stats - VMARENA_IOC_STATS: counters as an array of __u64.
- * @which:    VMARENA_STATS_GLOBAL.
+ * @which:    VMARENA_STATS_GLOBAL or VMARENA_STATS_SPACE.
  * @count:    in: entries @values can hold; out: entries the module has
  *            (may be more than were written: a newer module).
  * @values:   user pointer to __u64[@count]; entry i is counter i.
@@ -104,5 +135,86 @@ struct vmarena_stats {
 };
 
 #define VMARENA_IOC_STATS	_IOWR(VMARENA_IOC_MAGIC, 0x01, struct vmarena_stats)
+
+/**
+ * struct vmarena_limit - VMARENA_IOC_SET_LIMIT: caps of this space.
+ * @max_pages:    pages the space may hold (resident or not); 0 for the
+ *                default cap (module parameter space_max_pages).
+ * @max_resident: frames the space may hold resident; 0 for no cap beyond
+ *                @max_pages.
+ * @reserved:     must be zero.
+ *
+ * Raising a cap above the default needs CAP_SYS_ADMIN.  A cap below what
+ * the space holds now keeps those pages and refuses new ones.
+ */
+struct vmarena_limit {
+	__u64 max_pages;
+	__u64 max_resident;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_SET_LIMIT	_IOW(VMARENA_IOC_MAGIC, 0x02, struct vmarena_limit)
+
+/**
+ * struct vmarena_range - a page-aligned byte range of the offset space.
+ * @offset:   first byte, a multiple of the page size.
+ * @length:   bytes, a non-zero multiple of the page size.
+ * @reserved: must be zero.
+ */
+struct vmarena_range {
+	__u64 offset;
+	__u64 length;
+	__u64 reserved[2];
+};
+
+/* Drops a range: its frames are freed, it reads as zeros again. */
+#define VMARENA_IOC_DISCARD	_IOW(VMARENA_IOC_MAGIC, 0x03, struct vmarena_range)
+
+/* struct vmarena_pte_info.flags */
+#define VMARENA_PTE_INFO_PRESENT	(1U << 0)	/* in a frame */
+#define VMARENA_PTE_INFO_SWAPPED	(1U << 1)	/* in a swap slot */
+#define VMARENA_PTE_INFO_DIRTY		(1U << 2)	/* written */
+#define VMARENA_PTE_INFO_ACCESSED	(1U << 3)	/* touched */
+#define VMARENA_PTE_INFO_WRITABLE	(1U << 4)	/* mapped writable */
+#define VMARENA_PTE_INFO_COW		(1U << 5)	/* shared, copy on write */
+#define VMARENA_PTE_INFO_PINNED		(1U << 6)	/* never evicted */
+
+/**
+ * struct vmarena_pte_info - one page of a TRANSLATE answer.
+ * @frame:      the frame (PRESENT) or swap slot (SWAPPED), else 0.
+ * @flags:      VMARENA_PTE_INFO_*; 0 for a hole.
+ * @generation: the checkpoint generation the page was last written in.
+ */
+struct vmarena_pte_info {
+	__u64 frame;
+	__u32 flags;
+	__u32 generation;
+};
+
+/* At most this many pages per TRANSLATE call. */
+#define VMARENA_TRANSLATE_MAX	65536
+
+/**
+ * struct vmarena_translate - VMARENA_IOC_TRANSLATE: shadow PTEs of a range.
+ * @offset:   first byte, a multiple of the page size.
+ * @pages:    pages, 1..VMARENA_TRANSLATE_MAX.
+ * @entries:  user pointer to struct vmarena_pte_info[@pages].
+ * @reserved: must be zero.
+ */
+struct vmarena_translate {
+	__u64 offset;
+	__u64 pages;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_TRANSLATE	_IOW(VMARENA_IOC_MAGIC, 0x04, struct vmarena_translate)
+
+/* The kind field of the vmarena:fault tracepoint. */
+enum vmarena_fault_kind {
+	VMARENA_FAULT_FIRST_TOUCH,	/* demand zero: a new frame */
+	VMARENA_FAULT_MINOR,		/* resident: the hardware PTE was missing */
+	VMARENA_FAULT_WRITE_NOTIFY,	/* first write through a clean mapping */
+};
 
 #endif /* _UAPI_LINUX_VMARENA_H */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault.c - mmap of a space and its page faults.
+ *
+ * The hardware page tables act as a TLB of the shadow tables: a fault is a
+ * miss.  .fault walks the shadow table, allocates a zeroed frame on first
+ * touch, and hands the frame's page back locked; the kernel maps it and
+ * unlocks it (see space.c for why locked).  Mappings are shared and use
+ * write notification: a read fault maps the page read-only, and the first
+ * write goes through .page_mkwrite, which sets the shadow dirty bit, so the
+ * module knows exactly which pages were written.
+ */
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "dev.h"
+#include "space.h"
+#include "stats.h"
+#include "trace.h"
+
+static u64 fault_clock(void)
+{
+	return trace_fault_enabled() ? ktime_get_ns() : 0;
+}
+
+static void fault_sigbus(struct vmarena_space *space)
+{
+	space->c.sigbus++;
+	atomic64_inc(&vmarena_counters.sigbus);
+}
+
+static vm_fault_t vmarena_fault(struct vm_fault *vmf)
+{
+	struct vmarena_space *space = vmf->vma->vm_private_data;
+	u64 t0 = fault_clock();
+	struct page *page;
+	int kind;
+	u32 frame;
+
+	mutex_lock(&space->lock);
+	if (vmarena_space_fault_in(space, vmf->pgoff, &frame, &kind)) {
+		fault_sigbus(space);
+		mutex_unlock(&space->lock);
+		return VM_FAULT_SIGBUS;
+	}
+	page = vmarena_frame_page(frame);
+	get_page(page);
+	lock_page(page);
+	mutex_unlock(&space->lock);
+	vmf->page = page;
+	if (t0)
+		trace_fault(space->id, vmf->pgoff, frame, kind, ktime_get_ns() - t0);
+	return VM_FAULT_LOCKED;
+}
+
+static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
+{
+	struct vmarena_space *space = vmf->vma->vm_private_data;
+	u64 t0 = fault_clock();
+	u64 *pte;
+	u32 frame;
+
+	mutex_lock(&space->lock);
+	pte = vmarena_pt_lookup(&space->pt, vmf->pgoff);
+	if (!pte || !(*pte & VMARENA_PTE_PRESENT) ||
+	    vmarena_frame_page(vmarena_pte_frame(*pte)) != vmf->page) {
+		/* Dropped since the page was mapped: fault again. */
+		mutex_unlock(&space->lock);
+		return VM_FAULT_NOPAGE;
+	}
+	*pte |= VMARENA_PTE_DIRTY | VMARENA_PTE_WRITE | VMARENA_PTE_ACCESSED;
+	frame = vmarena_pte_frame(*pte);
+	space->c.write_notify++;
+	atomic64_inc(&vmarena_counters.write_notify);
+	lock_page(vmf->page);
+	mutex_unlock(&space->lock);
+	if (t0)
+		trace_fault(space->id, vmf->pgoff, frame, VMARENA_FAULT_WRITE_NOTIFY,
+			    ktime_get_ns() - t0);
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct vmarena_vm_ops = {
+	.fault = vmarena_fault,
+	.page_mkwrite = vmarena_page_mkwrite,
+};
+
+/**
+ * vmarena_mmap() - map a range of a space.
+ * @file: the space's file.
+ * @vma:  the new mapping.
+ *
+ * Only MAP_SHARED: a mapping shows the space itself, and the kernel's
+ * private copy-on-write over vmarena pages is not offered.  The range must
+ * lie in the 48-bit offset space; the mapping cannot grow by mremap().
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vmarena_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vmarena_range_pages(vma->vm_pgoff, vma_pages(vma)))
+		return -EINVAL;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_private_data = vmarena_file_space(file);
+	vma->vm_ops = &vmarena_vm_ops;
+	vmarena_count(&vmarena_counters.mmaps);
+	return 0;
+}

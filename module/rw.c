@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rw.c - read()/pread() and write()/pwrite() of a space's bytes.
+ *
+ * Each page is translated through the space's software TLB (space.c) with
+ * the space lock held; the lock is dropped before the copy, which may fault
+ * (even on a mapping of this very space), and the page is held by a
+ * reference meanwhile.  Holes read as zeros; writes allocate on first touch
+ * and mark the page dirty.  The offset space is a file of 2^48 bytes.
+ */
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "dev.h"
+#include "space.h"
+#include "stats.h"
+
+#define VMARENA_BYTES	BIT_ULL(VMARENA_OFFSET_BITS)
+
+/* The page holding @vpn, referenced, or NULL for a hole (reads only). */
+static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
+		       struct page **page)
+{
+	u32 frame;
+	int ret;
+
+	mutex_lock(&space->lock);
+	ret = vmarena_space_translate(space, vpn, write, &frame);
+	if (!ret) {
+		u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
+
+		*pte |= VMARENA_PTE_ACCESSED | (write ? VMARENA_PTE_DIRTY : 0);
+		*page = vmarena_frame_page(frame);
+		get_page(*page);
+	} else if (ret == -ENOENT) {
+		*page = NULL;
+		ret = 0;
+	}
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
+/* Copies one page's part; returns bytes not copied. */
+static size_t rw_copy(struct page *page, size_t off, char __user *buf,
+		      size_t n, bool write)
+{
+	void *kaddr;
+
+	if (!page)
+		return clear_user(buf, n);
+	kaddr = page_address(page) + off;
+	return write ? copy_from_user(kaddr, buf, n) : copy_to_user(buf, kaddr, n);
+}
+
+static ssize_t rw_loop(struct file *file, char __user *buf, size_t len,
+		       loff_t *ppos, bool write)
+{
+	struct vmarena_space *space = vmarena_file_space(file);
+	u64 pos = *ppos;
+	size_t done = 0;
+	int ret = 0;
+
+	if (*ppos < 0)
+		return -EINVAL;
+	if (pos >= VMARENA_BYTES)
+		return write ? -EFBIG : 0;
+	len = min_t(u64, len, VMARENA_BYTES - pos);
+	while (done < len) {
+		size_t off = pos & (PAGE_SIZE - 1);
+		size_t n = min_t(size_t, PAGE_SIZE - off, len - done);
+		struct page *page;
+		size_t left;
+
+		ret = rw_get_page(space, pos >> PAGE_SHIFT, write, &page);
+		if (ret)
+			break;
+		left = rw_copy(page, off, buf + done, n, write);
+		if (page)
+			put_page(page);
+		done += n - left;
+		pos += n - left;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	*ppos = pos;
+	mutex_lock(&space->lock);
+	if (write)
+		space->c.bytes_written += done;
+	else
+		space->c.bytes_read += done;
+	mutex_unlock(&space->lock);
+	return done ? done : ret;
+}
+
+ssize_t vmarena_read(struct file *file, char __user *buf, size_t len,
+		     loff_t *ppos)
+{
+	return rw_loop(file, buf, len, ppos, false);
+}
+
+ssize_t vmarena_write(struct file *file, const char __user *buf, size_t len,
+		      loff_t *ppos)
+{
+	return rw_loop(file, (char __user *)buf, len, ppos, true);
+}
+
+loff_t vmarena_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence, VMARENA_BYTES);
+}

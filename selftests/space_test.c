@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * space_test.c - address spaces: faults, shared mappings, pread/pwrite,
+ * TRANSLATE and the dirty bit, DISCARD, limits and SIGBUS, lifetimes.
+ *
+ * Runs in the VM, as root, with the module loaded (run_vmarena.sh).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#include "kselftest_harness.h"
+
+#define PAGE 4096UL
+#define LIMIT (1ULL << VMARENA_OFFSET_BITS)
+
+static int open_space(struct __test_metadata *_metadata)
+{
+	int fd = open("/dev/vmarena", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		SKIP(exit(KSFT_SKIP), "/dev/vmarena missing: is the module loaded?");
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
+static char *map(int fd, size_t pages, off_t off)
+{
+	char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, off);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static __u64 space_stat(int fd, int id)
+{
+	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
+	struct vmarena_stats st = {
+		.which = VMARENA_STATS_SPACE,
+		.count = VMARENA_NR_SPACE_STATS,
+		.values = (uintptr_t)v,
+	};
+
+	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+		return ~0ULL;
+	return v[id];
+}
+
+static __u64 global_stat(int fd, int id)
+{
+	__u64 v[VMARENA_NR_GLOBAL_STATS] = { 0 };
+	struct vmarena_stats st = {
+		.which = VMARENA_STATS_GLOBAL,
+		.count = VMARENA_NR_GLOBAL_STATS,
+		.values = (uintptr_t)v,
+	};
+
+	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+		return ~0ULL;
+	return v[id];
+}
+
+static int translate(int fd, __u64 off, __u64 pages, struct vmarena_pte_info *e)
+{
+	struct vmarena_translate tr = {
+		.offset = off, .pages = pages, .entries = (uintptr_t)e,
+	};
+
+	return ioctl(fd, VMARENA_IOC_TRANSLATE, &tr);
+}
+
+static int discard(int fd, __u64 off, __u64 len)
+{
+	struct vmarena_range r = { .offset = off, .length = len };
+
+	return ioctl(fd, VMARENA_IOC_DISCARD, &r);
+}
+
+static int set_limit(int fd, __u64 max_pages, __u64 max_resident)
+{
+	struct vmarena_limit l = { .max_pages = max_pages,
+				   .max_resident = max_resident };
+
+	return ioctl(fd, VMARENA_IOC_SET_LIMIT, &l);
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, sig);
+}
+
+/* Writes one byte at @p; returns false if that raised SIGBUS. */
+static bool touch_survives_sigbus(volatile char *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(sigbus_jmp, 1)) {
+		signal(SIGBUS, SIG_DFL);
+		return false;
+	}
+	*p = 1;
+	signal(SIGBUS, SIG_DFL);
+	return true;
+}
+
+TEST(a_first_touch_reads_zeros_and_costs_one_frame)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 4, 0);
+	__u64 free0 = global_stat(fd, VMARENA_STAT_FREE_FRAMES);
+	unsigned int i;
+
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < PAGE; i++)
+		ASSERT_EQ(0, p[2 * PAGE + i]);
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
+	/* One data frame and the four page-table nodes of its path. */
+	EXPECT_EQ(4, space_stat(fd, VMARENA_SPACE_STAT_PT_FRAMES));
+	EXPECT_GE(free0 - global_stat(fd, VMARENA_STAT_FREE_FRAMES), 1);
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+TEST(two_mappings_of_a_range_share_the_memory)
+{
+	int fd = open_space(_metadata);
+	char *a = map(fd, 8, 0), *b = map(fd, 4, 4 * PAGE);
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	strcpy(a + 5 * PAGE + 10, "through a");
+	EXPECT_STREQ("through a", b + PAGE + 10);
+	strcpy(b + 3 * PAGE, "through b");
+	EXPECT_STREQ("through b", a + 7 * PAGE);
+	munmap(a, 8 * PAGE);
+	munmap(b, 4 * PAGE);
+	close(fd);
+}
+
+TEST(pread_and_pwrite_see_what_mappings_see_across_pages)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 4, 0), buf[PAGE + 200];
+	unsigned int i;
+
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i * 7);
+	ASSERT_EQ(sizeof(buf), pwrite(fd, buf, sizeof(buf), PAGE - 100));
+	EXPECT_EQ(0, memcmp(p + PAGE - 100, buf, sizeof(buf)));
+	memset(p + 3 * PAGE - 10, 'x', 20);
+	memset(buf, 0, sizeof(buf));
+	ASSERT_EQ(20, pread(fd, buf, 20, 3 * PAGE - 10));
+	EXPECT_EQ('x', buf[0]);
+	EXPECT_EQ('x', buf[19]);
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+TEST(holes_read_as_zeros_without_taking_a_frame)
+{
+	int fd = open_space(_metadata);
+	char buf[3 * PAGE];
+
+	memset(buf, 0x55, sizeof(buf));
+	ASSERT_EQ(sizeof(buf), pread(fd, buf, sizeof(buf), 1000 * PAGE + 7));
+	for (unsigned int i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]);
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	close(fd);
+}
+
+TEST(the_tlb_serves_repeated_kernel_accesses)
+{
+	int fd = open_space(_metadata);
+	char c = 'q';
+
+	ASSERT_EQ(1, pwrite(fd, &c, 1, 5 * PAGE));	/* miss: allocates */
+	ASSERT_EQ(1, pread(fd, &c, 1, 5 * PAGE + 1));	/* hit */
+	ASSERT_EQ(1, pread(fd, &c, 1, 5 * PAGE + 2));	/* hit */
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_TLB_MISSES));
+	EXPECT_EQ(2, space_stat(fd, VMARENA_SPACE_STAT_TLB_HITS));
+	close(fd);
+}
+
+TEST(a_forked_child_shares_the_mapping_and_outlives_the_parent_fd)
+{
+	int fd = open_space(_metadata), status;
+	char *p = map(fd, 2, 0);
+	int go[2], done[2];
+	pid_t pid;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+	strcpy(p, "parent");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char c;
+
+		close(fd);
+		if (strcmp(p, "parent"))
+			_exit(1);
+		strcpy(p + PAGE, "child");
+		if (write(done[1], "x", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(2);
+		/* The parent closed and unmapped: the mapping alone holds it. */
+		_exit(strcmp(p, "parent again") ? 3 : 0);
+	}
+	{
+		char c;
+
+		ASSERT_EQ(1, read(done[0], &c, 1));
+	}
+	EXPECT_STREQ("child", p + PAGE);
+	strcpy(p, "parent again");
+	munmap(p, 2 * PAGE);
+	close(fd);
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST(data_survives_unmapping_and_remapping)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 3, PAGE);
+
+	ASSERT_NE(NULL, p);
+	strcpy(p + PAGE, "kept");
+	munmap(p, 3 * PAGE);
+	p = map(fd, 1, 2 * PAGE);
+	ASSERT_NE(NULL, p);
+	EXPECT_STREQ("kept", p);
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_MINOR));
+	munmap(p, PAGE);
+	close(fd);
+}
+
+TEST(a_refault_after_the_hardware_mapping_went_is_minor)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 8, 0);
+
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 8 * PAGE);
+	ASSERT_EQ(0, madvise(p, 8 * PAGE, MADV_DONTNEED));
+	EXPECT_EQ(1, p[3 * PAGE]);
+	EXPECT_EQ(8, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_MINOR));
+	munmap(p, 8 * PAGE);
+	close(fd);
+}
+
+TEST(offsets_up_to_the_48_bit_limit_work_and_beyond_fail)
+{
+	int fd = open_space(_metadata);
+	char c = 'z', *p;
+
+	ASSERT_EQ(1, pwrite(fd, &c, 1, LIMIT - 1));
+	c = 0;
+	ASSERT_EQ(1, pread(fd, &c, 1, LIMIT - 1));
+	EXPECT_EQ('z', c);
+	EXPECT_EQ(0, pread(fd, &c, 1, LIMIT));		/* end of "file" */
+	EXPECT_EQ(-1, pwrite(fd, &c, 1, LIMIT));
+	EXPECT_EQ(EFBIG, errno);
+	if (sizeof(long) == 8) {
+		p = map(fd, 1, LIMIT - PAGE);
+		ASSERT_NE(NULL, p);
+		EXPECT_EQ('z', p[PAGE - 1]);
+		munmap(p, PAGE);
+	}
+	close(fd);
+}
+
+TEST(translate_and_the_dirty_bit_agree_with_what_was_touched)
+{
+	struct vmarena_pte_info e[6];
+	int fd = open_space(_metadata);
+	char *p = map(fd, 6, 0), c = 'w';
+	volatile char sink;
+
+	ASSERT_NE(NULL, p);
+	sink = p[0];				/* read: accessed, clean */
+	p[PAGE] = 1;				/* write through the mapping */
+	sink = p[2 * PAGE];
+	p[2 * PAGE] = 2;			/* read, then write */
+	ASSERT_EQ(1, pwrite(fd, &c, 1, 4 * PAGE));	/* write by pwrite */
+	ASSERT_EQ(1, pread(fd, &c, 1, 5 * PAGE));	/* a hole stays one */
+	(void)sink;
+	memset(e, 0xff, sizeof(e));
+	ASSERT_EQ(0, translate(fd, 0, 6, e));
+	EXPECT_EQ(VMARENA_PTE_INFO_PRESENT | VMARENA_PTE_INFO_ACCESSED, e[0].flags);
+	EXPECT_TRUE(e[1].flags & VMARENA_PTE_INFO_DIRTY);
+	EXPECT_TRUE(e[1].flags & VMARENA_PTE_INFO_WRITABLE);
+	EXPECT_TRUE(e[2].flags & VMARENA_PTE_INFO_DIRTY);
+	EXPECT_EQ(0, e[3].flags);		/* never touched */
+	EXPECT_EQ(0, e[3].frame);
+	EXPECT_TRUE(e[4].flags & VMARENA_PTE_INFO_DIRTY);
+	EXPECT_EQ(0, e[5].flags);
+	EXPECT_NE(e[0].frame, e[1].frame);
+	EXPECT_EQ(2, space_stat(fd, VMARENA_SPACE_STAT_WRITE_NOTIFY));
+	munmap(p, 6 * PAGE);
+	close(fd);
+}
+
+TEST(discard_frees_the_frames_and_everyone_reads_zeros)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 16, 0), buf[PAGE];
+	__u64 free0;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 0x77, 16 * PAGE);
+	free0 = global_stat(fd, VMARENA_STAT_FREE_FRAMES);
+	ASSERT_EQ(0, discard(fd, 4 * PAGE, 8 * PAGE));
+	EXPECT_EQ(8, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(8, space_stat(fd, VMARENA_SPACE_STAT_DISCARDED));
+	EXPECT_LE(free0 + 8, global_stat(fd, VMARENA_STAT_FREE_FRAMES));
+	EXPECT_EQ(0, p[4 * PAGE]);
+	EXPECT_EQ(0, p[11 * PAGE + PAGE - 1]);
+	EXPECT_EQ(0x77, p[3 * PAGE + PAGE - 1]);
+	EXPECT_EQ(0x77, p[12 * PAGE]);
+	ASSERT_EQ(PAGE, pread(fd, buf, PAGE, 5 * PAGE));
+	EXPECT_EQ(0, buf[0]);
+	munmap(p, 16 * PAGE);
+	close(fd);
+}
+
+TEST(bad_range_arguments_are_einval_and_change_nothing)
+{
+	struct vmarena_pte_info e[2];
+	struct vmarena_range r = { .offset = 0, .length = PAGE, .reserved = { 1 } };
+	struct vmarena_translate tr = { .offset = 0, .pages = 1,
+					.entries = (uintptr_t)e };
+	struct vmarena_limit l = { .reserved = { 0, 1 } };
+	int fd = open_space(_metadata);
+	char c = 1;
+
+	ASSERT_EQ(1, pwrite(fd, &c, 1, 0));
+	EXPECT_EQ(-1, discard(fd, 1, PAGE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, discard(fd, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, discard(fd, 0, PAGE + 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, discard(fd, LIMIT - PAGE, 2 * PAGE));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, discard(fd, PAGE, ~(__u64)(PAGE - 1)));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_DISCARD, &r));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(-1, translate(fd, 0, 0, e));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, translate(fd, 1, 1, e));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, translate(fd, 0, VMARENA_TRANSLATE_MAX + 1, e));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, translate(fd, LIMIT - PAGE, 2, e));
+	EXPECT_EQ(EINVAL, errno);
+	tr.reserved[0] = 1;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_TRANSLATE, &tr));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, translate(fd, 0, 1, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_SET_LIMIT, &l));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+TEST(a_fault_beyond_the_page_cap_is_sigbus_and_the_process_goes_on)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 8, 0);
+	__u64 sigbus0 = global_stat(fd, VMARENA_STAT_SIGBUS);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_limit(fd, 4, 0));
+	EXPECT_EQ(4, space_stat(fd, VMARENA_SPACE_STAT_MAX_PAGES));
+	for (int i = 0; i < 4; i++)
+		ASSERT_TRUE(touch_survives_sigbus(p + i * PAGE));
+	EXPECT_FALSE(touch_survives_sigbus(p + 4 * PAGE));
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_SIGBUS));
+	EXPECT_EQ(sigbus0 + 1, global_stat(fd, VMARENA_STAT_SIGBUS));
+	/* pwrite beyond the cap: EDQUOT, nothing written. */
+	EXPECT_EQ(-1, pwrite(fd, "x", 1, 6 * PAGE));
+	EXPECT_EQ(EDQUOT, errno);
+	/* Resident pages still work; so does a page freed by DISCARD. */
+	p[PAGE] = 9;
+	EXPECT_EQ(9, p[PAGE]);
+	ASSERT_EQ(0, discard(fd, 0, PAGE));
+	EXPECT_TRUE(touch_survives_sigbus(p + 5 * PAGE));
+	munmap(p, 8 * PAGE);
+	close(fd);
+}
+
+TEST(an_empty_arena_gives_sigbus_to_the_faulting_space_only)
+{
+	int victim = open_space(_metadata), fd = open_space(_metadata);
+	__u64 frames = global_stat(fd, VMARENA_STAT_ARENA_FRAMES);
+	size_t n = frames + 16, i;
+	char *v = map(victim, 1, 0), *p = map(fd, n, 0);
+
+	ASSERT_NE(NULL, v);
+	ASSERT_NE(NULL, p);
+	strcpy(v, "victim data");
+	ASSERT_EQ(0, set_limit(fd, n, 0));	/* root may go beyond the cap */
+	for (i = 0; i < n; i++)
+		if (!touch_survives_sigbus(p + i * PAGE))
+			break;
+	EXPECT_LT(i, n);
+	EXPECT_EQ(0, global_stat(fd, VMARENA_STAT_FREE_FRAMES));
+	EXPECT_STREQ("victim data", v);
+	munmap(p, n * PAGE);
+	close(fd);
+	/* Everything the hog held is back. */
+	EXPECT_LT(frames - 64, global_stat(victim, VMARENA_STAT_FREE_FRAMES));
+	munmap(v, PAGE);
+	close(victim);
+}
+
+TEST(raising_a_cap_above_the_default_needs_privilege)
+{
+	int fd = open_space(_metadata), status;
+	__u64 cap = space_stat(fd, VMARENA_SPACE_STAT_MAX_PAGES);
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (set_limit(fd, cap + 1, 0) == 0 || errno != EPERM)
+			_exit(3);
+		_exit(set_limit(fd, cap / 2, 0) ? 4 : 0);	/* lowering is fine */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(cap / 2, space_stat(fd, VMARENA_SPACE_STAT_MAX_PAGES));
+	close(fd);
+}
+
+TEST(a_process_that_exits_with_live_mappings_frees_its_space)
+{
+	int fd = open_space(_metadata), status;
+	__u64 resident0 = global_stat(fd, VMARENA_STAT_RESIDENT);
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int own = open("/dev/vmarena", O_RDWR);
+		char *p = own < 0 ? NULL : map(own, 64, 0);
+
+		if (!p)
+			_exit(1);
+		memset(p, 3, 64 * PAGE);
+		_exit(0);	/* no munmap, no close */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(resident0, global_stat(fd, VMARENA_STAT_RESIDENT));
+	close(fd);
+}
+
+struct thread_arg {
+	char *p;
+	int id;
+	pthread_barrier_t *barrier;
+	int bad;
+};
+
+static void *fault_thread(void *a)
+{
+	struct thread_arg *t = a;
+	int i;
+
+	pthread_barrier_wait(t->barrier);
+	for (i = 0; i < 64; i++) {
+		char *own = t->p + (1 + t->id * 64 + i) * PAGE;
+
+		own[i] = (char)(t->id + 1);	/* a page of its own */
+		__atomic_fetch_add(&t->p[i * 8], 1, __ATOMIC_RELAXED);	/* shared */
+	}
+	pthread_barrier_wait(t->barrier);
+	for (i = 0; i < 64; i++)
+		if (t->p[(1 + t->id * 64 + i) * PAGE + i] != (char)(t->id + 1))
+			t->bad++;
+	return NULL;
+}
+
+TEST(threads_faulting_the_same_and_different_pages_agree)
+{
+	enum { T = 4 };
+	int fd = open_space(_metadata), i;
+	char *p = map(fd, 1 + T * 64, 0);
+	struct thread_arg args[T];
+	pthread_t th[T];
+	pthread_barrier_t barrier;
+
+	ASSERT_NE(NULL, p);
+	pthread_barrier_init(&barrier, NULL, T);
+	for (i = 0; i < T; i++) {
+		args[i] = (struct thread_arg){ .p = p, .id = i, .barrier = &barrier };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, fault_thread, &args[i]));
+	}
+	for (i = 0; i < T; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(0, args[i].bad);
+	}
+	for (i = 0; i < 64; i++)
+		EXPECT_EQ(T, p[i * 8]);
+	EXPECT_EQ(1 + T * 64, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	pthread_barrier_destroy(&barrier);
+	munmap(p, (1 + T * 64) * PAGE);
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
