@@ -8,10 +8,16 @@
  *   vmarena slabinfo     the slab caches (root)
  *   vmarena map PAGES    open a space, mmap PAGES pages of it, report, unmap
  *   vmarena open N       hold N spaces open, show slabinfo and buddyinfo
+ *   vmarena space ID     a space's counters (debugfs spaces/ID/stats, root)
+ *   vmarena translate ID [FIRST [N]]
+ *                        a space's shadow PTEs from page FIRST (root)
+ *   vmarena touch PAGES  map PAGES pages, read then write them, show the
+ *                        space's counters and TRANSLATE of the first pages
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,16 +226,128 @@ static int cmd_open(const char *arg)
 	return ret;
 }
 
+static int cat_debugfs(const char *path, unsigned long long first,
+		       unsigned long long n)
+{
+	unsigned long long vpn;
+	char line[256], *end;
+	FILE *f = open_debugfs(path);
+
+	if (!f)
+		return 1;
+	while (fgets(line, sizeof(line), f)) {
+		vpn = strtoull(line, &end, 10);
+		if (line[0] != '#' && end != line && (vpn < first || vpn - first >= n))
+			continue;
+		fputs(line, stdout);
+	}
+	fclose(f);
+	return 0;
+}
+
+static int cmd_space(const char *id)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "spaces/%s/stats", id);
+	return cat_debugfs(path, 0, ~0ULL);
+}
+
+static int cmd_translate(int argc, char **argv)
+{
+	unsigned long long first = argc > 3 ? strtoull(argv[3], NULL, 0) : 0;
+	unsigned long long n = argc > 4 ? strtoull(argv[4], NULL, 0) : ~0ULL;
+	char path[64];
+
+	snprintf(path, sizeof(path), "spaces/%s/pagetable", argv[2]);
+	return cat_debugfs(path, first, n);
+}
+
+static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
+	"id", "resident", "pages", "pt_frames", "max_pages", "max_resident",
+	"faults_first_touch", "faults_minor", "write_notify", "tlb_hits",
+	"tlb_misses", "sigbus", "discarded", "bytes_read", "bytes_written",
+};
+
+static void show_space(int fd)
+{
+	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
+	struct vmarena_stats st = { .which = VMARENA_STATS_SPACE,
+				    .count = VMARENA_NR_SPACE_STATS,
+				    .values = (uintptr_t)v };
+	int i;
+
+	if (ioctl(fd, VMARENA_IOC_STATS, &st)) {
+		fprintf(stderr, "vmarena: STATS: %s\n", strerror(errno));
+		return;
+	}
+	for (i = 0; i < VMARENA_NR_SPACE_STATS; i++)
+		printf("  %-20s %llu\n", space_stat_names[i], (unsigned long long)v[i]);
+}
+
+static void show_translate(int fd, unsigned long pages)
+{
+	struct vmarena_pte_info e[8];
+	struct vmarena_translate tr = { .offset = 0, .entries = (uintptr_t)e };
+	unsigned long i;
+
+	tr.pages = pages < 8 ? pages : 8;
+	if (ioctl(fd, VMARENA_IOC_TRANSLATE, &tr)) {
+		fprintf(stderr, "vmarena: TRANSLATE: %s\n", strerror(errno));
+		return;
+	}
+	printf("  %4s %8s %s\n", "page", "frame", "flags");
+	for (i = 0; i < tr.pages; i++)
+		printf("  %4lu %8llu %s%s%s%s\n", i, (unsigned long long)e[i].frame,
+		       e[i].flags & VMARENA_PTE_INFO_PRESENT ? "present " : "hole",
+		       e[i].flags & VMARENA_PTE_INFO_ACCESSED ? "accessed " : "",
+		       e[i].flags & VMARENA_PTE_INFO_DIRTY ? "dirty " : "",
+		       e[i].flags & VMARENA_PTE_INFO_WRITABLE ? "writable" : "");
+}
+
+static int cmd_touch(const char *arg)
+{
+	unsigned long pages = strtoul(arg, NULL, 0), i;
+	volatile char *p;
+	char sum = 0;
+	int fd;
+
+	if (!pages) {
+		fprintf(stderr, "vmarena: touch: '%s' is not a page count\n", arg);
+		return 2;
+	}
+	fd = open_space();
+	p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "vmarena: mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	for (i = 0; i < pages; i++)
+		sum += p[i * 4096];		/* first touch: read faults */
+	for (i = 0; i < pages; i += 2)
+		p[i * 4096] = 1;		/* every other page: write notify */
+	printf("space after reading %lu pages and writing every other one (%d):\n",
+	       pages, sum);
+	show_space(fd);
+	show_translate(fd, pages);
+	munmap((void *)p, pages * 4096);
+	close(fd);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: vmarena info | stats | buddyinfo | slabinfo | map PAGES | open N\n"
+		"usage: vmarena COMMAND [ARGS]\n"
 		"  info       ABI version, page size, arena size, free frames\n"
 		"  stats      global counters (debugfs, root)\n"
 		"  buddyinfo  free blocks per order, fragmentation (debugfs, root)\n"
 		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
 		"  map PAGES  map PAGES pages of a new space and report\n"
-		"  open N     hold N spaces open, show slabinfo and buddyinfo\n");
+		"  open N     hold N spaces open, show slabinfo and buddyinfo\n"
+		"  space ID   a space's counters (debugfs, root)\n"
+		"  translate ID [FIRST [N]]  a space's shadow PTEs (debugfs, root)\n"
+		"  touch PAGES  fault PAGES pages in, show counters and TRANSLATE\n");
 	exit(2);
 }
 
@@ -249,6 +367,12 @@ int main(int argc, char **argv)
 		return cmd_map(argv[2]);
 	if (!strcmp(argv[1], "open") && argc == 3)
 		return cmd_open(argv[2]);
+	if (!strcmp(argv[1], "space") && argc == 3)
+		return cmd_space(argv[2]);
+	if (!strcmp(argv[1], "translate") && argc >= 3 && argc <= 5)
+		return cmd_translate(argc, argv);
+	if (!strcmp(argv[1], "touch") && argc == 3)
+		return cmd_touch(argv[2]);
 	usage();
 	return 2;
 }
