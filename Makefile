@@ -39,7 +39,7 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
-TOOLS := $(BUILD)/bin/vmarena
+TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault
 
 .PHONY: all module module-debug userspace deps check demo bench style sparse clean
 
@@ -96,7 +96,7 @@ $(BUILD)/selftests/%-32: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
-$(BUILD)/bin/vmarena: tools/vmarena.c include/uapi/linux/vmarena.h
+$(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
