@@ -533,4 +533,52 @@ TEST(threads_faulting_the_same_and_different_pages_agree)
 	close(fd);
 }
 
+TEST(debugfs_pagetable_and_stats_agree_with_translate)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 520, 0), path[96], line[128];
+	struct vmarena_info info;
+	struct vmarena_pte_info e;
+	unsigned long long page, frame, nodes, resident = ~0ULL;
+	unsigned int entries = 0, level, levels = 0;
+	char flags[16];
+	FILE *f;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_INFO, &info));
+	p[0] = 1;
+	p[519 * PAGE] = 2;		/* the next leaf node */
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vmarena/spaces/%llu/pagetable",
+		 (unsigned long long)info.space_id);
+	f = fopen(path, "r");
+	if (!f)
+		SKIP(return, "debugfs not readable");
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "# level %u nodes %llu", &level, &nodes) == 2) {
+			EXPECT_EQ(level < 3 ? 1 : 2, nodes);
+			levels++;
+		} else if (sscanf(line, "%llu %llu %15s", &page, &frame, flags) == 3) {
+			ASSERT_EQ(0, translate(fd, page * PAGE, 1, &e));
+			EXPECT_EQ(e.frame, frame);
+			EXPECT_STREQ("p-daw--", flags);
+			entries++;
+		}
+	}
+	fclose(f);
+	EXPECT_EQ(4, levels);
+	EXPECT_EQ(2, entries);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/vmarena/spaces/%llu/stats",
+		 (unsigned long long)info.space_id);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "resident %llu", &resident);
+	fclose(f);
+	EXPECT_EQ(2, resident);
+	EXPECT_EQ(5, space_stat(fd, VMARENA_SPACE_STAT_PT_FRAMES));
+	munmap(p, 520 * PAGE);
+	close(fd);
+	EXPECT_NE(0, access(path, F_OK));	/* the directory went with the space */
+}
+
 TEST_HARNESS_MAIN
