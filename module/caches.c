@@ -32,9 +32,13 @@ int vmarena_caches_init(void)
 					      vmarena_cache_defs[i].size, 0,
 					      VMARENA_CACHE_RESERVE);
 		if (ret)
-			return ret;
+			goto err;
 	}
 	return 0;
+err:
+	while (i--)
+		vmarena_slab_cache_destroy(&vmarena_caches[i]);
+	return ret;
 }
 
 /**

@@ -9,12 +9,14 @@
  *	  vmarena_space.lock		a space's page table and pages (space.c)
  *	    page lock			of one of its frames (fault.c, space.c)
  *	    i_mmap_rwsem		(unmap_mapping_range(), DISCARD)
- *	    vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
- *	      vmarena_buddy.lock	free lists, frame states (buddy.c)
+ *	    vmarena_slab_cpu.lock	a CPU's cache of free objects (slab.c)
+ *	      vmarena_slab_cache.lock	a cache's slabs (slab.c)
+ *	      vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
+ *	        vmarena_buddy.lock	free lists, frame states (buddy.c)
  *	    arena.deferred_lock	(arena.c)
  *
- *	vmarena_slab_cache.lock is a leaf: a cache drops it before it takes
- *	or gives back frames (slab.c).
+ *	A slab cache drops its cache lock before it takes or gives back
+ *	frames, so the cache lock and the frame locks are never nested.
  *
  * The space lock is a mutex (faults sleep on page locks); the rest are
  * spinlocks.  No lock is taken in interrupt context: frames and objects are
@@ -41,6 +43,7 @@
 #include <linux/compiler.h>
 #include <linux/limits.h>
 #include <linux/lockdep.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #endif

@@ -146,12 +146,13 @@ static u8 slab_order(u32 size)
  * @align:       a power of two up to the page size, or 0 for 8.
  * @reserve:     empty slabs to keep before giving them back.
  *
- * Return: 0, or -EINVAL for a bad size or alignment.
+ * Return: 0, -EINVAL for a bad size or alignment, -ENOMEM.
  */
 int vmarena_slab_cache_init(struct vmarena_slab_cache *c, const char *name,
 			    u32 object_size, u32 align, unsigned int reserve)
 {
 	u32 bytes;
+	int cpu;
 
 	if (!align)
 		align = 8;
@@ -173,6 +174,11 @@ int vmarena_slab_cache_init(struct vmarena_slab_cache *c, const char *name,
 	c->partial = VMARENA_NO_FRAME;
 	c->full = VMARENA_NO_FRAME;
 	c->empty = VMARENA_NO_FRAME;
+	c->cpu = alloc_percpu(struct vmarena_slab_cpu);
+	if (!c->cpu)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		spin_lock_init(&per_cpu_ptr(c->cpu, cpu)->lock);
 	return 0;
 }
 
@@ -238,7 +244,6 @@ static void *slab_take(struct vmarena_slab_cache *c, u32 head)
 	if (slab_debug(h))
 		memset(obj + red_zone_start(c), VMARENA_RED_ACTIVE, red_zone_len(c));
 	c->active++;
-	c->stats.allocs++;
 	return obj;
 }
 
@@ -253,37 +258,113 @@ static bool slab_inject_failure(struct vmarena_slab_cache *c)
 	return true;
 }
 
+/*
+ * A slab with a free object, carving a new one if there is none; cache
+ * lock held on entry and on return (dropped while carving).
+ */
+static int slab_get(struct vmarena_slab_cache *c, u32 *head)
+{
+	unsigned int debug = c->debug;
+
+	lockdep_assert_held(&c->lock);
+	*head = c->partial != VMARENA_NO_FRAME ? c->partial : c->empty;
+	if (*head != VMARENA_NO_FRAME)
+		return 0;
+	spin_unlock(&c->lock);
+	if (slab_create(c, debug, head)) {
+		spin_lock(&c->lock);
+		return -ENOMEM;
+	}
+	spin_lock(&c->lock);
+	slab_list_add(c, *head, SLAB_EMPTY);
+	c->total += slab_objs(c, &vmarena_frame_table()[*head]);
+	c->stats.slabs_created++;
+	return 0;
+}
+
+/*
+ * Fills an empty CPU cache with up to a batch of objects from the slabs
+ * that have free ones, carving a new slab only for the first object; CPU
+ * cache lock held.
+ */
+static void cpu_refill(struct vmarena_slab_cache *c, struct vmarena_slab_cpu *cpu)
+{
+	u32 head;
+
+	lockdep_assert_held(&cpu->lock);
+	spin_lock(&c->lock);
+	while (cpu->count < VMARENA_SLAB_CPU_BATCH) {
+		if (cpu->count && c->partial == VMARENA_NO_FRAME &&
+		    c->empty == VMARENA_NO_FRAME)
+			break;
+		if (slab_get(c, &head))
+			break;
+		cpu->objs[cpu->count++] = slab_take(c, head);
+	}
+	spin_unlock(&c->lock);
+}
+
+/* The fast path: an object from this CPU's cache; NULL if none could be had. */
+static void *cpu_alloc(struct vmarena_slab_cache *c)
+{
+	struct vmarena_slab_cpu *cpu = get_cpu_ptr(c->cpu);
+	void *obj = NULL;
+
+	spin_lock(&cpu->lock);
+	if (!cpu->count)
+		cpu_refill(c, cpu);
+	if (cpu->count) {
+		obj = cpu->objs[--cpu->count];
+		cpu->allocs++;
+	}
+	spin_unlock(&cpu->lock);
+	put_cpu_ptr(c->cpu);
+	return obj;
+}
+
+static void slab_count_failure(struct vmarena_slab_cache *c)
+{
+	spin_lock(&c->lock);
+	c->stats.failures++;
+	spin_unlock(&c->lock);
+}
+
+/* Whether allocations may use the per-CPU caches right now. */
+static bool cpu_cache_usable(struct vmarena_slab_cache *c)
+{
+	return !READ_ONCE(c->debug) && !READ_ONCE(c->fail_next);
+}
+
 /**
  * vmarena_slab_alloc() - an object of the cache (contents undefined).
  * @c: the cache.
+ *
+ * Served by this CPU's cache of free objects unless the cache is
+ * debugging or a failure is armed; else by the slabs, under the cache lock.
  *
  * Return: the object, or NULL when no frame is left or a failure was
  * injected.
  */
 void *vmarena_slab_alloc(struct vmarena_slab_cache *c)
 {
-	unsigned int debug;
 	u32 head;
 	void *obj;
 
+	if (likely(cpu_cache_usable(c))) {
+		obj = cpu_alloc(c);
+		if (!obj)	/* no slab had a free object, none could be made */
+			slab_count_failure(c);
+		return obj;
+	}
 	spin_lock(&c->lock);
 	if (slab_inject_failure(c))
 		goto fail;
-	head = c->partial != VMARENA_NO_FRAME ? c->partial : c->empty;
-	if (head == VMARENA_NO_FRAME) {
-		debug = c->debug;
-		spin_unlock(&c->lock);
-		if (slab_create(c, debug, &head)) {
-			spin_lock(&c->lock);
-			c->stats.failures++;
-			goto fail;
-		}
-		spin_lock(&c->lock);
-		slab_list_add(c, head, SLAB_EMPTY);
-		c->total += slab_objs(c, &vmarena_frame_table()[head]);
-		c->stats.slabs_created++;
+	if (slab_get(c, &head)) {
+		c->stats.failures++;
+		goto fail;
 	}
 	obj = slab_take(c, head);
+	c->stats.allocs++;
 	spin_unlock(&c->lock);
 	return obj;
 fail:
@@ -350,7 +431,6 @@ static void slab_put(struct vmarena_slab_cache *c, u32 head, u8 *obj, u16 idx)
 		slab_list_add(c, head, slab_which(c, h));
 	}
 	c->active--;
-	c->stats.frees++;
 }
 
 /* Takes an empty slab off the cache for freeing; cache lock held. */
@@ -368,43 +448,119 @@ static void slab_release(struct vmarena_slab_cache *c, u32 head)
 	vmarena_frames_free(head, c->order);
 }
 
+/* Finds an object's slab and index; false (and a warning) for a bad one. */
+static bool slab_of(struct vmarena_slab_cache *c, void *obj, u32 *headp,
+		    u16 *idx)
+{
+	u32 head = vmarena_addr_frame(obj) & ~((1U << c->order) - 1);
+	struct vmarena_frame *h = &vmarena_frame_table()[head];
+	u32 stride, off;
+
+	if (WARN_ON_ONCE(!is_slab(h)))
+		return false;
+	stride = slab_stride(c, h);
+	off = (u8 *)obj - (u8 *)vmarena_frame_addr(head);
+	if (WARN_ON_ONCE(off % stride || off / stride >= slab_objs(c, h)))
+		return false;
+	*headp = head;
+	*idx = off / stride;
+	return true;
+}
+
+/*
+ * Puts an object back in its slab; cache lock held.  Return: the slab's
+ * head if it emptied beyond the reserve (detached: the caller releases it
+ * after dropping the lock), else VMARENA_NO_FRAME.
+ */
+static u32 slab_put_obj(struct vmarena_slab_cache *c, void *obj)
+{
+	u32 head;
+	u16 idx;
+
+	lockdep_assert_held(&c->lock);
+	if (!slab_of(c, obj, &head, &idx))
+		return VMARENA_NO_FRAME;
+	slab_put(c, head, obj, idx);
+	if (vmarena_frame_table()[head].inuse ||
+	    c->nr_slabs[SLAB_EMPTY] <= c->reserve)
+		return VMARENA_NO_FRAME;
+	slab_detach(c, head);
+	return head;
+}
+
+/* Gives @n objects of a CPU cache back to their slabs; CPU lock held. */
+static void cpu_flush(struct vmarena_slab_cache *c, struct vmarena_slab_cpu *cpu,
+		      unsigned int n)
+{
+	u32 release = VMARENA_NO_FRAME, head;
+
+	lockdep_assert_held(&cpu->lock);
+	spin_lock(&c->lock);
+	while (n--) {
+		head = slab_put_obj(c, cpu->objs[--cpu->count]);
+		if (head == VMARENA_NO_FRAME)
+			continue;
+		vmarena_frame_table()[head].next = release;
+		release = head;
+	}
+	spin_unlock(&c->lock);
+	for (head = release; head != VMARENA_NO_FRAME; head = release) {
+		release = vmarena_frame_table()[head].next;
+		slab_release(c, head);
+	}
+}
+
+/* The fast path: park an object in this CPU's cache. */
+static void cpu_free(struct vmarena_slab_cache *c, void *obj)
+{
+	struct vmarena_slab_cpu *cpu = get_cpu_ptr(c->cpu);
+
+	spin_lock(&cpu->lock);
+	if (cpu->count == VMARENA_SLAB_CPU_OBJS)
+		cpu_flush(c, cpu, VMARENA_SLAB_CPU_BATCH);
+	cpu->objs[cpu->count++] = obj;
+	cpu->frees++;
+	spin_unlock(&cpu->lock);
+	put_cpu_ptr(c->cpu);
+}
+
 /**
  * vmarena_slab_free() - give an object back to its cache.
  * @c:   the cache it came from.
  * @obj: the object.
  *
- * A pointer that is not an object of a slab of this cache's layout is a
- * kernel bug: warned about once and ignored.  An empty slab beyond the
- * cache's reserve goes back to the buddy allocator.
+ * Parked in this CPU's cache unless the cache is debugging (or the object
+ * is in a debug slab); else put back in its slab under the cache lock.  A
+ * pointer that is not an object of this cache is a kernel bug: warned
+ * about once and ignored.  An empty slab beyond the cache's reserve goes
+ * back to the buddy allocator.
  */
 void vmarena_slab_free(struct vmarena_slab_cache *c, void *obj)
 {
-	u32 frame = vmarena_addr_frame(obj);
-	u32 head = frame & ~((1U << c->order) - 1);
-	struct vmarena_frame *h = &vmarena_frame_table()[head];
-	u8 *base = vmarena_frame_addr(head);
-	u32 stride, off;
-	bool release = false;
+	u64 active;
+	u32 head;
+	u16 idx;
 
-	if (WARN_ON_ONCE(!is_slab(h)))
+	if (!slab_of(c, obj, &head, &idx))
 		return;
-	stride = slab_stride(c, h);
-	off = (u8 *)obj - base;
-	if (WARN_ON_ONCE(off % stride || off / stride >= slab_objs(c, h)))
+	if (likely(!READ_ONCE(c->debug) &&
+		   !slab_debug(&vmarena_frame_table()[head]))) {
+		cpu_free(c, obj);
 		return;
-	spin_lock(&c->lock);
-	slab_put(c, head, obj, off / stride);
-	if (!h->inuse && c->nr_slabs[SLAB_EMPTY] > c->reserve) {
-		slab_detach(c, head);
-		release = true;
 	}
+	spin_lock(&c->lock);
+	active = c->active;
+	head = slab_put_obj(c, obj);
+	if (c->active != active)	/* not a refused double free */
+		c->stats.frees++;
 	spin_unlock(&c->lock);
-	if (release)
+	if (head != VMARENA_NO_FRAME)
 		slab_release(c, head);
 }
 
 /**
- * vmarena_slab_shrink() - give every empty slab back to the buddy allocator.
+ * vmarena_slab_shrink() - empty the per-CPU caches into their slabs, then
+ * give every empty slab back to the buddy allocator.
  * @c: the cache.
  *
  * Return: the number of slabs given back.
@@ -413,7 +569,15 @@ unsigned int vmarena_slab_shrink(struct vmarena_slab_cache *c)
 {
 	unsigned int n = 0;
 	u32 head;
+	int i;
 
+	for_each_possible_cpu(i) {
+		struct vmarena_slab_cpu *cpu = per_cpu_ptr(c->cpu, i);
+
+		spin_lock(&cpu->lock);
+		cpu_flush(c, cpu, cpu->count);
+		spin_unlock(&cpu->lock);
+	}
 	for (;;) {
 		spin_lock(&c->lock);
 		head = c->empty;
@@ -463,20 +627,40 @@ void vmarena_slab_fail_next(struct vmarena_slab_cache *c, u64 n)
 void vmarena_slab_info(struct vmarena_slab_cache *c,
 		       struct vmarena_slab_info *info)
 {
-	u64 slab_bytes;
+	u64 slab_bytes, parked = 0;
+	int i;
 
+	for_each_possible_cpu(i)
+		parked += READ_ONCE(per_cpu_ptr(c->cpu, i)->count);
 	spin_lock(&c->lock);
 	info->object_size = c->object_size;
 	info->size = c->size;
 	info->objs_per_slab = c->objs;
 	info->frames_per_slab = 1U << c->order;
-	info->active = c->active;
+	info->active = parked < c->active ? c->active - parked : 0;
 	info->total = c->total;
 	info->slabs = (u64)c->nr_slabs[SLAB_PARTIAL] + c->nr_slabs[SLAB_FULL] +
 		      c->nr_slabs[SLAB_EMPTY];
 	spin_unlock(&c->lock);
 	slab_bytes = info->slabs * info->frames_per_slab * VMARENA_PAGE_SIZE;
 	info->waste = slab_bytes - info->total * info->object_size;
+}
+
+/**
+ * vmarena_slab_counts() - the cache's counters, per-CPU caches included.
+ * @c: the cache.
+ * @s: out: the counters.
+ */
+void vmarena_slab_counts(struct vmarena_slab_cache *c,
+			 struct vmarena_slab_stats *s)
+{
+	int i;
+
+	*s = c->stats;
+	for_each_possible_cpu(i) {
+		s->allocs += READ_ONCE(per_cpu_ptr(c->cpu, i)->allocs);
+		s->frees += READ_ONCE(per_cpu_ptr(c->cpu, i)->frees);
+	}
 }
 
 /**
@@ -494,5 +678,7 @@ int vmarena_slab_cache_destroy(struct vmarena_slab_cache *c)
 		       c->name, (unsigned long long)READ_ONCE(c->active));
 		return -EBUSY;
 	}
+	free_percpu(c->cpu);
+	c->cpu = NULL;
 	return 0;
 }

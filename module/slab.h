@@ -22,10 +22,31 @@
 #define VMARENA_SLAB_RED_ZONE	BIT(0)	/* catch overflows and double frees */
 #define VMARENA_SLAB_POISON	BIT(1)	/* catch writes after free */
 
+/* A CPU's cache of free objects of one cache: its size, and its batch. */
+#define VMARENA_SLAB_CPU_OBJS	32
+#define VMARENA_SLAB_CPU_BATCH	16
+
+/**
+ * struct vmarena_slab_cpu - a CPU's cache of free objects of one cache.
+ * @lock:   protects the rest; taken by its CPU, and by any CPU draining it.
+ * @count:  objects cached.
+ * @allocs: objects handed out from here.
+ * @frees:  objects taken back here.
+ * @objs:   the objects; taken out of their slabs (counted in @active).
+ */
+struct vmarena_slab_cpu {
+	spinlock_t lock;	/* see the kernel-doc above */
+	unsigned int count;
+	u64 allocs;
+	u64 frees;
+	void *objs[VMARENA_SLAB_CPU_OBJS];
+};
+
 /**
  * struct vmarena_slab_stats - counters of one cache.
- * @allocs:          objects handed out.
- * @frees:           objects taken back.
+ * @allocs:          objects handed out (by the slow path; the per-CPU
+ *                   caches count theirs, vmarena_slab_counts() sums).
+ * @frees:           objects taken back (likewise).
  * @failures:        allocations that failed (no frame, or injected).
  * @injected:        of @failures, those injected through @fail_next.
  * @slabs_created:   slabs carved from the buddy allocator.
@@ -66,10 +87,13 @@ struct vmarena_slab_stats {
  * @full:          ... with no free object.
  * @empty:         ... with no used object.
  * @nr_slabs:      slabs of each list: [0] partial, [1] full, [2] empty.
- * @active:        objects allocated.
+ * @active:        objects out of their slabs (allocated, or parked in a
+ *                 per-CPU cache).
  * @total:         objects in all slabs.
  * @fail_next:     fault injection: refuse this many more allocations.
  * @stats:         counters.
+ * @cpu:           per-CPU caches of free objects, used while the cache is
+ *                 not debugging (debug slabs need the checked slow path).
  */
 struct vmarena_slab_cache {
 	char name[VMARENA_SLAB_NAME_LEN];
@@ -91,6 +115,7 @@ struct vmarena_slab_cache {
 	u64 total;
 	u64 fail_next;
 	struct vmarena_slab_stats stats;
+	struct vmarena_slab_cpu __percpu *cpu;
 };
 
 /**
@@ -128,5 +153,7 @@ void vmarena_slab_fail_next(struct vmarena_slab_cache *c, u64 n);
 unsigned int vmarena_slab_shrink(struct vmarena_slab_cache *c);
 void vmarena_slab_info(struct vmarena_slab_cache *c,
 		       struct vmarena_slab_info *info);
+void vmarena_slab_counts(struct vmarena_slab_cache *c,
+			 struct vmarena_slab_stats *s);
 
 #endif /* _VMARENA_SLAB_H */

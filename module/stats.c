@@ -115,17 +115,18 @@ static void snapshot_slabs(u64 *v)
 	int i;
 
 	for (i = 0; i < VMARENA_NR_CACHES; i++) {
-		struct vmarena_slab_stats *s = &vmarena_caches[i].stats;
+		struct vmarena_slab_stats s;
 
-		v[VMARENA_STAT_SLAB_ALLOCS] += READ_ONCE(s->allocs);
-		v[VMARENA_STAT_SLAB_FREES] += READ_ONCE(s->frees);
-		v[VMARENA_STAT_SLAB_FAILURES] += READ_ONCE(s->failures);
-		v[VMARENA_STAT_SLAB_INJECTED] += READ_ONCE(s->injected);
-		v[VMARENA_STAT_SLABS_CREATED] += READ_ONCE(s->slabs_created);
-		v[VMARENA_STAT_SLABS_DESTROYED] += READ_ONCE(s->slabs_destroyed);
-		v[VMARENA_STAT_SLAB_OVERFLOWS] += READ_ONCE(s->overflows);
-		v[VMARENA_STAT_SLAB_USE_AFTER_FREE] += READ_ONCE(s->use_after_free);
-		v[VMARENA_STAT_SLAB_DOUBLE_FREES] += READ_ONCE(s->double_frees);
+		vmarena_slab_counts(&vmarena_caches[i], &s);
+		v[VMARENA_STAT_SLAB_ALLOCS] += s.allocs;
+		v[VMARENA_STAT_SLAB_FREES] += s.frees;
+		v[VMARENA_STAT_SLAB_FAILURES] += s.failures;
+		v[VMARENA_STAT_SLAB_INJECTED] += s.injected;
+		v[VMARENA_STAT_SLABS_CREATED] += s.slabs_created;
+		v[VMARENA_STAT_SLABS_DESTROYED] += s.slabs_destroyed;
+		v[VMARENA_STAT_SLAB_OVERFLOWS] += s.overflows;
+		v[VMARENA_STAT_SLAB_USE_AFTER_FREE] += s.use_after_free;
+		v[VMARENA_STAT_SLAB_DOUBLE_FREES] += s.double_frees;
 	}
 }
 

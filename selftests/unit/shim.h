@@ -95,4 +95,14 @@ static inline void lockdep_assert_held(const spinlock_t *l)
 	BUG_ON(!l->held);
 }
 
+/* One CPU: per-CPU data is a single instance. */
+#define __percpu
+#define alloc_percpu(type) ((type *)calloc(1, sizeof(type)))
+#define free_percpu(p) free(p)
+#define get_cpu_ptr(p) (p)
+#define put_cpu_ptr(p) ((void)(p))
+#define per_cpu_ptr(p, cpu) ((void)(cpu), (p))
+#define for_each_possible_cpu(cpu) \
+	for (int shim_once = ((cpu) = 0, 1); shim_once; shim_once = 0)
+
 #endif /* _VMARENA_UNIT_SHIM_H */
