@@ -87,12 +87,12 @@ $(BUILD)/unit/pagetable_small_test: selftests/unit/pagetable_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -DVMARENA_PT_BITS=2 -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
 
-$(BUILD)/selftests/%: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 # The same tests as 32-bit programs exercise compat_ioctl.
-$(BUILD)/selftests/%-32: selftests/%.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
@@ -125,7 +125,7 @@ bench: deps
 style: $(LINUX_SRC)/.stamp
 	@$(CHECKPATCH) $(MODULE_SRCS) include/uapi/linux/vmarena.h \
 		selftests/harness/*.c
-	@$(CHECKPATCH) --ignore $(USER_EXEMPT) selftests/*.c \
+	@$(CHECKPATCH) --ignore $(USER_EXEMPT) selftests/*.c selftests/*.h \
 		selftests/unit/*.c selftests/unit/*.h tools/*.c
 	@echo "style: clean"
 

@@ -38,17 +38,6 @@ struct vmarena_pcp {
 	u32 frames[VMARENA_PCP_HIGH];
 };
 
-/* Counters kept per CPU, summed for display. */
-struct vmarena_arena_pcpu_stats {
-	u64 alloc[VMARENA_NR_ORDERS];
-	u64 free[VMARENA_NR_ORDERS];
-	u64 pcp_hits;
-	u64 failures;
-	u64 injected;
-	u64 bad_frees;
-	u64 deferred;
-};
-
 /**
  * struct vmarena_arena - the one arena of this module.
  * @nr_frames: frames in the arena; constant after init.
@@ -57,7 +46,7 @@ struct vmarena_arena_pcpu_stats {
  * @buddy:     the buddy allocator over the frame table.
  * @pcp:       per-CPU caches of order-0 frames.
  * @use_pcp:   whether order-0 requests go through @pcp (a benchmark switch).
- * @stats:     per-CPU counters.
+ * @stats:     per-CPU counters (splits and merges are the buddy's).
  * @fail_next: fault injection: refuse this many more frame allocations,
  *             whichever path serves them.
  * @deferred_lock: protects @deferred.
@@ -72,7 +61,7 @@ struct vmarena_arena {
 	struct vmarena_buddy buddy;
 	struct vmarena_pcp __percpu *pcp;
 	bool use_pcp;
-	struct vmarena_arena_pcpu_stats __percpu *stats;
+	struct vmarena_arena_counters __percpu *stats;
 	atomic64_t fail_next;
 	spinlock_t deferred_lock;	/* see the kernel-doc above */
 	u32 deferred;
@@ -348,7 +337,7 @@ void vmarena_arena_counters(struct vmarena_arena_counters *c)
 
 	memset(c, 0, sizeof(*c));
 	for_each_possible_cpu(cpu) {
-		struct vmarena_arena_pcpu_stats *s = per_cpu_ptr(arena.stats, cpu);
+		struct vmarena_arena_counters *s = per_cpu_ptr(arena.stats, cpu);
 
 		for (o = 0; o < VMARENA_NR_ORDERS; o++) {
 			c->alloc[o] += READ_ONCE(s->alloc[o]);
@@ -429,7 +418,7 @@ static int arena_alloc_tables(void)
 	arena.frames = kvcalloc(arena.nr_frames, sizeof(*arena.frames), GFP_KERNEL);
 	arena.pages = kvcalloc(arena.nr_frames, sizeof(*arena.pages), GFP_KERNEL);
 	arena.pcp = alloc_percpu(struct vmarena_pcp);
-	arena.stats = alloc_percpu(struct vmarena_arena_pcpu_stats);
+	arena.stats = alloc_percpu(struct vmarena_arena_counters);
 	if (!arena.frames || !arena.pages || !arena.pcp || !arena.stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)

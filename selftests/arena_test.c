@@ -18,28 +18,11 @@
 #include <linux/vmarena.h>
 
 #include "kselftest_harness.h"
+#include "vm_util.h"
 
 #define DBG "/sys/kernel/debug/vmarena/"
 #define NR_ORDERS 11
 #define MANY 600
-
-/* The value of a "name value" line of a debugfs vmarena/ file, or -1. */
-static long long stat_of(const char *file, const char *name)
-{
-	char line[512], key[64], path[128];
-	long long v, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), DBG "%s", file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
 
 /* The free_blocks row of buddyinfo. */
 static int buddy_free_blocks(unsigned long long n[NR_ORDERS])
@@ -89,18 +72,6 @@ static int slabinfo(const char *cache, struct slab_line *s)
 	return ret;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 FIXTURE(arena) {
 	int fds[MANY];
 	int n;
@@ -147,9 +118,9 @@ TEST_F(arena, buddyinfo_free_blocks_add_up_to_the_free_frames)
 	ASSERT_EQ(0, buddy_free_blocks(n));
 	for (o = 0; o < NR_ORDERS; o++)
 		sum += n[o] << o;
-	EXPECT_EQ(sum, stat_of("buddyinfo", "buddy_free_frames"));
-	sum += stat_of("buddyinfo", "pcp_free_frames");
-	EXPECT_EQ(sum, stat_of("stats", "free_frames"));
+	EXPECT_EQ(sum, debugfs_value("buddyinfo", "buddy_free_frames"));
+	sum += debugfs_value("buddyinfo", "pcp_free_frames");
+	EXPECT_EQ(sum, debugfs_value("stats", "free_frames"));
 	ASSERT_EQ(0, ioctl(self->fds[0], VMARENA_IOC_INFO, &info));
 	EXPECT_EQ(sum, info.free_frames);
 	EXPECT_LT(info.free_frames, info.arena_frames);
@@ -177,39 +148,39 @@ TEST_F(arena, slabinfo_counts_every_open_space)
 
 TEST_F(arena, slabs_take_their_frames_from_the_arena)
 {
-	long long free0 = stat_of("stats", "free_frames");
+	long long free0 = debugfs_value("stats", "free_frames");
 	struct slab_line s;
 
 	open_into(_metadata, self->fds, &self->n, MANY);
 	ASSERT_EQ(0, slabinfo("space", &s));
-	EXPECT_LE(stat_of("stats", "free_frames"),
+	EXPECT_LE(debugfs_value("stats", "free_frames"),
 		  free0 - (long long)(s.slabs - 1) * (long long)s.frames_per_slab);
 	while (self->n)
 		close(self->fds[--self->n]);
-	EXPECT_GE(stat_of("stats", "free_frames"),
+	EXPECT_GE(debugfs_value("stats", "free_frames"),
 		  free0 - (long long)s.frames_per_slab);
 }
 
 TEST_F(arena, an_injected_slab_failure_fails_one_open_with_enomem)
 {
-	long long injected = stat_of("stats", "slab_injected");
+	long long injected = debugfs_value("stats", "slab_injected");
 
 	ASSERT_EQ(0, write_str(DBG "slab/space/fail_next", "1"));
 	EXPECT_EQ(1, open_into(_metadata, self->fds, &self->n, 10));
 	EXPECT_EQ(9, self->n);
-	EXPECT_EQ(injected + 1, stat_of("stats", "slab_injected"));
+	EXPECT_EQ(injected + 1, debugfs_value("stats", "slab_injected"));
 }
 
 TEST_F(arena, an_injected_frame_failure_fails_the_open_that_needs_a_slab)
 {
-	long long injected = stat_of("stats", "alloc_injected");
+	long long injected = debugfs_value("stats", "alloc_injected");
 	struct slab_line s;
 
 	ASSERT_EQ(0, slabinfo("space", &s));
 	ASSERT_EQ(0, write_str(DBG "fail_frames", "1"));
 	/* Enough opens to need a new slab whatever the current state. */
 	EXPECT_EQ(1, open_into(_metadata, self->fds, &self->n, s.objs_per_slab + 1));
-	EXPECT_EQ(injected + 1, stat_of("stats", "alloc_injected"));
+	EXPECT_EQ(injected + 1, debugfs_value("stats", "alloc_injected"));
 	ASSERT_EQ(0, write_str(DBG "fail_frames", "0"));
 }
 
@@ -223,8 +194,8 @@ TEST_F(arena, slab_debug_switch_reads_back_and_refuses_nonsense)
 	open_into(_metadata, self->fds, &self->n, 50);	/* objects from poisoned slabs */
 	while (self->n)
 		close(self->fds[--self->n]);
-	EXPECT_EQ(0, stat_of("stats", "slab_use_after_free"));
-	EXPECT_EQ(0, stat_of("stats", "slab_overflows"));
+	EXPECT_EQ(0, debugfs_value("stats", "slab_use_after_free"));
+	EXPECT_EQ(0, debugfs_value("stats", "slab_overflows"));
 	EXPECT_EQ(-EINVAL, write_str(DBG "slab/space/debug", "bogus"));
 	ASSERT_EQ(0, write_str(DBG "slab/space/debug", "none"));
 	ASSERT_EQ(0, slabinfo("space", &s));

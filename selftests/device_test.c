@@ -21,6 +21,7 @@
 #include <linux/vmarena.h>
 
 #include "kselftest_harness.h"
+#include "vm_util.h"
 
 #define DEV "/dev/vmarena"
 #define PARAMS "/sys/module/vmarena/parameters/"
@@ -59,32 +60,9 @@ static long read_long(const char *path)
 	return v;
 }
 
-/* The value of a "name value" line of debugfs vmarena/stats, or -1. */
 static long long debugfs_stat(const char *name)
 {
-	char key[64];
-	long long v, found = -1;
-	FILE *f = fopen("/sys/kernel/debug/vmarena/stats", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %lld", key, &v) == 2)
-		if (!strcmp(key, name))
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
+	return debugfs_value("stats", name);
 }
 
 TEST(each_open_is_a_new_space_with_a_unique_id)

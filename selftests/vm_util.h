@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vm_util.h - helpers shared by the VM selftests: debugfs values and
+ * one-shot writes to control files.
+ */
+#ifndef _VMARENA_VM_UTIL_H
+#define _VMARENA_VM_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VMARENA_DBG "/sys/kernel/debug/vmarena/"
+
+/* The value of a "name value" line of a debugfs vmarena/ file, or -1. */
+static inline long long debugfs_value(const char *file, const char *name)
+{
+	char line[512], key[64], path[128];
+	long long v, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), VMARENA_DBG "%s", file);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* Writes @s to @path in one write(); 0 or -errno. */
+static inline int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+#endif /* _VMARENA_VM_UTIL_H */
