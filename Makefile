@@ -32,7 +32,8 @@ UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
 # Module sources (what the debug build copies and what style checks).
 MODULE_SRCS := $(wildcard module/*.c module/*.h)
 # Pure-logic module files the unit tests compile in user space.
-UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c module/pagetable.c
+UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c module/pagetable.c \
+	module/slots.c
 UNIT_SUPPORT := selftests/unit/arena_stub.c selftests/unit/shim.c
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 	$(wildcard selftests/unit/*_test.c)) $(BUILD)/unit/pagetable_small_test
