@@ -5,6 +5,7 @@
  *	stats		global counters, "name value" lines
  *	buddyinfo	free blocks per order and fragmentation indices
  *	slabinfo	one line per slab cache
+ *	swap		the backing device and its slots
  *	fail_frames	write N: the next N frame allocations fail
  *	slab/<cache>/debug	read/write: none, redzone or poison
  *	slab/<cache>/fail_next	write N: the next N allocations fail
@@ -24,11 +25,13 @@
 #include "debugfs.h"
 #include "space.h"
 #include "stats.h"
+#include "swap.h"
 
 static struct dentry *vmarena_debugfs_root;
 static struct dentry *vmarena_debugfs_spaces;
 
 DEFINE_SHOW_ATTRIBUTE(vmarena_stats);
+DEFINE_SHOW_ATTRIBUTE(vmarena_swap);
 
 /* Prints a value in thousandths as a decimal with three places. */
 static void seq_thousandths(struct seq_file *m, int v)
@@ -238,6 +241,7 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file("stats", 0400, root, NULL, &vmarena_stats_fops);
 	debugfs_create_file("buddyinfo", 0400, root, NULL, &vmarena_buddyinfo_fops);
 	debugfs_create_file("slabinfo", 0400, root, NULL, &vmarena_slabinfo_fops);
+	debugfs_create_file("swap", 0400, root, NULL, &vmarena_swap_fops);
 	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
 				   &fail_frames_fops);
 	vmarena_debugfs_slab_init();

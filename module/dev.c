@@ -8,10 +8,12 @@
  */
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/string.h>
 
 #include "internal.h"
 #include "dev.h"
 #include "space.h"
+#include "swap.h"
 
 static int vmarena_open(struct inode *inode, struct file *file)
 {
@@ -44,10 +46,43 @@ static const struct file_operations vmarena_fops = {
 	.llseek = vmarena_llseek,
 };
 
+/*
+ * /sys/class/misc/vmarena/swap_dev: the backing device's path; write a
+ * path to attach one, an empty line to detach it (root only: mode 0644).
+ */
+static ssize_t swap_dev_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return vmarena_swap_path(buf, PAGE_SIZE);
+}
+
+static ssize_t swap_dev_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	char path[VMARENA_SWAP_PATH_MAX];
+	int ret;
+
+	if (len >= sizeof(path))
+		return -EINVAL;
+	memcpy(path, buf, len);
+	path[len] = '\0';
+	strim(path);
+	ret = *path ? vmarena_swap_attach(path) : vmarena_swap_detach();
+	return ret ? ret : len;
+}
+static DEVICE_ATTR_RW(swap_dev);
+
+static struct attribute *vmarena_dev_attrs[] = {
+	&dev_attr_swap_dev.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(vmarena_dev);
+
 static struct miscdevice vmarena_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "vmarena",
 	.fops = &vmarena_fops,
+	.groups = vmarena_dev_groups,
 };
 
 /**

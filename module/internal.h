@@ -15,6 +15,8 @@
  *	        vmarena_buddy.lock	free lists, frame states (buddy.c)
  *	    arena.deferred_lock	(arena.c)
  *
+ *	vmarena_swap.lock (swap.c) is a leaf for now: attach and detach.
+ *
  *	A slab cache drops its cache lock before it takes or gives back
  *	frames, so the cache lock and the frame locks are never nested.
  *

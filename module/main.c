@@ -16,6 +16,7 @@
 #include "debugfs.h"
 #include "dev.h"
 #include "space.h"
+#include "swap.h"
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
@@ -24,6 +25,10 @@ MODULE_PARM_DESC(arena_mb, "Size of the arena of page frames in MiB (default 64)
 module_param_named(space_max_pages, vmarena_space_max_pages, ulong, 0644);
 MODULE_PARM_DESC(space_max_pages,
 		 "Default cap on a space's pages; 0 for half the arena (default 0)");
+
+static char *swap_dev;
+module_param(swap_dev, charp, 0444);
+MODULE_PARM_DESC(swap_dev, "Block device to attach as backing store at load (default none)");
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -43,6 +48,13 @@ static int __init vmarena_init(void)
 	ret = vmarena_caches_init();
 	if (ret)
 		goto err_arena;
+	if (swap_dev && *swap_dev) {
+		ret = vmarena_swap_attach(swap_dev);
+		if (ret) {
+			pr_err("swap_dev=%s cannot be attached: %d\n", swap_dev, ret);
+			goto err_caches;
+		}
+	}
 	vmarena_debugfs_init();
 	ret = vmarena_dev_init(dev_mode);
 	if (ret)
@@ -52,6 +64,8 @@ static int __init vmarena_init(void)
 
 err_debugfs:
 	vmarena_debugfs_exit();
+	vmarena_swap_exit();
+err_caches:
 	vmarena_caches_exit();
 err_arena:
 	vmarena_arena_exit();
@@ -62,6 +76,7 @@ static void __exit vmarena_exit(void)
 {
 	vmarena_dev_exit();
 	vmarena_debugfs_exit();
+	vmarena_swap_exit();
 	vmarena_caches_exit();
 	vmarena_arena_exit();
 	pr_info("unloaded\n");

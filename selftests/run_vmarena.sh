@@ -44,9 +44,9 @@ load_size() {
 	[ "$frames" = $(($1 * 256)) ] && [ "$free" = "$frames" ]
 }
 
-# A load with arena_mb=$1 fails with the message $2 and leaves no module.
+# A load with the parameter $1 fails with the message $2 and leaves no module.
 load_refused() {
-	if insmod "$ko" arena_mb="$1" 2>/dev/null; then
+	if insmod "$ko" "$1" 2>/dev/null; then
 		rmmod vmarena
 		return 1
 	fi
@@ -58,13 +58,21 @@ if [ -z "$VMARENA_TESTS" ]; then
 		load_size $mb
 		tap $? "a ${mb} MiB arena loads with $((mb * 256)) frames, all free, and unloads"
 	done
-	load_refused 0 "outside"
+	load_refused arena_mb=0 "outside"
 	tap $? "arena_mb=0 is refused with a message"
 	mem_mb=$(awk '$1 == "MemTotal:" { print int($2 / 1024) }' /proc/meminfo)
-	load_refused $((mem_mb * 2)) "exceeds"
+	load_refused arena_mb=$((mem_mb * 2)) "exceeds"
 	tap $? "an arena larger than the machine ($((mem_mb * 2)) MiB) is refused cleanly"
 	load_size 8
 	tap $? "the module loads again after the refusals"
+	if [ -n "$VMARENA_SWAP_DEV" ]; then
+		insmod "$ko" swap_dev="$VMARENA_SWAP_DEV" &&
+			grep -qx "$VMARENA_SWAP_DEV" /sys/class/misc/vmarena/swap_dev &&
+			rmmod vmarena
+		tap $? "swap_dev=$VMARENA_SWAP_DEV attaches the disk at load"
+		load_refused swap_dev=/dev/no-such-disk "cannot be attached"
+		tap $? "a swap_dev that cannot be attached fails the load"
+	fi
 fi
 
 if ! insmod "$ko" "$@"; then
