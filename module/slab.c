@@ -263,6 +263,7 @@ static bool slab_inject_failure(struct vmarena_slab_cache *c)
  * lock held on entry and on return (dropped while carving).
  */
 static int slab_get(struct vmarena_slab_cache *c, u32 *head)
+	__must_hold(&c->lock)
 {
 	unsigned int debug = c->debug;
 

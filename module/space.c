@@ -149,7 +149,10 @@ void vmarena_space_put(struct vmarena_space *space)
 	kref_put(&space->ref, space_release);
 }
 
-/* A zeroed frame for a page touched for the first time; space lock held. */
+/*
+ * A zeroed frame for a page touched for the first time, its entry created
+ * present and accessed; space lock held.
+ */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 {
 	struct vmarena_frame *f;
@@ -164,7 +167,8 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 		return ret;
 	clear_highpage(vmarena_frame_page(*frame));
 	ret = vmarena_pt_set(&space->pt, vpn,
-			     vmarena_pte_make(*frame, VMARENA_PTE_PRESENT));
+			     vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
+					      VMARENA_PTE_ACCESSED));
 	space_account_pt(space);
 	if (ret) {
 		vmarena_frames_free(*frame, 0);
@@ -209,7 +213,6 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 	ret = space_new_page(space, vpn, frame);
 	if (ret)
 		return ret;
-	*vmarena_pt_lookup(&space->pt, vpn) |= VMARENA_PTE_ACCESSED;
 	*kind = VMARENA_FAULT_FIRST_TOUCH;
 	space->c.faults_first_touch++;
 	atomic64_inc(&vmarena_counters.faults_first_touch);

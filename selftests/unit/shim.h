@@ -57,6 +57,8 @@ extern unsigned long shim_errors;
 	(shim_errors++, fprintf(stderr, "vmarena: " fmt, ##__VA_ARGS__))
 #define BUG_ON(cond) do { if (cond) abort(); } while (0)
 
+#define __must_hold(x)
+
 #define U16_MAX ((u16)~0U)
 #define U32_MAX ((u32)~0U)
 /* Single-threaded tests: a plain access is what READ_ONCE() amounts to. */
