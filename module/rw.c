@@ -25,16 +25,14 @@
 static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
 		       struct page **page)
 {
-	u32 frame;
+	u64 *pte;
 	int ret;
 
 	mutex_lock(&space->lock);
-	ret = vmarena_space_translate(space, vpn, write, &frame);
+	ret = vmarena_space_translate(space, vpn, write, &pte);
 	if (!ret) {
-		u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
-
 		*pte |= VMARENA_PTE_ACCESSED | (write ? VMARENA_PTE_DIRTY : 0);
-		*page = vmarena_frame_page(frame);
+		*page = vmarena_frame_page(vmarena_pte_frame(*pte));
 		get_page(*page);
 	} else if (ret == -ENOENT) {
 		*page = NULL;

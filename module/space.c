@@ -220,11 +220,11 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 }
 
 /**
- * vmarena_space_translate() - a page's frame for a kernel-side access.
+ * vmarena_space_translate() - a page's shadow PTE for a kernel-side access.
  * @space: the space, locked.
  * @vpn:   the page.
  * @alloc: make the page (first touch) if it is missing.
- * @frame: out: its frame.
+ * @pte:   out: the slot of its (present) shadow PTE.
  *
  * Looks in the software TLB first, walks the page table on a miss and
  * fills the TLB entry.
@@ -233,33 +233,32 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
  * vmarena_space_fault_in().
  */
 int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
-			    u32 *frame)
+			    u64 **pte)
 {
 	struct vmarena_tlb_entry *e = &space->tlb[vpn % VMARENA_TLB_ENTRIES];
-	u64 *pte;
+	u32 frame;
 	int ret;
 
 	lockdep_assert_held(&space->lock);
 	if (e->vpn == vpn) {
 		space->c.tlb_hits++;
 		atomic64_inc(&vmarena_counters.tlb_hits);
-		*frame = e->frame;
+		*pte = e->pte;
 		return 0;
 	}
 	space->c.tlb_misses++;
 	atomic64_inc(&vmarena_counters.tlb_misses);
-	pte = vmarena_pt_lookup(&space->pt, vpn);
-	if (pte && (*pte & VMARENA_PTE_PRESENT)) {
-		*frame = vmarena_pte_frame(*pte);
-	} else if (alloc) {
-		ret = space_new_page(space, vpn, frame);
+	*pte = vmarena_pt_lookup(&space->pt, vpn);
+	if (!*pte || !(**pte & VMARENA_PTE_PRESENT)) {
+		if (!alloc)
+			return -ENOENT;
+		ret = space_new_page(space, vpn, &frame);
 		if (ret)
 			return ret;
-	} else {
-		return -ENOENT;
+		*pte = vmarena_pt_lookup(&space->pt, vpn);
 	}
 	e->vpn = vpn;
-	e->frame = *frame;
+	e->pte = *pte;
 	return 0;
 }
 

@@ -11,12 +11,17 @@
 
 #include "pagetable.h"
 
-/* The software TLB in front of the shadow walk for kernel-side accesses. */
+/*
+ * The software TLB in front of the shadow walk for kernel-side accesses.
+ * An entry caches the slot of a present page's shadow PTE; whoever clears
+ * or replaces a page's entry flushes its TLB entry (a node, hence a slot,
+ * lives as long as it holds an entry).
+ */
 #define VMARENA_TLB_ENTRIES	64
 
 struct vmarena_tlb_entry {
 	u64 vpn;	/* U64_MAX: invalid */
-	u32 frame;
+	u64 *pte;	/* the page's shadow PTE slot */
 };
 
 /* A space's counters; written under its lock, read with READ_ONCE(). */
@@ -77,7 +82,7 @@ void vmarena_space_put(struct vmarena_space *space);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 			   int *kind);
 int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
-			    u32 *frame);
+			    u64 **pte);
 int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 			    u64 max_resident);
