@@ -44,12 +44,13 @@ static char *map(int fd, size_t pages, off_t off)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-static __u64 space_stat(int fd, int id)
+/* Counter @id of the space (VMARENA_STATS_SPACE) or global set of @fd. */
+static __u64 stat_of(int fd, __u32 which, int id)
 {
-	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
+	__u64 v[VMARENA_NR_GLOBAL_STATS + VMARENA_NR_SPACE_STATS] = { 0 };
 	struct vmarena_stats st = {
-		.which = VMARENA_STATS_SPACE,
-		.count = VMARENA_NR_SPACE_STATS,
+		.which = which,
+		.count = ARRAY_SIZE(v),
 		.values = (uintptr_t)v,
 	};
 
@@ -58,19 +59,8 @@ static __u64 space_stat(int fd, int id)
 	return v[id];
 }
 
-static __u64 global_stat(int fd, int id)
-{
-	__u64 v[VMARENA_NR_GLOBAL_STATS] = { 0 };
-	struct vmarena_stats st = {
-		.which = VMARENA_STATS_GLOBAL,
-		.count = VMARENA_NR_GLOBAL_STATS,
-		.values = (uintptr_t)v,
-	};
-
-	if (ioctl(fd, VMARENA_IOC_STATS, &st))
-		return ~0ULL;
-	return v[id];
-}
+#define space_stat(fd, id) stat_of(fd, VMARENA_STATS_SPACE, id)
+#define global_stat(fd, id) stat_of(fd, VMARENA_STATS_GLOBAL, id)
 
 static int translate(int fd, __u64 off, __u64 pages, struct vmarena_pte_info *e)
 {
