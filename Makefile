@@ -33,14 +33,15 @@ UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
 MODULE_SRCS := $(wildcard module/*.c module/*.h)
 # Pure-logic module files the unit tests compile in user space.
 UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c module/pagetable.c \
-	module/slots.c
+	module/slots.c module/policy.c
 UNIT_SUPPORT := selftests/unit/arena_stub.c selftests/unit/shim.c
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 	$(wildcard selftests/unit/*_test.c)) $(BUILD)/unit/pagetable_small_test
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
-TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault
+TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
+	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy
 
 .PHONY: all module module-debug userspace deps check demo bench style sparse clean
 
@@ -88,12 +89,12 @@ $(BUILD)/unit/pagetable_small_test: selftests/unit/pagetable_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -DVMARENA_PT_BITS=2 -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
 
-$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h selftests/space_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 # The same tests as 32-bit programs exercise compat_ioctl.
-$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h selftests/space_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 

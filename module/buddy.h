@@ -38,6 +38,15 @@ enum vmarena_frame_state {
  * @freelist:  slab head: index of the first free object, or U16_MAX.
  * @owner:     user page: the space whose page it holds (the reverse map).
  * @vpn:       user page: the page number in @owner.
+ * @lru_next:  user page: the next in its space's resident ring (policy.h).
+ * @lru_prev:  user page: the previous one.
+ * @slot:      user page: a swap slot holding the same bytes (kept after a
+ *             swap-in until the page is written), or VMARENA_NO_SLOT.
+ * @age:       user page: the lru policy's aging counter.
+ *
+ * A user page's @owner, @vpn, @lru_*, @slot and @age are written under its
+ * space's lock; @owner and @vpn also under the page's lock, so a holder of
+ * either lock reads them stable.
  */
 struct vmarena_frame {
 	u8 state;
@@ -50,7 +59,13 @@ struct vmarena_frame {
 	u16 freelist;
 	void *owner;
 	u64 vpn;
+	u32 lru_next;
+	u32 lru_prev;
+	u32 slot;
+	u8 age;
 };
+
+#define VMARENA_NO_SLOT		U32_MAX
 
 enum vmarena_frame_use {
 	VMARENA_USE_NONE,

@@ -5,8 +5,11 @@
  *	stats		global counters, "name value" lines
  *	buddyinfo	free blocks per order and fragmentation indices
  *	slabinfo	one line per slab cache
- *	swap		the backing device and its slots
+ *	swap		the backing device, its slots and I/O counts
+ *	reclaim		policy, watermarks, per-policy scans and evictions
  *	fail_frames	write N: the next N frame allocations fail
+ *	fail_swap_reads	write N: the next N swap read bios fail (-EIO)
+ *	fail_swap_writes write N: the next N swap write bios fail (-EIO)
  *	slab/<cache>/debug	read/write: none, redzone or poison
  *	slab/<cache>/fail_next	write N: the next N allocations fail
  *	spaces/<id>/stats	a space's counters, "name value" lines
@@ -23,6 +26,7 @@
 #include "bench.h"
 #include "caches.h"
 #include "debugfs.h"
+#include "reclaim.h"
 #include "space.h"
 #include "stats.h"
 #include "swap.h"
@@ -32,6 +36,7 @@ static struct dentry *vmarena_debugfs_spaces;
 
 DEFINE_SHOW_ATTRIBUTE(vmarena_stats);
 DEFINE_SHOW_ATTRIBUTE(vmarena_swap);
+DEFINE_SHOW_ATTRIBUTE(vmarena_reclaim);
 
 /* Prints a value in thousandths as a decimal with three places. */
 static void seq_thousandths(struct seq_file *m, int v)
@@ -99,6 +104,22 @@ static int fail_frames_set(void *data, u64 val)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fail_frames_fops, NULL, fail_frames_set, "%llu\n");
+
+static int fail_swap_reads_set(void *data, u64 val)
+{
+	vmarena_swap_fail_next(false, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_swap_reads_fops, NULL, fail_swap_reads_set,
+			 "%llu\n");
+
+static int fail_swap_writes_set(void *data, u64 val)
+{
+	vmarena_swap_fail_next(true, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_swap_writes_fops, NULL, fail_swap_writes_set,
+			 "%llu\n");
 
 static int slab_fail_set(void *data, u64 val)
 {
@@ -242,8 +263,13 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file("buddyinfo", 0400, root, NULL, &vmarena_buddyinfo_fops);
 	debugfs_create_file("slabinfo", 0400, root, NULL, &vmarena_slabinfo_fops);
 	debugfs_create_file("swap", 0400, root, NULL, &vmarena_swap_fops);
+	debugfs_create_file("reclaim", 0400, root, NULL, &vmarena_reclaim_fops);
 	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
 				   &fail_frames_fops);
+	debugfs_create_file_unsafe("fail_swap_reads", 0200, root, NULL,
+				   &fail_swap_reads_fops);
+	debugfs_create_file_unsafe("fail_swap_writes", 0200, root, NULL,
+				   &fail_swap_writes_fops);
 	vmarena_debugfs_slab_init();
 	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);

@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "dev.h"
+#include "reclaim.h"
 #include "space.h"
 #include "swap.h"
 
@@ -72,8 +73,89 @@ static ssize_t swap_dev_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(swap_dev);
 
+/*
+ * policy: every policy's name, the one in force in brackets; write a name
+ * to switch (takes effect at the next eviction).
+ */
+static ssize_t policy_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return vmarena_reclaim_policy_show(buf, PAGE_SIZE);
+}
+
+static ssize_t policy_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t len)
+{
+	char name[16];
+	int ret;
+
+	if (len >= sizeof(name))
+		return -EINVAL;
+	memcpy(name, buf, len);
+	name[len] = '\0';
+	ret = vmarena_reclaim_set_policy(strim(name));
+	return ret ? ret : len;
+}
+static DEVICE_ATTR_RW(policy);
+
+/*
+ * watermark_low, watermark_high: free frames below which the page-out
+ * daemon wakes, and at which it stops; 0 < low < high <= half the arena.
+ */
+static ssize_t watermark_show(char *buf, bool high)
+{
+	u64 lo, hi;
+
+	vmarena_reclaim_watermarks(&lo, &hi);
+	return sysfs_emit(buf, "%llu\n", high ? hi : lo);
+}
+
+static ssize_t watermark_store(const char *buf, size_t len, bool high)
+{
+	u64 lo, hi, v;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &v);
+	if (ret)
+		return ret;
+	vmarena_reclaim_watermarks(&lo, &hi);
+	ret = vmarena_reclaim_set_watermarks(high ? lo : v, high ? v : hi);
+	return ret ? ret : len;
+}
+
+static ssize_t watermark_low_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return watermark_show(buf, false);
+}
+
+static ssize_t watermark_low_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t len)
+{
+	return watermark_store(buf, len, false);
+}
+static DEVICE_ATTR_RW(watermark_low);
+
+static ssize_t watermark_high_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return watermark_show(buf, true);
+}
+
+static ssize_t watermark_high_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t len)
+{
+	return watermark_store(buf, len, true);
+}
+static DEVICE_ATTR_RW(watermark_high);
+
 static struct attribute *vmarena_dev_attrs[] = {
 	&dev_attr_swap_dev.attr,
+	&dev_attr_policy.attr,
+	&dev_attr_watermark_low.attr,
+	&dev_attr_watermark_high.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vmarena_dev);

@@ -4,8 +4,10 @@
  *
  * The hardware page tables act as a TLB of the shadow tables: a fault is a
  * miss.  .fault walks the shadow table, allocates a zeroed frame on first
- * touch, and hands the frame's page back locked; the kernel maps it and
- * unlocks it (see space.c for why locked).  Mappings are shared and use
+ * touch or reads a swapped page back (without the space lock), and hands
+ * the frame's page back locked; the kernel maps it and unlocks it (see
+ * space.c for why locked, and for the check made once the page lock is
+ * held).  Mappings are shared and use
  * write notification: a read fault maps the page read-only, and the first
  * write goes through .page_mkwrite, which sets the shadow dirty bit, so the
  * module knows exactly which pages were written.
@@ -32,11 +34,37 @@ static void fault_sigbus(struct vmarena_space *space)
 	atomic64_inc(&vmarena_counters.sigbus);
 }
 
+/*
+ * Reads a page being swapped in (space lock dropped, page locked).  A
+ * failed read marks the page lost: SIGBUS, unless the page was discarded
+ * meanwhile (then the access simply retries).
+ */
+static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
+				u64 vpn, u64 slot)
+{
+	struct page *page = vmarena_frame_page(frame);
+	bool lost;
+
+	if (!vmarena_space_swap_in_read(space, frame, vpn, slot))
+		return 0;
+	unlock_page(page);
+	mutex_lock(&space->lock);
+	lock_page(page);
+	lost = vmarena_space_owns(space, frame, vpn);
+	vmarena_space_swap_in_failed(space, frame, vpn);
+	if (lost)
+		fault_sigbus(space);
+	mutex_unlock(&space->lock);
+	put_page(page);
+	return lost ? VM_FAULT_SIGBUS : VM_FAULT_NOPAGE;
+}
+
 static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
-	u64 t0 = fault_clock();
+	u64 t0 = fault_clock(), slot;
 	struct page *page;
+	vm_fault_t ret;
 	int kind;
 	u32 frame;
 
@@ -48,8 +76,22 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	}
 	page = vmarena_frame_page(frame);
 	get_page(page);
-	lock_page(page);
+	slot = vmarena_frame_table()[frame].slot;
 	mutex_unlock(&space->lock);
+	if (kind == VMARENA_FAULT_SWAP_IN) {
+		ret = fault_swap_in(space, frame, vmf->pgoff, slot);
+		if (ret)
+			return ret;
+	} else {
+		lock_page(page);
+		/* Evicted, discarded or lost while the lock was dropped? */
+		if (!vmarena_space_owns(space, frame, vmf->pgoff) ||
+		    !PageUptodate(page)) {
+			unlock_page(page);
+			put_page(page);
+			return VM_FAULT_NOPAGE;
+		}
+	}
 	vmf->page = page;
 	if (t0)
 		trace_fault(space->id, vmf->pgoff, frame, kind, ktime_get_ns() - t0);
@@ -71,12 +113,17 @@ static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 		mutex_unlock(&space->lock);
 		return VM_FAULT_NOPAGE;
 	}
-	*pte |= VMARENA_PTE_DIRTY | VMARENA_PTE_WRITE | VMARENA_PTE_ACCESSED;
+	vmarena_space_write_notify(space, pte);
+	*pte |= VMARENA_PTE_WRITE;
 	frame = vmarena_pte_frame(*pte);
 	space->c.write_notify++;
 	atomic64_inc(&vmarena_counters.write_notify);
-	lock_page(vmf->page);
 	mutex_unlock(&space->lock);
+	lock_page(vmf->page);
+	if (!vmarena_space_owns(space, frame, vmf->pgoff)) {
+		unlock_page(vmf->page);
+		return VM_FAULT_NOPAGE;
+	}
 	if (t0)
 		trace_fault(space->id, vmf->pgoff, frame, VMARENA_FAULT_WRITE_NOTIFY,
 			    ktime_get_ns() - t0);

@@ -7,15 +7,22 @@
  *
  *	mmap_lock (the kernel's, in the fault path)
  *	  vmarena_space.lock		a space's page table and pages (space.c)
- *	    page lock			of one of its frames (fault.c, space.c)
- *	    i_mmap_rwsem		(unmap_mapping_range(), DISCARD)
+ *	    vmarena_space.lock		of another space: direct reclaim only
+ *					trylocks it (reclaim.c)
+ *	    page lock			of one of its frames (fault.c, space.c,
+ *					evict.c); a holder of a page lock never
+ *					takes a space lock
+ *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction)
+ *	    vmarena_swap.lock		the backing device (swap.c)
+ *	      vmarena_slots.lock	its slot bitmap (slots.c)
  *	    vmarena_slab_cpu.lock	a CPU's cache of free objects (slab.c)
  *	      vmarena_slab_cache.lock	a cache's slabs (slab.c)
  *	      vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
  *	        vmarena_buddy.lock	free lists, frame states (buddy.c)
  *	    arena.deferred_lock	(arena.c)
  *
- *	vmarena_swap.lock (swap.c) is a leaf for now: attach and detach.
+ *	vmarena_reclaim.lock (reclaim.c), the list of spaces, is a leaf: a
+ *	space found there is referenced under it and locked after it.
  *
  *	A slab cache drops its cache lock before it takes or gives back
  *	frames, so the cache lock and the frame locks are never nested.
@@ -25,8 +32,8 @@
  * allocated and freed in process context only.  Frame allocation never
  * sleeps, so a caller may hold a spinlock across it.
  *
- * Pure-logic files (range.c, buddy.c and slab.c today; the page-table walk,
- * slot bitmap, policies and stream parser later) include
+ * Pure-logic files (range.c, buddy.c, slab.c, pagetable.c, slots.c and
+ * policy.c; the stream parser later) include
  * nothing but this header, so selftests/unit/ can compile the very same .c
  * files in user space: there VMARENA_USERSPACE is defined and shim.h stands
  * in for the kernel's headers.

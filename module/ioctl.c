@@ -78,21 +78,48 @@ static int vmarena_ioc_set_limit(struct vmarena_space *space, void *arg)
 	return vmarena_space_set_limit(space, l->max_pages, l->max_resident);
 }
 
-static int vmarena_ioc_discard(struct vmarena_space *space, void *arg)
+/* A struct vmarena_range argument as pages; -EINVAL when it is bad. */
+static int ioc_range(void *arg, u64 *first, u64 *nr)
 {
 	struct vmarena_range *r = arg;
-	u64 first, nr;
 
 	if (!vmarena_reserved_zero(r->reserved, sizeof(r->reserved)) ||
-	    vmarena_range_bytes(r->offset, r->length, &first, &nr))
+	    vmarena_range_bytes(r->offset, r->length, first, nr))
 		return -EINVAL;
-	return vmarena_space_discard(space, first, nr);
+	return 0;
+}
+
+static int vmarena_ioc_discard(struct vmarena_space *space, void *arg)
+{
+	u64 first, nr;
+
+	return ioc_range(arg, &first, &nr) ?:
+	       vmarena_space_discard(space, first, nr);
+}
+
+static int vmarena_ioc_pin(struct vmarena_space *space, void *arg)
+{
+	u64 first, nr;
+
+	return ioc_range(arg, &first, &nr) ?:
+	       vmarena_space_pin(space, first, nr);
+}
+
+static int vmarena_ioc_unpin(struct vmarena_space *space, void *arg)
+{
+	u64 first, nr;
+
+	return ioc_range(arg, &first, &nr) ?:
+	       vmarena_space_unpin(space, first, nr);
 }
 
 /* One shadow PTE in the ABI's form. */
 static void pte_info(u64 pte, struct vmarena_pte_info *e)
 {
-	e->frame = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP) ?
+	bool lost = (pte & VMARENA_PTE_SWAP) &&
+		    vmarena_pte_frame(pte) == VMARENA_SLOT_LOST;
+
+	e->frame = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP) && !lost ?
 		   vmarena_pte_frame(pte) : 0;
 	e->flags = (pte & VMARENA_PTE_PRESENT ? VMARENA_PTE_INFO_PRESENT : 0) |
 		   (pte & VMARENA_PTE_SWAP ? VMARENA_PTE_INFO_SWAPPED : 0) |
@@ -100,7 +127,8 @@ static void pte_info(u64 pte, struct vmarena_pte_info *e)
 		   (pte & VMARENA_PTE_ACCESSED ? VMARENA_PTE_INFO_ACCESSED : 0) |
 		   (pte & VMARENA_PTE_WRITE ? VMARENA_PTE_INFO_WRITABLE : 0) |
 		   (pte & VMARENA_PTE_COW ? VMARENA_PTE_INFO_COW : 0) |
-		   (pte & VMARENA_PTE_PINNED ? VMARENA_PTE_INFO_PINNED : 0);
+		   (pte & VMARENA_PTE_PINNED ? VMARENA_PTE_INFO_PINNED : 0) |
+		   (lost ? VMARENA_PTE_INFO_LOST : 0);
 	e->generation = (pte & VMARENA_PTE_GEN_MASK) >> VMARENA_PTE_GEN_SHIFT;
 }
 
@@ -153,6 +181,8 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(SET_LIMIT, vmarena_ioc_set_limit),
 	VMARENA_IOCTL(DISCARD, vmarena_ioc_discard),
 	VMARENA_IOCTL(TRANSLATE, vmarena_ioc_translate),
+	VMARENA_IOCTL(PIN, vmarena_ioc_pin),
+	VMARENA_IOCTL(UNPIN, vmarena_ioc_unpin),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);

@@ -15,6 +15,7 @@
 #include "caches.h"
 #include "debugfs.h"
 #include "dev.h"
+#include "reclaim.h"
 #include "space.h"
 #include "swap.h"
 
@@ -29,6 +30,21 @@ MODULE_PARM_DESC(space_max_pages,
 static char *swap_dev;
 module_param(swap_dev, charp, 0444);
 MODULE_PARM_DESC(swap_dev, "Block device to attach as backing store at load (default none)");
+
+static char *policy = "clock";
+module_param(policy, charp, 0444);
+MODULE_PARM_DESC(policy,
+		 "Replacement policy at load: fifo, random, clock, lru, clean-first (default clock)");
+
+static ulong watermark_low;
+module_param(watermark_low, ulong, 0444);
+MODULE_PARM_DESC(watermark_low,
+		 "Free frames below which the page-out daemon wakes; 0 for 1/32 of the arena (default 0)");
+
+static ulong watermark_high;
+module_param(watermark_high, ulong, 0444);
+MODULE_PARM_DESC(watermark_high,
+		 "Free frames at which the page-out daemon stops; 0 for 1/16 of the arena (default 0)");
 
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -56,12 +72,25 @@ static int __init vmarena_init(void)
 		}
 	}
 	vmarena_debugfs_init();
-	ret = vmarena_dev_init(dev_mode);
+	ret = vmarena_space_init();
 	if (ret)
 		goto err_debugfs;
+	ret = vmarena_reclaim_init(policy, watermark_low, watermark_high);
+	if (ret) {
+		pr_err("policy=%s watermark_low=%lu watermark_high=%lu refused: %d\n",
+		       policy, watermark_low, watermark_high, ret);
+		goto err_space;
+	}
+	ret = vmarena_dev_init(dev_mode);
+	if (ret)
+		goto err_reclaim;
 	pr_info("loaded: %u MiB arena, ABI %u\n", arena_mb, VMARENA_ABI_VERSION);
 	return 0;
 
+err_reclaim:
+	vmarena_reclaim_exit();
+err_space:
+	vmarena_space_exit();
 err_debugfs:
 	vmarena_debugfs_exit();
 	vmarena_swap_exit();
@@ -75,6 +104,8 @@ err_arena:
 static void __exit vmarena_exit(void)
 {
 	vmarena_dev_exit();
+	vmarena_reclaim_exit();
+	vmarena_space_exit();
 	vmarena_debugfs_exit();
 	vmarena_swap_exit();
 	vmarena_caches_exit();

@@ -5,11 +5,13 @@
  * Each page is translated through the space's software TLB (space.c) with
  * the space lock held; the lock is dropped before the copy, which may fault
  * (even on a mapping of this very space), and the page is held by a
- * reference meanwhile.  Holes read as zeros; writes allocate on first touch
- * and mark the page dirty.  The offset space is a file of 2^48 bytes.
+ * reference meanwhile (so it is not evicted).  Holes read as zeros; writes
+ * allocate on first touch and mark the page dirty; swapped pages are read
+ * back.  The offset space is a file of 2^48 bytes.
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 
@@ -21,24 +23,39 @@
 
 #define VMARENA_BYTES	BIT_ULL(VMARENA_OFFSET_BITS)
 
-/* The page holding @vpn, referenced, or NULL for a hole (reads only). */
+/*
+ * The page holding @vpn, referenced, or NULL for a hole (reads only).  A
+ * page still being read in by a fault is waited for; if that read failed,
+ * the page is looked up again (and is then lost: -EIO).
+ */
 static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
 		       struct page **page)
 {
 	u64 *pte;
 	int ret;
 
+again:
+	*page = NULL;
 	mutex_lock(&space->lock);
 	ret = vmarena_space_translate(space, vpn, write, &pte);
 	if (!ret) {
-		*pte |= VMARENA_PTE_ACCESSED | (write ? VMARENA_PTE_DIRTY : 0);
+		*pte |= VMARENA_PTE_ACCESSED;
+		if (write)
+			vmarena_space_write_notify(space, pte);
 		*page = vmarena_frame_page(vmarena_pte_frame(*pte));
 		get_page(*page);
 	} else if (ret == -ENOENT) {
-		*page = NULL;
 		ret = 0;
 	}
 	mutex_unlock(&space->lock);
+	if (*page && !PageUptodate(*page)) {
+		wait_on_page_locked(*page);
+		if (!PageUptodate(*page)) {
+			put_page(*page);
+			cond_resched();
+			goto again;
+		}
+	}
 	return ret;
 }
 

@@ -8,27 +8,45 @@
  * accesses (rw.c) translate through the software TLB.
  *
  * Dropping a page while a fault may be installing it: the fault handler
- * returns the page locked, and the kernel unlocks it only once its PTE is
- * in place.  DISCARD clears the shadow entries, then locks each dropped
- * page (waiting for such faults), then zaps the hardware mappings, so a
- * dropped frame is never left mapped.  A frame that something else still
- * holds (a GUP pin) is not reused until it is let go (arena.c).
+ * finds the frame under the space lock, references it, drops the lock,
+ * locks the page and checks that the frame still holds that page of that
+ * space (owner and vpn change only under both locks); it returns the page
+ * locked, and the kernel unlocks it only once its PTE is in place.
+ * DISCARD and eviction change the shadow entry, then lock the page
+ * (waiting for such faults), then zap the hardware mappings, so a dropped
+ * frame is never left mapped.  A frame that something else still holds (a
+ * GUP pin, a fault that lost the race) is not reused until it is let go
+ * (arena.c).
+ *
+ * Swap-in: the fault allocates a frame, locks its page (not up to date),
+ * points the entry at it and drops the space lock for the read, so other
+ * faults of the space go on; a fault on the same page waits on the page
+ * lock.  A failed read leaves the entry "lost" (VMARENA_SLOT_LOST): every
+ * access gets SIGBUS until the page is discarded, and the slot is retired.
+ * Kernel-side accesses (pread, PIN) read with the space lock held.
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/workqueue.h>
 
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
 #include "debugfs.h"
+#include "evict.h"
 #include "fs.h"
+#include "reclaim.h"
 #include "space.h"
 #include "stats.h"
+#include "swap.h"
 #include "trace.h"
+
+static void space_put_work(struct work_struct *work);
 
 /* The last id handed out; ids start at 1 so that 0 can mean "none". */
 static atomic64_t last_space_id = ATOMIC64_INIT(0);
@@ -38,18 +56,35 @@ static atomic64_t live_spaces = ATOMIC64_INIT(0);
 
 unsigned long vmarena_space_max_pages;
 
+/* Where the last reference of a space is dropped when its dropper cannot. */
+static struct workqueue_struct *space_wq;
+
 /**
  * vmarena_space_default_cap() - the cap on a space's pages unless root
- * raises it: space_max_pages, or half the arena when that is 0.
+ * raises it: space_max_pages, or half of the arena and the swap device
+ * together when that is 0.
  *
  * Return: pages.
  */
 u64 vmarena_space_default_cap(void)
 {
-	return vmarena_space_max_pages ?: vmarena_arena_frames() / 2;
+	u64 slots, used, retired;
+
+	if (vmarena_space_max_pages)
+		return vmarena_space_max_pages;
+	vmarena_swap_counts(&slots, &used, &retired);
+	return (vmarena_arena_frames() + slots - retired) / 2;
 }
 
-static void tlb_flush(struct vmarena_space *space, u64 first, u64 nr)
+/**
+ * vmarena_space_tlb_flush() - forget the TLB entries of a range of pages.
+ * @space: the space, locked.
+ * @first: first page.
+ * @nr:    pages.
+ *
+ * Whoever changes a present entry (clears it, swaps it out) calls this.
+ */
+void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr)
 {
 	unsigned int i;
 
@@ -61,8 +96,19 @@ static void tlb_flush(struct vmarena_space *space, u64 first, u64 nr)
 	}
 }
 
+/**
+ * vmarena_space_unmap() - zap every hardware mapping of one page.
+ * @space: the space.
+ * @vpn:   the page.
+ */
+void vmarena_space_unmap(struct vmarena_space *space, u64 vpn)
+{
+	unmap_mapping_range(space->inode->i_mapping, vpn << PAGE_SHIFT,
+			    PAGE_SIZE, 1);
+}
+
 /* Keeps the global page-table frame count in step with this space's. */
-static void space_account_pt(struct vmarena_space *space)
+void vmarena_space_account_pt(struct vmarena_space *space)
 {
 	u64 now = vmarena_pt_frames(&space->pt);
 
@@ -94,30 +140,69 @@ struct vmarena_space *vmarena_space_create(void)
 	space->inode = inode;
 	space->max_pages = vmarena_space_default_cap();
 	space->max_resident = 0;
-	tlb_flush(space, 0, U64_MAX);
+	vmarena_lru_init(&space->lru);
+	INIT_WORK(&space->put_work, space_put_work);
+	vmarena_space_tlb_flush(space, 0, U64_MAX);
 	atomic64_inc(&live_spaces);
 	space->id = atomic64_inc_return(&last_space_id);
+	vmarena_reclaim_space_add(space);
 	vmarena_debugfs_space_add(space);
 	vmarena_count(&vmarena_counters.spaces_created);
 	trace_space_create(space->id);
 	return space;
 }
 
-/* Gives a page's frame back (the caller holds the space lock). */
-static void space_drop_frame(struct vmarena_space *space, u32 frame)
+/**
+ * vmarena_space_forget_frame() - a page leaves its frame: out of the ring,
+ * its slot copy freed, the frame no longer its (the caller then unlocks the
+ * page, if it holds it, and gives the frame back).
+ * @space: the space, locked.
+ * @frame: the frame.
+ */
+void vmarena_space_forget_frame(struct vmarena_space *space, u32 frame)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
+	if (f->lru_next != VMARENA_NO_FRAME)
+		vmarena_lru_del(&space->lru, vmarena_frame_table(), frame);
+	if (f->slot != VMARENA_NO_SLOT)
+		vmarena_swap_free(f->slot, false);
+	f->slot = VMARENA_NO_SLOT;
 	f->owner = NULL;
 	space->resident--;
 	atomic64_dec(&vmarena_counters.resident);
-	vmarena_arena_release_user(frame);
+}
+
+/* Takes a pinned page's pin off the books (the entry goes or is unpinned). */
+static void space_unpin_entry(struct vmarena_space *space, u64 *pte)
+{
+	if (!(*pte & VMARENA_PTE_PINNED))
+		return;
+	*pte &= ~VMARENA_PTE_PINNED;
+	space->pinned--;
+	atomic64_dec(&vmarena_counters.pinned);
+}
+
+/* Frees what a dropped swap entry holds. */
+static void space_drop_swap(struct vmarena_space *space, u64 pte)
+{
+	if (vmarena_pte_frame(pte) != VMARENA_SLOT_LOST)
+		vmarena_swap_free(vmarena_pte_frame(pte), false);
+	space->swapped--;
 }
 
 static int space_release_entry(void *arg, u64 vpn, u64 *pte)
 {
-	if (*pte & VMARENA_PTE_PRESENT)
-		space_drop_frame(arg, vmarena_pte_frame(*pte));
+	struct vmarena_space *space = arg;
+	u32 frame = vmarena_pte_frame(*pte);
+
+	if (*pte & VMARENA_PTE_PRESENT) {
+		space_unpin_entry(space, pte);
+		vmarena_space_forget_frame(space, frame);
+		vmarena_arena_release_user(frame);
+	} else if (*pte & VMARENA_PTE_SWAP) {
+		space_drop_swap(space, *pte);
+	}
 	return 0;
 }
 
@@ -126,11 +211,12 @@ static void space_release(struct kref *ref)
 	struct vmarena_space *space = container_of(ref, struct vmarena_space, ref);
 
 	trace_space_destroy(space->id);
+	vmarena_reclaim_space_del(space);
 	vmarena_debugfs_space_remove(space);
 	/* No file, so no mapping and no fault, can reach the space now. */
 	mutex_lock(&space->lock);
 	vmarena_pt_destroy(&space->pt, space_release_entry, space);
-	space_account_pt(space);
+	vmarena_space_account_pt(space);
 	mutex_unlock(&space->lock);
 	mutex_destroy(&space->lock);
 	vmarena_fs_inode_free(space->inode);
@@ -143,10 +229,90 @@ static void space_release(struct kref *ref)
 /**
  * vmarena_space_put() - drop a reference; the last one frees the space.
  * @space: the space.
+ *
+ * The caller holds no space's lock (freeing takes the space's lock).
  */
 void vmarena_space_put(struct vmarena_space *space)
 {
 	kref_put(&space->ref, space_release);
+}
+
+static void space_put_work(struct work_struct *work)
+{
+	space_release(&container_of(work, struct vmarena_space, put_work)->ref);
+}
+
+static void space_release_async(struct kref *ref)
+{
+	struct vmarena_space *space = container_of(ref, struct vmarena_space, ref);
+
+	queue_work(space_wq, &space->put_work);
+}
+
+/**
+ * vmarena_space_put_async() - vmarena_space_put() for a caller that holds
+ * another space's lock: the last reference frees the space from a work
+ * item.
+ * @space: the space.
+ */
+void vmarena_space_put_async(struct vmarena_space *space)
+{
+	kref_put(&space->ref, space_release_async);
+}
+
+int vmarena_space_init(void)
+{
+	space_wq = alloc_workqueue("vmarena", 0, 0);
+	return space_wq ? 0 : -ENOMEM;
+}
+
+/* Waits for spaces being freed by the work item. */
+void vmarena_space_exit(void)
+{
+	destroy_workqueue(space_wq);
+}
+
+/*
+ * A frame for a page of @space, evicting the space's own pages first when
+ * it is at its resident cap, and reclaiming when the arena is empty.
+ */
+static int space_alloc_frame(struct vmarena_space *space, u32 *frame)
+{
+	u64 t0, got;
+	int ret;
+
+	if (space->max_resident && space->resident >= space->max_resident) {
+		t0 = ktime_get_ns();
+		got = vmarena_evict(space, space->resident - space->max_resident + 1);
+		atomic64_add(got, &vmarena_counters.cap_reclaims);
+		trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got,
+			      ktime_get_ns() - t0);
+		if (space->resident >= space->max_resident)
+			return -EDQUOT;
+	}
+	ret = vmarena_frames_alloc(0, frame);
+	/* An injected failure with frames to spare is not a shortage. */
+	if (ret == -ENOMEM && vmarena_reclaim_short() &&
+	    vmarena_reclaim_direct(space))
+		ret = vmarena_frames_alloc(0, frame);
+	vmarena_reclaim_check();
+	return ret;
+}
+
+/* A new frame takes a page of @space: owned, in the ring, counted. */
+static void space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
+			     u64 slot)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	f->use = VMARENA_USE_USER;
+	f->owner = space;
+	f->vpn = vpn;
+	f->slot = slot;
+	f->lru_next = VMARENA_NO_FRAME;
+	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
+	space->resident++;
+	atomic64_inc(&vmarena_counters.resident);
 }
 
 /*
@@ -155,32 +321,149 @@ void vmarena_space_put(struct vmarena_space *space)
  */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 {
-	struct vmarena_frame *f;
 	int ret;
 
 	lockdep_assert_held(&space->lock);
-	if (space->pt.used >= space->max_pages ||
-	    (space->max_resident && space->resident >= space->max_resident))
+	if (space->pt.used >= space->max_pages)
 		return -EDQUOT;
-	ret = vmarena_frames_alloc(0, frame);
+	ret = space_alloc_frame(space, frame);
 	if (ret)
 		return ret;
 	clear_highpage(vmarena_frame_page(*frame));
+	SetPageUptodate(vmarena_frame_page(*frame));
 	ret = vmarena_pt_set(&space->pt, vpn,
 			     vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
 					      VMARENA_PTE_ACCESSED));
-	space_account_pt(space);
+	vmarena_space_account_pt(space);
 	if (ret) {
 		vmarena_frames_free(*frame, 0);
 		return ret;
 	}
-	f = &vmarena_frame_table()[*frame];
-	f->use = VMARENA_USE_USER;
-	f->owner = space;
-	f->vpn = vpn;
-	space->resident++;
-	atomic64_inc(&vmarena_counters.resident);
+	space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
 	return 0;
+}
+
+/*
+ * Starts bringing a swapped page back: a new frame, its page locked and
+ * not up to date, the entry pointing at it; the caller reads the slot
+ * (which the frame keeps as its valid copy).  Space lock held.
+ */
+static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
+			       u32 *frame)
+{
+	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
+	u64 slot = vmarena_pte_frame(*pte);
+	struct page *page;
+	int ret;
+
+	if (slot == VMARENA_SLOT_LOST)
+		return -EIO;
+	ret = space_alloc_frame(space, frame);
+	if (ret)
+		return ret;
+	page = vmarena_frame_page(*frame);
+	ClearPageUptodate(page);
+	if (WARN_ON_ONCE(!trylock_page(page)))
+		lock_page(page);
+	/* Eviction may have changed the table: look the entry up again. */
+	pte = vmarena_pt_lookup(&space->pt, vpn);
+	*pte = vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
+				VMARENA_PTE_ACCESSED |
+				(*pte & VMARENA_PTE_GEN_MASK));
+	space_take_frame(space, *frame, vpn, slot);
+	space->swapped--;
+	space->c.swap_ins++;
+	return 0;
+}
+
+/**
+ * vmarena_space_swap_in_read() - read a page being swapped in.
+ * @space: the space (locked or not).
+ * @frame: the frame, its page locked by the caller.
+ * @vpn:   the page.
+ * @slot:  the slot it comes from.
+ *
+ * Return: 0 with the page up to date, or -EIO (the caller then calls
+ * vmarena_space_swap_in_failed()).
+ */
+int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
+			       u64 vpn, u64 slot)
+{
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	ret = vmarena_swap_read(slot, vmarena_frame_page(frame));
+	if (!ret)
+		SetPageUptodate(vmarena_frame_page(frame));
+	trace_swap_in(space->id, vpn, frame, slot, ktime_get_ns() - t0, ret);
+	return ret;
+}
+
+/**
+ * vmarena_space_swap_in_failed() - a swap-in read failed: the page is
+ * lost, its slot retired.
+ * @space: the space, locked.
+ * @frame: the frame it was read into, its page locked by the caller (and
+ *         unlocked here).
+ * @vpn:   the page.
+ */
+void vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
+				  u64 vpn)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	u64 *pte;
+
+	lockdep_assert_held(&space->lock);
+	if (f->owner != space || f->vpn != vpn) {
+		/* Discarded meanwhile: nothing is left to mark. */
+		unlock_page(vmarena_frame_page(frame));
+		return;
+	}
+	pte = vmarena_pt_lookup(&space->pt, vpn);
+	space_unpin_entry(space, pte);
+	*pte = vmarena_pte_make(VMARENA_SLOT_LOST, VMARENA_PTE_SWAP |
+				(*pte & VMARENA_PTE_GEN_MASK));
+	vmarena_space_tlb_flush(space, vpn, 1);
+	vmarena_swap_free(f->slot, true);
+	f->slot = VMARENA_NO_SLOT;
+	vmarena_space_forget_frame(space, frame);
+	unlock_page(vmarena_frame_page(frame));
+	vmarena_arena_release_user(frame);
+	space->swapped++;
+	space->c.io_errors++;
+}
+
+/**
+ * vmarena_space_owns() - whether a frame still holds a given page.
+ * @space: the space.
+ * @frame: the frame, its page locked by the caller (or the space locked).
+ * @vpn:   the page.
+ *
+ * Return: true if so.
+ */
+bool vmarena_space_owns(struct vmarena_space *space, u32 frame, u64 vpn)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	return f->owner == space && f->vpn == vpn;
+}
+
+/**
+ * vmarena_space_write_notify() - a present page is about to be written:
+ * dirty, and its slot copy (if any) is stale now.
+ * @space: the space, locked.
+ * @pte:   the page's present entry.
+ */
+void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
+
+	lockdep_assert_held(&space->lock);
+	*pte |= VMARENA_PTE_DIRTY | VMARENA_PTE_ACCESSED;
+	if (f->slot != VMARENA_NO_SLOT) {
+		vmarena_swap_free(f->slot, false);
+		f->slot = VMARENA_NO_SLOT;
+	}
 }
 
 /**
@@ -190,10 +473,14 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
  * @frame: out: its frame.
  * @kind:  out: enum vmarena_fault_kind.
  *
- * Marks the page accessed and counts the fault by kind.
+ * Marks the page accessed and counts the fault by kind.  For
+ * VMARENA_FAULT_SWAP_IN the frame's page is locked and not up to date:
+ * the caller reads it with vmarena_space_swap_in_read() from the slot in
+ * the frame descriptor.
  *
  * Return: 0; -EDQUOT beyond the space's caps; -ENOMEM when the arena is
- * empty; -EINVAL beyond the offset space.
+ * empty and nothing can be evicted; -EIO for a page lost to a read error;
+ * -EINVAL beyond the offset space.
  */
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 			   int *kind)
@@ -210,12 +497,35 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 		atomic64_inc(&vmarena_counters.faults_minor);
 		return 0;
 	}
+	if (pte && (*pte & VMARENA_PTE_SWAP)) {
+		*kind = VMARENA_FAULT_SWAP_IN;
+		return space_swap_in_start(space, vpn, frame);
+	}
 	ret = space_new_page(space, vpn, frame);
 	if (ret)
 		return ret;
 	*kind = VMARENA_FAULT_FIRST_TOUCH;
 	space->c.faults_first_touch++;
 	atomic64_inc(&vmarena_counters.faults_first_touch);
+	return 0;
+}
+
+/* Swap-in for a kernel-side access: the read is done under the lock. */
+static int space_swap_in_locked(struct vmarena_space *space, u64 vpn)
+{
+	u32 frame;
+	int ret;
+
+	ret = space_swap_in_start(space, vpn, &frame);
+	if (ret)
+		return ret;
+	ret = vmarena_space_swap_in_read(space, frame, vpn,
+					 vmarena_frame_table()[frame].slot);
+	if (ret) {
+		vmarena_space_swap_in_failed(space, frame, vpn);
+		return ret;
+	}
+	unlock_page(vmarena_frame_page(frame));
 	return 0;
 }
 
@@ -227,7 +537,8 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
  * @pte:   out: the slot of its (present) shadow PTE.
  *
  * Looks in the software TLB first, walks the page table on a miss and
- * fills the TLB entry.
+ * fills the TLB entry.  A swapped page is read back.  The page may still
+ * be being read in by a fault (not up to date): the caller checks.
  *
  * Return: 0; -ENOENT for a hole when !@alloc; else as
  * vmarena_space_fault_in().
@@ -250,9 +561,12 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 	atomic64_inc(&vmarena_counters.tlb_misses);
 	*pte = vmarena_pt_lookup(&space->pt, vpn);
 	if (!*pte || !(**pte & VMARENA_PTE_PRESENT)) {
-		if (!alloc)
+		if (!alloc && !(*pte && (**pte & VMARENA_PTE_SWAP)))
 			return -ENOENT;
-		ret = space_new_page(space, vpn, &frame);
+		if (*pte && (**pte & VMARENA_PTE_SWAP))
+			ret = space_swap_in_locked(space, vpn);
+		else
+			ret = space_new_page(space, vpn, &frame);
 		if (ret)
 			return ret;
 		*pte = vmarena_pt_lookup(&space->pt, vpn);
@@ -274,17 +588,21 @@ static int space_collect_entry(void *arg, u64 vpn, u64 *pte)
 	struct space_dropped *d = arg;
 	u32 frame;
 
+	d->n++;
+	if (*pte & VMARENA_PTE_SWAP)
+		space_drop_swap(d->space, *pte);
 	if (!(*pte & VMARENA_PTE_PRESENT))
 		return 0;
+	space_unpin_entry(d->space, pte);
 	frame = vmarena_pte_frame(*pte);
 	vmarena_frame_table()[frame].next = d->head;
 	d->head = frame;
-	d->n++;
 	return 0;
 }
 
 /**
- * vmarena_space_discard() - drop a range: frames freed, reads give zeros.
+ * vmarena_space_discard() - drop a range: frames and slots freed, reads
+ * give zeros.
  * @space: the space (not locked).
  * @first: first page.
  * @nr:    pages; the range was validated by the caller.
@@ -298,8 +616,8 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 
 	mutex_lock(&space->lock);
 	vmarena_pt_clear_range(&space->pt, first, nr, space_collect_entry, &d);
-	space_account_pt(space);
-	tlb_flush(space, first, nr);
+	vmarena_space_account_pt(space);
+	vmarena_space_tlb_flush(space, first, nr);
 	/* Wait for faults that found these frames before the entries went. */
 	for (f = d.head; f != VMARENA_NO_FRAME; f = vmarena_frame_table()[f].next)
 		lock_page(vmarena_frame_page(f));
@@ -307,12 +625,32 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 			    nr << PAGE_SHIFT, 1);
 	for (f = d.head; f != VMARENA_NO_FRAME; f = next) {
 		next = vmarena_frame_table()[f].next;
+		vmarena_space_forget_frame(space, f);
 		unlock_page(vmarena_frame_page(f));
-		space_drop_frame(space, f);
+		vmarena_arena_release_user(f);
 	}
 	space->c.discarded += d.n;
 	atomic64_add(d.n, &vmarena_counters.discarded);
 	mutex_unlock(&space->lock);
+	return 0;
+}
+
+/*
+ * Evicts the space's pages down to its resident cap; space locked.  Gives
+ * up after three calls in a row that evicted nothing (a failed write puts
+ * its pages back; the next call writes them to other slots).
+ */
+static int space_shrink(struct vmarena_space *space)
+{
+	unsigned int idle = 0;
+
+	while (space->max_resident && space->resident > space->max_resident) {
+		if (vmarena_evict(space, space->resident - space->max_resident))
+			idle = 0;
+		else if (++idle == 3)
+			return -ENOMEM;
+		cond_resched();
+	}
 	return 0;
 }
 
@@ -322,12 +660,18 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
  * @max_pages:    cap on its pages; 0 for the default cap.
  * @max_resident: cap on its resident frames; 0 for none beyond @max_pages.
  *
- * Return: 0, or -EPERM when a cap above the default lacks CAP_SYS_ADMIN.
+ * A resident cap below the space's resident frames evicts its pages down
+ * to it before returning.
+ *
+ * Return: 0; -EPERM when a cap above the default lacks CAP_SYS_ADMIN;
+ * -ENOMEM when the pages could not all be evicted (no swap device, swap
+ * full, pinned pages): the caps are set all the same.
  */
 int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 			    u64 max_resident)
 {
 	u64 cap = vmarena_space_default_cap();
+	int ret;
 
 	if (!max_pages)
 		max_pages = cap;
@@ -336,6 +680,98 @@ int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 	mutex_lock(&space->lock);
 	space->max_pages = max_pages;
 	space->max_resident = max_resident;
+	ret = space_shrink(space);
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
+/* Bit 7 of an entry marks, during one PIN call, the pins it made. */
+#define SPACE_PTE_PIN_NEW	BIT_ULL(7)
+
+/* A pinned page goes back into the ring, as its newest page. */
+static int space_unpin_one(void *arg, u64 vpn, u64 *pte)
+{
+	struct vmarena_space *space = arg;
+
+	if (!(*pte & VMARENA_PTE_PINNED))
+		return 0;
+	space_unpin_entry(space, pte);
+	vmarena_lru_add(&space->lru, vmarena_frame_table(),
+			vmarena_pte_frame(*pte));
+	return 0;
+}
+
+static int space_pin_undo(void *arg, u64 vpn, u64 *pte)
+{
+	if (!(*pte & SPACE_PTE_PIN_NEW))
+		return 0;
+	*pte &= ~SPACE_PTE_PIN_NEW;
+	return space_unpin_one(arg, vpn, pte);
+}
+
+static int space_pin_commit(void *arg, u64 vpn, u64 *pte)
+{
+	*pte &= ~SPACE_PTE_PIN_NEW;
+	return 0;
+}
+
+static int space_pin_one(struct vmarena_space *space, u64 vpn)
+{
+	u64 *pte;
+	int ret;
+
+	ret = vmarena_space_translate(space, vpn, true, &pte);
+	if (ret || (*pte & VMARENA_PTE_PINNED))
+		return ret;
+	*pte |= VMARENA_PTE_PINNED | SPACE_PTE_PIN_NEW;
+	vmarena_lru_del(&space->lru, vmarena_frame_table(),
+			vmarena_pte_frame(*pte));
+	space->pinned++;
+	atomic64_inc(&vmarena_counters.pinned);
+	return 0;
+}
+
+/**
+ * vmarena_space_pin() - make a range resident and unswappable.
+ * @space: the space (not locked).
+ * @first: first page.
+ * @nr:    pages; the range was validated by the caller.
+ *
+ * Return: 0; -ENOMEM when pinned pages would exceed what the arena can
+ * spare (all but watermark_high), or when a page cannot be made resident;
+ * -EDQUOT beyond the space's caps; -EIO for a page lost to a read error.
+ * On failure nothing stays pinned by this call.
+ */
+int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
+{
+	u64 low, high, vpn;
+	int ret = 0;
+
+	vmarena_reclaim_watermarks(&low, &high);
+	if (atomic64_read(&vmarena_counters.pinned) + nr >
+	    vmarena_arena_frames() - high)
+		return -ENOMEM;
+	mutex_lock(&space->lock);
+	for (vpn = first; vpn < first + nr && !ret; vpn++)
+		ret = space_pin_one(space, vpn);
+	vmarena_pt_range(&space->pt, first, nr,
+			 ret ? space_pin_undo : space_pin_commit, space);
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
+/**
+ * vmarena_space_unpin() - let a range's pinned pages be evicted again.
+ * @space: the space (not locked).
+ * @first: first page.
+ * @nr:    pages; the range was validated by the caller.
+ *
+ * Return: 0.
+ */
+int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr)
+{
+	mutex_lock(&space->lock);
+	vmarena_pt_range(&space->pt, first, nr, space_unpin_one, space);
 	mutex_unlock(&space->lock);
 	return 0;
 }
@@ -363,5 +799,13 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_DISCARDED] = space->c.discarded;
 	v[VMARENA_SPACE_STAT_BYTES_READ] = space->c.bytes_read;
 	v[VMARENA_SPACE_STAT_BYTES_WRITTEN] = space->c.bytes_written;
+	v[VMARENA_SPACE_STAT_SWAPPED] = space->swapped;
+	v[VMARENA_SPACE_STAT_PINNED] = space->pinned;
+	v[VMARENA_SPACE_STAT_EVICTIONS] = space->c.evictions;
+	v[VMARENA_SPACE_STAT_SWAP_OUTS] = space->c.swap_outs;
+	v[VMARENA_SPACE_STAT_CLEAN_DROPS] = space->c.clean_drops;
+	v[VMARENA_SPACE_STAT_SWAP_INS] = space->c.swap_ins;
+	v[VMARENA_SPACE_STAT_IO_ERRORS] = space->c.io_errors;
+	v[VMARENA_SPACE_STAT_POLICY_SCANS] = space->c.policy_scans;
 	mutex_unlock(&space->lock);
 }

@@ -6,10 +6,16 @@
 #define _VMARENA_SPACE_H
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 #include "pagetable.h"
+#include "policy.h"
+
+/* A swap entry whose page was lost to a read error: accesses get SIGBUS. */
+#define VMARENA_SLOT_LOST	((u64)U32_MAX)
 
 /*
  * The software TLB in front of the shadow walk for kernel-side accesses.
@@ -35,6 +41,12 @@ struct vmarena_space_counters {
 	u64 discarded;		/* pages dropped by DISCARD */
 	u64 bytes_read;		/* bytes read by read()/pread() */
 	u64 bytes_written;	/* bytes written by write()/pwrite() */
+	u64 evictions;		/* pages taken from their frames */
+	u64 swap_outs;		/* ... written to a slot on the way */
+	u64 clean_drops;	/* ... dropped with no write */
+	u64 swap_ins;		/* major faults: reads of a slot started */
+	u64 io_errors;		/* pages whose read or write failed */
+	u64 policy_scans;	/* pages the policy looked at */
 };
 
 /**
@@ -54,6 +66,12 @@ struct vmarena_space_counters {
  * @pt_frames:    page-table frames last accounted in the global counter.
  * @max_pages:    cap on the pages it holds.
  * @max_resident: cap on @resident.
+ * @swapped:      pages in swap slots.
+ * @pinned:       pages pinned resident (PIN).
+ * @lru:          its resident ring (unpinned pages), in policy order.
+ * @node:         in the reclaimer's list of spaces (reclaim.c).
+ * @put_work:     drops a reference from a context that holds another
+ *                space's lock (vmarena_space_put_async()).
  * @tlb:          the software TLB, direct-mapped by page number.
  * @c:            counters.
  * @debugfs:      its spaces/<id>/ directory.
@@ -68,6 +86,11 @@ struct vmarena_space {
 	u64 pt_frames;
 	u64 max_pages;
 	u64 max_resident;
+	u64 swapped;
+	u64 pinned;
+	struct vmarena_lru lru;
+	struct list_head node;
+	struct work_struct put_work;
 	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
 	struct vmarena_space_counters c;
 	struct dentry *debugfs;
@@ -78,6 +101,9 @@ extern unsigned long vmarena_space_max_pages;
 
 struct vmarena_space *vmarena_space_create(void);
 void vmarena_space_put(struct vmarena_space *space);
+void vmarena_space_put_async(struct vmarena_space *space);
+int vmarena_space_init(void);
+void vmarena_space_exit(void);
 
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
 			   int *kind);
@@ -86,6 +112,20 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 			    u64 max_resident);
+int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr);
+int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr);
+int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
+			       u64 vpn, u64 slot);
+void vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
+				  u64 vpn);
+bool vmarena_space_owns(struct vmarena_space *space, u32 frame, u64 vpn);
+void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
+
+/* For evict.c: a page leaves its frame. */
+void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr);
+void vmarena_space_unmap(struct vmarena_space *space, u64 vpn);
+void vmarena_space_forget_frame(struct vmarena_space *space, u32 frame);
+void vmarena_space_account_pt(struct vmarena_space *space);
 u64 vmarena_space_default_cap(void);
 void vmarena_space_stats(struct vmarena_space *space, u64 *v);
 

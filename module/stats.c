@@ -6,6 +6,7 @@
 #include "stats.h"
 #include "arena.h"
 #include "caches.h"
+#include "swap.h"
 
 struct vmarena_counters vmarena_counters;
 
@@ -65,6 +66,21 @@ static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
 	[VMARENA_STAT_SIGBUS] = "sigbus",
 	[VMARENA_STAT_DISCARDED] = "discarded",
 	[VMARENA_STAT_DEFERRED_FREES] = "deferred_frees",
+	[VMARENA_STAT_SWAP_SLOTS] = "swap_slots",
+	[VMARENA_STAT_SWAP_SLOTS_USED] = "swap_slots_used",
+	[VMARENA_STAT_SWAP_SLOTS_RETIRED] = "swap_slots_retired",
+	[VMARENA_STAT_EVICTIONS] = "evictions",
+	[VMARENA_STAT_SWAP_OUTS] = "swap_outs",
+	[VMARENA_STAT_SWAP_OUT_BIOS] = "swap_out_bios",
+	[VMARENA_STAT_CLEAN_DROPS] = "clean_drops",
+	[VMARENA_STAT_SWAP_INS] = "swap_ins",
+	[VMARENA_STAT_READ_ERRORS] = "read_errors",
+	[VMARENA_STAT_WRITE_ERRORS] = "write_errors",
+	[VMARENA_STAT_DAEMON_WAKEUPS] = "daemon_wakeups",
+	[VMARENA_STAT_DIRECT_RECLAIMS] = "direct_reclaims",
+	[VMARENA_STAT_CAP_RECLAIMS] = "cap_reclaims",
+	[VMARENA_STAT_POLICY_SCANS] = "policy_scans",
+	[VMARENA_STAT_PINNED] = "pinned",
 };
 
 /* Indexed by enum vmarena_space_stat (include/uapi/linux/vmarena.h). */
@@ -84,6 +100,14 @@ const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	[VMARENA_SPACE_STAT_DISCARDED] = "discarded",
 	[VMARENA_SPACE_STAT_BYTES_READ] = "bytes_read",
 	[VMARENA_SPACE_STAT_BYTES_WRITTEN] = "bytes_written",
+	[VMARENA_SPACE_STAT_SWAPPED] = "swapped",
+	[VMARENA_SPACE_STAT_PINNED] = "pinned",
+	[VMARENA_SPACE_STAT_EVICTIONS] = "evictions",
+	[VMARENA_SPACE_STAT_SWAP_OUTS] = "swap_outs",
+	[VMARENA_SPACE_STAT_CLEAN_DROPS] = "clean_drops",
+	[VMARENA_SPACE_STAT_SWAP_INS] = "swap_ins",
+	[VMARENA_SPACE_STAT_IO_ERRORS] = "io_errors",
+	[VMARENA_SPACE_STAT_POLICY_SCANS] = "policy_scans",
 };
 
 static void snapshot_arena(u64 *v)
@@ -157,6 +181,21 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, TLB_MISSES, tlb_misses);
 	COUNTER(v, SIGBUS, sigbus);
 	COUNTER(v, DISCARDED, discarded);
+	vmarena_swap_counts(&v[VMARENA_STAT_SWAP_SLOTS],
+			    &v[VMARENA_STAT_SWAP_SLOTS_USED],
+			    &v[VMARENA_STAT_SWAP_SLOTS_RETIRED]);
+	COUNTER(v, EVICTIONS, evictions);
+	COUNTER(v, SWAP_OUTS, swap_outs);
+	COUNTER(v, SWAP_OUT_BIOS, swap_out_bios);
+	COUNTER(v, CLEAN_DROPS, clean_drops);
+	COUNTER(v, SWAP_INS, swap_ins);
+	COUNTER(v, READ_ERRORS, read_errors);
+	COUNTER(v, WRITE_ERRORS, write_errors);
+	COUNTER(v, DAEMON_WAKEUPS, daemon_wakeups);
+	COUNTER(v, DIRECT_RECLAIMS, direct_reclaims);
+	COUNTER(v, CAP_RECLAIMS, cap_reclaims);
+	COUNTER(v, POLICY_SCANS, policy_scans);
+	COUNTER(v, PINNED, pinned);
 }
 
 /**

@@ -31,6 +31,18 @@ struct vmarena_counters {
 	atomic64_t tlb_misses;		/* ... and page-table walks */
 	atomic64_t sigbus;		/* faults answered with SIGBUS */
 	atomic64_t discarded;		/* pages dropped by DISCARD */
+	atomic64_t evictions;		/* pages taken from their frames */
+	atomic64_t swap_outs;		/* pages written to swap slots */
+	atomic64_t swap_out_bios;	/* write bios (pages per bio: ratio) */
+	atomic64_t clean_drops;		/* evictions with no write */
+	atomic64_t swap_ins;		/* pages read back from swap slots */
+	atomic64_t read_errors;		/* swap reads that failed (pages) */
+	atomic64_t write_errors;	/* swap writes that failed (pages) */
+	atomic64_t daemon_wakeups;	/* runs of the page-out daemon */
+	atomic64_t direct_reclaims;	/* allocations that reclaimed first */
+	atomic64_t cap_reclaims;	/* evictions forced by a resident cap */
+	atomic64_t policy_scans;	/* pages a policy looked at */
+	atomic64_t pinned;		/* pinned pages */
 };
 
 extern struct vmarena_counters vmarena_counters;

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * swap.c - attaching and detaching the backing block device.
+ * swap.c - the backing block device: attach, detach, slots and bio I/O.
  *
  * The device is opened exclusively by path; its size gives the number of
  * 4 KiB slots, allocated by slots.c.  It cannot be detached while a slot
- * is in use.  Eviction, swap-in and the bio I/O build on this.
+ * is in use, so whoever holds a slot may do I/O on it without the lock.
+ * Reads and writes are synchronous bios: a write covers a run of
+ * neighbouring slots (one bio for up to VMARENA_SWAP_MAX_RUN pages), a
+ * read one page.  debugfs fail_swap_reads / fail_swap_writes make the next
+ * bios fail with -EIO without reaching the device.
  */
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
@@ -14,6 +19,7 @@
 #include <linux/string.h>
 
 #include "slots.h"
+#include "stats.h"
 #include "swap.h"
 
 /**
@@ -21,13 +27,18 @@
  * @lock:  protects everything below (attach, detach, display).
  * @bdev:  the device, opened exclusively; NULL when none is attached.
  * @path:  the path it was attached by.
- * @slots: its slots.
+ * @slots: its slots (allocation and freeing also under @lock, so that a
+ *         detach never races with them).
+ * @fail_reads:  fault injection: fail this many more read bios.
+ * @fail_writes: ... write bios.
  */
 struct vmarena_swap {
 	struct mutex lock;	/* see the kernel-doc above */
 	struct block_device *bdev;
 	char path[VMARENA_SWAP_PATH_MAX];
 	struct vmarena_slots slots;
+	atomic64_t fail_reads;
+	atomic64_t fail_writes;
 };
 
 static struct vmarena_swap swap = {
@@ -43,7 +54,8 @@ static int swap_open(const char *path, struct block_device **bdev, u64 *nr)
 	b = blkdev_get_by_path(path, SWAP_MODE, &swap);
 	if (IS_ERR(b))
 		return PTR_ERR(b);
-	*nr = bdev_nr_bytes(b) >> VMARENA_PAGE_SHIFT;
+	/* Slots are u32 in frame descriptors; U32_MAX is no slot. */
+	*nr = min_t(u64, bdev_nr_bytes(b) >> VMARENA_PAGE_SHIFT, U32_MAX - 1);
 	if (*nr < VMARENA_SWAP_MIN_SLOTS ||
 	    bdev_logical_block_size(b) > VMARENA_PAGE_SIZE) {
 		pr_err("swap device %s is too small (%llu slots of 4 KiB, %u needed) or has blocks over 4 KiB\n",
@@ -156,6 +168,134 @@ ssize_t vmarena_swap_path(char *buf, size_t len)
 }
 
 /**
+ * vmarena_swap_alloc() - allocate a run of neighbouring slots.
+ * @want:  slots wanted, 1..VMARENA_SWAP_MAX_RUN.
+ * @first: out: the first slot of the run.
+ *
+ * Return: slots in the run (fewer than @want where a run ends), 0 when the
+ * device is full or none is attached.
+ */
+unsigned int vmarena_swap_alloc(unsigned int want, u64 *first)
+{
+	unsigned int n = 0;
+
+	mutex_lock(&swap.lock);
+	if (swap.bdev)
+		n = vmarena_slots_alloc(&swap.slots, want, first);
+	mutex_unlock(&swap.lock);
+	return n;
+}
+
+/**
+ * vmarena_swap_free() - give back a slot, or retire it after an I/O error.
+ * @slot:   the slot.
+ * @retire: never hand it out again.
+ */
+void vmarena_swap_free(u64 slot, bool retire)
+{
+	mutex_lock(&swap.lock);
+	if (!WARN_ON_ONCE(!swap.bdev)) {
+		if (retire)
+			vmarena_slots_retire(&swap.slots, slot);
+		else
+			vmarena_slots_free(&swap.slots, slot);
+	}
+	mutex_unlock(&swap.lock);
+}
+
+static bool swap_inject(atomic64_t *fail)
+{
+	return atomic64_read(fail) && atomic64_dec_if_positive(fail) >= 0;
+}
+
+static int swap_bio(blk_opf_t op, u64 slot, struct page **pages,
+		    unsigned int n)
+{
+	struct bio *bio;
+	unsigned int i;
+	int ret;
+
+	bio = bio_alloc(swap.bdev, n, op, GFP_NOIO);
+	bio->bi_iter.bi_sector = slot << (VMARENA_PAGE_SHIFT - SECTOR_SHIFT);
+	for (i = 0; i < n; i++)
+		__bio_add_page(bio, pages[i], PAGE_SIZE, 0);
+	ret = submit_bio_wait(bio);
+	bio_put(bio);
+	return ret;
+}
+
+/**
+ * vmarena_swap_write() - write pages to a run of slots, in one bio.
+ * @slot:  the run's first slot, allocated by the caller.
+ * @pages: the pages, locked by the caller.
+ * @n:     pages, 1..VMARENA_SWAP_MAX_RUN.
+ *
+ * Sleeps until the write is done.
+ *
+ * Return: 0 or -EIO.
+ */
+int vmarena_swap_write(u64 slot, struct page **pages, unsigned int n)
+{
+	int ret = -EIO;
+
+	if (!swap_inject(&swap.fail_writes))
+		ret = swap_bio(REQ_OP_WRITE, slot, pages, n);
+	if (ret) {
+		atomic64_add(n, &vmarena_counters.write_errors);
+		return -EIO;
+	}
+	atomic64_add(n, &vmarena_counters.swap_outs);
+	atomic64_inc(&vmarena_counters.swap_out_bios);
+	return 0;
+}
+
+/**
+ * vmarena_swap_read() - read one page from its slot.
+ * @slot: the slot, held by the caller.
+ * @page: the page, locked by the caller.
+ *
+ * Sleeps until the read is done.
+ *
+ * Return: 0 or -EIO.
+ */
+int vmarena_swap_read(u64 slot, struct page *page)
+{
+	int ret = -EIO;
+
+	if (!swap_inject(&swap.fail_reads))
+		ret = swap_bio(REQ_OP_READ, slot, &page, 1);
+	if (ret) {
+		atomic64_inc(&vmarena_counters.read_errors);
+		return -EIO;
+	}
+	atomic64_inc(&vmarena_counters.swap_ins);
+	return 0;
+}
+
+/**
+ * vmarena_swap_fail_next() - make the next bios fail (debugfs).
+ * @write: writes, else reads.
+ * @n:     how many.
+ */
+void vmarena_swap_fail_next(bool write, u64 n)
+{
+	atomic64_set(write ? &swap.fail_writes : &swap.fail_reads, n);
+}
+
+/**
+ * vmarena_swap_counts() - the device's slots, for the counters.
+ * @nr:      out: slots (0 when none is attached).
+ * @used:    out: slots holding a page.
+ * @retired: out: slots retired after an I/O error.
+ */
+void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired)
+{
+	*nr = READ_ONCE(swap.slots.nr);
+	*used = READ_ONCE(swap.slots.used);
+	*retired = READ_ONCE(swap.slots.retired);
+}
+
+/**
  * vmarena_swap_show() - debugfs vmarena/swap: "name value" lines.
  * @m:      the seq_file.
  * @unused: unused.
@@ -173,5 +313,15 @@ int vmarena_swap_show(struct seq_file *m, void *unused)
 	seq_printf(m, "%-14s %llu\n", "retired", swap.slots.retired);
 	seq_printf(m, "%-14s %llu\n", "bad_frees", swap.slots.double_frees);
 	mutex_unlock(&swap.lock);
+	seq_printf(m, "%-14s %lld\n", "pages_written",
+		   atomic64_read(&vmarena_counters.swap_outs));
+	seq_printf(m, "%-14s %lld\n", "write_bios",
+		   atomic64_read(&vmarena_counters.swap_out_bios));
+	seq_printf(m, "%-14s %lld\n", "pages_read",
+		   atomic64_read(&vmarena_counters.swap_ins));
+	seq_printf(m, "%-14s %lld\n", "write_errors",
+		   atomic64_read(&vmarena_counters.write_errors));
+	seq_printf(m, "%-14s %lld\n", "read_errors",
+		   atomic64_read(&vmarena_counters.read_errors));
 	return 0;
 }

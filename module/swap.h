@@ -5,17 +5,26 @@
 #ifndef _VMARENA_SWAP_H
 #define _VMARENA_SWAP_H
 
+#include <linux/mm_types.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
 /* A device smaller than this many slots is refused. */
 #define VMARENA_SWAP_MIN_SLOTS	16
 #define VMARENA_SWAP_PATH_MAX	256
+/* Pages in one write bio at most. */
+#define VMARENA_SWAP_MAX_RUN	32
 
 int vmarena_swap_attach(const char *path);
 int vmarena_swap_detach(void);
 void vmarena_swap_exit(void);
 ssize_t vmarena_swap_path(char *buf, size_t len);
 int vmarena_swap_show(struct seq_file *m, void *unused);
+unsigned int vmarena_swap_alloc(unsigned int want, u64 *first);
+void vmarena_swap_free(u64 slot, bool retire);
+int vmarena_swap_write(u64 slot, struct page **pages, unsigned int n);
+int vmarena_swap_read(u64 slot, struct page *page);
+void vmarena_swap_fail_next(bool write, u64 n);
+void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired);
 
 #endif /* _VMARENA_SWAP_H */

@@ -58,7 +58,8 @@ DEFINE_EVENT(vmarena_frames_class, frames_free,
 /*
  * A page fault of a mapping of a space: the page, the frame that backs it,
  * the kind (enum vmarena_fault_kind: 0 first touch, 1 minor, 2 write
- * notify) and the time spent in the handler.
+ * notify, 3 swap-in) and the time spent in the handler (a swap-in's
+ * includes its read).
  */
 TRACE_EVENT(fault,
 	    TP_PROTO(u64 space, u64 vpn, u32 frame, int kind, u64 ns),
@@ -76,6 +77,107 @@ TRACE_EVENT(fault,
 	    TP_printk("space=%llu vpn=%llu frame=%u kind=%d ns=%llu",
 		      __entry->space, __entry->vpn, __entry->frame,
 		      __entry->kind, __entry->ns)
+);
+
+/*
+ * A page left its frame: the page, the frame, the slot that now holds it
+ * (U64_MAX: none, it held zeros and became a hole), the policy that chose
+ * it (enum vmarena_policy) and how it went (0 written, 1 dropped clean,
+ * 2 dropped as zeros).
+ */
+TRACE_EVENT(evict,
+	    TP_PROTO(u64 space, u64 vpn, u32 frame, u64 slot, int policy,
+		     int how),
+	    TP_ARGS(space, vpn, frame, slot, policy, how),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, vpn)
+			     __field(u64, slot)
+			     __field(u32, frame)
+			     __field(int, policy)
+			     __field(int, how)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->vpn = vpn;
+			   __entry->slot = slot == U32_MAX ? U64_MAX : slot;
+			   __entry->frame = frame;
+			   __entry->policy = policy;
+			   __entry->how = how;),
+	    TP_printk("space=%llu vpn=%llu frame=%u slot=%lld policy=%d how=%d",
+		      __entry->space, __entry->vpn, __entry->frame,
+		      (s64)__entry->slot, __entry->policy, __entry->how)
+);
+
+/* A write bio of @pages pages to the slots from @slot on, and its time. */
+TRACE_EVENT(swap_out,
+	    TP_PROTO(u64 space, u64 slot, unsigned int pages, u64 ns, int error),
+	    TP_ARGS(space, slot, pages, ns, error),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, slot)
+			     __field(u64, ns)
+			     __field(u32, pages)
+			     __field(int, error)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->slot = slot;
+			   __entry->ns = ns;
+			   __entry->pages = pages;
+			   __entry->error = error;),
+	    TP_printk("space=%llu slot=%llu pages=%u ns=%llu error=%d",
+		      __entry->space, __entry->slot, __entry->pages,
+		      __entry->ns, __entry->error)
+);
+
+/* A page read back from its slot into a frame, and the read's time. */
+TRACE_EVENT(swap_in,
+	    TP_PROTO(u64 space, u64 vpn, u32 frame, u64 slot, u64 ns, int error),
+	    TP_ARGS(space, vpn, frame, slot, ns, error),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, vpn)
+			     __field(u64, slot)
+			     __field(u64, ns)
+			     __field(u32, frame)
+			     __field(int, error)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->vpn = vpn;
+			   __entry->slot = slot;
+			   __entry->ns = ns;
+			   __entry->frame = frame;
+			   __entry->error = error;),
+	    TP_printk("space=%llu vpn=%llu frame=%u slot=%llu ns=%llu error=%d",
+		      __entry->space, __entry->vpn, __entry->frame,
+		      __entry->slot, __entry->ns, __entry->error)
+);
+
+/* The page-out daemon woke: free frames and the watermarks. */
+TRACE_EVENT(reclaim_wake,
+	    TP_PROTO(u64 free, u64 low, u64 high),
+	    TP_ARGS(free, low, high),
+	    TP_STRUCT__entry(__field(u64, free)
+			     __field(u64, low)
+			     __field(u64, high)),
+	    TP_fast_assign(__entry->free = free;
+			   __entry->low = low;
+			   __entry->high = high;),
+	    TP_printk("free=%llu low=%llu high=%llu",
+		      __entry->free, __entry->low, __entry->high)
+);
+
+/*
+ * A reclaim ended: its kind (0 daemon, 1 direct, 2 a space's cap), the
+ * space that asked (0 for the daemon), pages evicted and the time taken.
+ */
+TRACE_EVENT(reclaim,
+	    TP_PROTO(int kind, u64 space, u64 evicted, u64 ns),
+	    TP_ARGS(kind, space, evicted, ns),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, evicted)
+			     __field(u64, ns)
+			     __field(int, kind)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->evicted = evicted;
+			   __entry->ns = ns;
+			   __entry->kind = kind;),
+	    TP_printk("kind=%d space=%llu evicted=%llu ns=%llu",
+		      __entry->kind, __entry->space, __entry->evicted,
+		      __entry->ns)
 );
 
 #endif /* _VMARENA_TRACE_H */

@@ -13,6 +13,14 @@
  *                        a space's shadow PTEs from page FIRST (root)
  *   vmarena touch PAGES  map PAGES pages, read then write them, show the
  *                        space's counters and TRANSLATE of the first pages
+ *   vmarena swap         the swap device, slots and I/O, the policy and the
+ *                        watermarks (debugfs swap and reclaim, root)
+ *   vmarena swap attach PATH | detach
+ *                        attach or detach the backing device (root)
+ *   vmarena policy [NAME]  show the replacement policies, or switch (root)
+ *   vmarena page PAGES [CAP]
+ *                        write PAGES pages (with at most CAP resident),
+ *                        read them back and check them, show the counters
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -28,9 +36,12 @@
 #include <linux/vmarena.h>
 
 #define DEV "/dev/vmarena"
+#define SYS "/sys/class/misc/vmarena/"
 #define DBG "/sys/kernel/debug/vmarena/"
 #define STATS DBG "stats"
 #define NR_ORDERS 11
+
+static void usage(void);
 
 static int open_space(void)
 {
@@ -267,6 +278,8 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	"id", "resident", "pages", "pt_frames", "max_pages", "max_resident",
 	"faults_first_touch", "faults_minor", "write_notify", "tlb_hits",
 	"tlb_misses", "sigbus", "discarded", "bytes_read", "bytes_written",
+	"swapped", "pinned", "evictions", "swap_outs", "clean_drops",
+	"swap_ins", "io_errors", "policy_scans",
 };
 
 static void show_space(int fd)
@@ -335,6 +348,97 @@ static int cmd_touch(const char *arg)
 	return 0;
 }
 
+static int write_sys(const char *name, const char *value)
+{
+	int fd = open(name, O_WRONLY | O_CLOEXEC);
+	ssize_t n = -1;
+
+	if (fd >= 0) {
+		n = write(fd, value, strlen(value));
+		close(fd);
+	}
+	if (n < 0) {
+		fprintf(stderr, "vmarena: %s: %s\n", name, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static int cat_file(const char *path)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "vmarena: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int cmd_swap(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[2], "attach"))
+		return write_sys(SYS "swap_dev", argv[3]);
+	if (argc == 3 && !strcmp(argv[2], "detach"))
+		return write_sys(SYS "swap_dev", "\n");
+	if (argc != 2)
+		usage();
+	return cat_debugfs("swap", 0, ~0ULL) || cat_debugfs("reclaim", 0, ~0ULL);
+}
+
+static int cmd_policy(int argc, char **argv)
+{
+	if (argc == 3)
+		return write_sys(SYS "policy", argv[2]);
+	return cat_file(SYS "policy");
+}
+
+/* Writes @pages pages with a pattern; returns the pages read back wrong. */
+static unsigned long page_pass(volatile unsigned long *p, unsigned long pages)
+{
+	unsigned long i, bad = 0, per = 4096 / sizeof(*p);
+
+	for (i = 0; i < pages; i++)
+		p[i * per] = i * 2654435761UL + 1;
+	for (i = 0; i < pages; i++)
+		bad += p[i * per] != i * 2654435761UL + 1;
+	return bad;
+}
+
+static int cmd_page(int argc, char **argv)
+{
+	struct vmarena_limit l = { 0 };
+	unsigned long pages = strtoul(argv[2], NULL, 0), bad;
+	volatile unsigned long *p;
+	int fd;
+
+	l.max_pages = pages;
+	l.max_resident = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
+	if (!pages) {
+		fprintf(stderr, "vmarena: page: '%s' is not a page count\n", argv[2]);
+		return 2;
+	}
+	fd = open_space();
+	if (ioctl(fd, VMARENA_IOC_SET_LIMIT, &l))
+		fprintf(stderr, "vmarena: SET_LIMIT: %s\n", strerror(errno));
+	p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "vmarena: mmap: %s\n", strerror(errno));
+		return 1;
+	}
+	bad = page_pass(p, pages);
+	printf("space after writing %lu pages and reading them back (%lu wrong):\n",
+	       pages, bad);
+	show_space(fd);
+	munmap((void *)p, pages * 4096);
+	close(fd);
+	return bad ? 1 : 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
@@ -347,7 +451,11 @@ static void usage(void)
 		"  open N     hold N spaces open, show slabinfo and buddyinfo\n"
 		"  space ID   a space's counters (debugfs, root)\n"
 		"  translate ID [FIRST [N]]  a space's shadow PTEs (debugfs, root)\n"
-		"  touch PAGES  fault PAGES pages in, show counters and TRANSLATE\n");
+		"  touch PAGES  fault PAGES pages in, show counters and TRANSLATE\n"
+		"  swap       swap device, slots, I/O, policy, watermarks (root)\n"
+		"  swap attach PATH | swap detach   the backing device (root)\n"
+		"  policy [NAME]  show the replacement policies, or switch (root)\n"
+		"  page PAGES [CAP]  write and check PAGES pages, CAP resident\n");
 	exit(2);
 }
 
@@ -373,6 +481,12 @@ int main(int argc, char **argv)
 		return cmd_translate(argc, argv);
 	if (!strcmp(argv[1], "touch") && argc == 3)
 		return cmd_touch(argv[2]);
+	if (!strcmp(argv[1], "swap"))
+		return cmd_swap(argc, argv);
+	if (!strcmp(argv[1], "policy") && argc <= 3)
+		return cmd_policy(argc, argv);
+	if (!strcmp(argv[1], "page") && (argc == 3 || argc == 4))
+		return cmd_page(argc, argv);
 	usage();
 	return 2;
 }

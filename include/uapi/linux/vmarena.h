@@ -90,6 +90,21 @@ enum vmarena_global_stat {
 	VMARENA_STAT_SIGBUS,
 	VMARENA_STAT_DISCARDED,
 	VMARENA_STAT_DEFERRED_FREES,
+	VMARENA_STAT_SWAP_SLOTS,		/* slots of the backing device */
+	VMARENA_STAT_SWAP_SLOTS_USED,		/* ... holding a page */
+	VMARENA_STAT_SWAP_SLOTS_RETIRED,	/* ... retired after an I/O error */
+	VMARENA_STAT_EVICTIONS,			/* pages taken from their frame */
+	VMARENA_STAT_SWAP_OUTS,			/* pages written to the device */
+	VMARENA_STAT_SWAP_OUT_BIOS,		/* write bios (pages/bio = ratio) */
+	VMARENA_STAT_CLEAN_DROPS,		/* evicted with no write */
+	VMARENA_STAT_SWAP_INS,			/* major faults: pages read back */
+	VMARENA_STAT_READ_ERRORS,		/* failed swap-in reads */
+	VMARENA_STAT_WRITE_ERRORS,		/* failed swap-out writes (pages) */
+	VMARENA_STAT_DAEMON_WAKEUPS,		/* page-out daemon runs */
+	VMARENA_STAT_DIRECT_RECLAIMS,		/* faults that reclaimed themselves */
+	VMARENA_STAT_CAP_RECLAIMS,		/* evictions forced by a space's cap */
+	VMARENA_STAT_POLICY_SCANS,		/* pages a policy looked at */
+	VMARENA_STAT_PINNED,			/* pinned pages */
 	VMARENA_NR_GLOBAL_STATS
 };
 
@@ -110,6 +125,14 @@ enum vmarena_space_stat {
 	VMARENA_SPACE_STAT_DISCARDED,
 	VMARENA_SPACE_STAT_BYTES_READ,
 	VMARENA_SPACE_STAT_BYTES_WRITTEN,
+	VMARENA_SPACE_STAT_SWAPPED,		/* pages in swap slots */
+	VMARENA_SPACE_STAT_PINNED,		/* pinned pages */
+	VMARENA_SPACE_STAT_EVICTIONS,
+	VMARENA_SPACE_STAT_SWAP_OUTS,
+	VMARENA_SPACE_STAT_CLEAN_DROPS,
+	VMARENA_SPACE_STAT_SWAP_INS,		/* major faults (and swap-ins by ioctls) */
+	VMARENA_SPACE_STAT_IO_ERRORS,
+	VMARENA_SPACE_STAT_POLICY_SCANS,
 	VMARENA_NR_SPACE_STATS
 };
 
@@ -144,8 +167,11 @@ struct vmarena_stats {
  *                @max_pages.
  * @reserved:     must be zero.
  *
- * Raising a cap above the default needs CAP_SYS_ADMIN.  A cap below what
- * the space holds now keeps those pages and refuses new ones.
+ * Raising a cap above the default needs CAP_SYS_ADMIN.  A @max_pages
+ * below what the space holds now keeps those pages and refuses new ones; a
+ * @max_resident below its resident frames evicts its own pages (by the
+ * current policy) down to the cap before the call returns, or fails with
+ * -ENOMEM (no swap device, swap full) keeping the new cap.
  */
 struct vmarena_limit {
 	__u64 max_pages;
@@ -170,6 +196,16 @@ struct vmarena_range {
 /* Drops a range: its frames are freed, it reads as zeros again. */
 #define VMARENA_IOC_DISCARD	_IOW(VMARENA_IOC_MAGIC, 0x03, struct vmarena_range)
 
+/*
+ * Makes a range unswappable: every page is faulted in (allocated or read
+ * back) and stays resident until UNPIN, DISCARD or the space's end.
+ * Pinning more than the arena can spare (all but the high watermark) fails
+ * with -ENOMEM and pins nothing.
+ */
+#define VMARENA_IOC_PIN		_IOW(VMARENA_IOC_MAGIC, 0x05, struct vmarena_range)
+/* Lets a range be evicted again; holes and unpinned pages are skipped. */
+#define VMARENA_IOC_UNPIN	_IOW(VMARENA_IOC_MAGIC, 0x06, struct vmarena_range)
+
 /* struct vmarena_pte_info.flags */
 #define VMARENA_PTE_INFO_PRESENT	(1U << 0)	/* in a frame */
 #define VMARENA_PTE_INFO_SWAPPED	(1U << 1)	/* in a swap slot */
@@ -178,6 +214,8 @@ struct vmarena_range {
 #define VMARENA_PTE_INFO_WRITABLE	(1U << 4)	/* mapped writable */
 #define VMARENA_PTE_INFO_COW		(1U << 5)	/* shared, copy on write */
 #define VMARENA_PTE_INFO_PINNED		(1U << 6)	/* never evicted */
+/* Lost to a swap read error: accesses get SIGBUS until it is discarded. */
+#define VMARENA_PTE_INFO_LOST		(1U << 7)
 
 /**
  * struct vmarena_pte_info - one page of a TRANSLATE answer.
@@ -215,6 +253,20 @@ enum vmarena_fault_kind {
 	VMARENA_FAULT_FIRST_TOUCH,	/* demand zero: a new frame */
 	VMARENA_FAULT_MINOR,		/* resident: the hardware PTE was missing */
 	VMARENA_FAULT_WRITE_NOTIFY,	/* first write through a clean mapping */
+	VMARENA_FAULT_SWAP_IN,		/* major: read back from a swap slot */
+};
+
+/*
+ * Replacement policies: the policy sysfs attribute takes their names, the
+ * policy field of the evict tracepoint their numbers.
+ */
+enum vmarena_policy {
+	VMARENA_POLICY_FIFO,		/* "fifo": oldest resident first */
+	VMARENA_POLICY_RANDOM,		/* "random" */
+	VMARENA_POLICY_CLOCK,		/* "clock": second chance */
+	VMARENA_POLICY_LRU,		/* "lru": aging counters */
+	VMARENA_POLICY_CLEAN_FIRST,	/* "clean-first": clock preferring clean */
+	VMARENA_NR_POLICIES
 };
 
 #endif /* _UAPI_LINUX_VMARENA_H */

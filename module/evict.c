@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * evict.c - taking a space's pages out of their frames.
+ *
+ * The current policy (policy.c) picks victims from the space's resident
+ * ring.  Each victim is locked (waiting for a fault that is installing it),
+ * every hardware mapping of it is zapped through the space's inode (the
+ * reverse map: frame -> space, page -> file offset), and then:
+ *
+ *  - a page still referenced elsewhere (a fault in progress, a GUP pin, a
+ *    pread copying it) or still being read in goes back into the ring;
+ *  - a dirty page is written to a newly allocated slot; victims taken
+ *    together get neighbouring slots and go out in one bio a run;
+ *  - a clean page whose slot copy is still valid is dropped with no I/O;
+ *  - a page never written since its first touch holds zeros and becomes a
+ *    hole again.
+ *
+ * The space lock is held throughout, so a fault on a page being written
+ * out waits for the write (and then reads it back, or finds it resident
+ * again if the write failed).  Accessed bits come from refaulting: the
+ * policies clear the shadow accessed bit and zap the page's hardware
+ * mappings, so its next access faults and sets the bit again.  Reading the
+ * hardware young bits would need the kernel's rmap walk (folio_referenced),
+ * which 6.1 does not export to modules.
+ */
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/random.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "evict.h"
+#include "reclaim.h"
+#include "space.h"
+#include "stats.h"
+#include "swap.h"
+#include "trace.h"
+
+static u64 *evict_pte(struct vmarena_space *space, u32 frame)
+{
+	return vmarena_pt_lookup(&space->pt, vmarena_frame_table()[frame].vpn);
+}
+
+static bool evict_young(void *arg, u32 frame, bool clear)
+{
+	struct vmarena_space *space = arg;
+	u64 *pte = evict_pte(space, frame);
+
+	if (!(*pte & VMARENA_PTE_ACCESSED))
+		return false;
+	if (clear) {
+		*pte &= ~VMARENA_PTE_ACCESSED;
+		vmarena_space_unmap(space, vmarena_frame_table()[frame].vpn);
+	}
+	return true;
+}
+
+static bool evict_dirty(void *arg, u32 frame)
+{
+	return *evict_pte(arg, frame) & VMARENA_PTE_DIRTY;
+}
+
+/* A page being read in is not up to date until the read succeeds. */
+static bool evict_busy(void *arg, u32 frame)
+{
+	return !PageUptodate(vmarena_frame_page(frame));
+}
+
+static u32 evict_random(void *arg)
+{
+	return get_random_u32();
+}
+
+static const struct vmarena_policy_ops evict_ops = {
+	.young = evict_young,
+	.dirty = evict_dirty,
+	.busy = evict_busy,
+	.random = evict_random,
+};
+
+/* One call's victims and what became of them. */
+struct evict {
+	struct vmarena_space *space;
+	unsigned int policy;
+	u32 dirty[VMARENA_EVICT_BATCH];
+	unsigned int nr_dirty;
+	unsigned int done;
+};
+
+/* A victim that cannot go now: unlocked, back in the ring as the newest. */
+static void evict_putback(struct evict *e, u32 frame)
+{
+	unlock_page(vmarena_frame_page(frame));
+	vmarena_lru_add(&e->space->lru, vmarena_frame_table(), frame);
+}
+
+enum { EVICT_WRITTEN, EVICT_CLEAN, EVICT_ZERO };
+
+/*
+ * The victim leaves its frame: its entry becomes a swap entry for @slot
+ * (or a hole for VMARENA_NO_SLOT), the frame is unlocked and given back.
+ */
+static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
+{
+	struct vmarena_space *space = e->space;
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	u64 vpn = f->vpn, *pte = vmarena_pt_lookup(&space->pt, vpn);
+
+	if (slot == VMARENA_NO_SLOT) {
+		vmarena_pt_clear(&space->pt, vpn);
+		vmarena_space_account_pt(space);
+	} else {
+		*pte = vmarena_pte_make(slot, VMARENA_PTE_SWAP |
+					(*pte & VMARENA_PTE_GEN_MASK));
+		space->swapped++;
+	}
+	vmarena_space_tlb_flush(space, vpn, 1);
+	trace_evict(space->id, vpn, frame, slot, e->policy, kind);
+	if (f->slot == slot)
+		f->slot = VMARENA_NO_SLOT;	/* now the entry's */
+	vmarena_space_forget_frame(space, frame);	/* frees a stale one */
+	unlock_page(vmarena_frame_page(frame));
+	vmarena_arena_release_user(frame);
+	space->c.evictions++;
+	atomic64_inc(&vmarena_counters.evictions);
+	if (kind != EVICT_WRITTEN) {
+		space->c.clean_drops++;
+		atomic64_inc(&vmarena_counters.clean_drops);
+	}
+	e->done++;
+}
+
+/* Locks and unmaps a victim and decides what to do with it. */
+static void evict_one(struct evict *e, u32 frame)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	struct page *page = vmarena_frame_page(frame);
+	u64 *pte;
+
+	lock_page(page);
+	vmarena_space_unmap(e->space, f->vpn);
+	if (page_count(page) != 1 || !PageUptodate(page)) {
+		evict_putback(e, frame);
+		return;
+	}
+	pte = vmarena_pt_lookup(&e->space->pt, f->vpn);
+	if (*pte & VMARENA_PTE_DIRTY)
+		e->dirty[e->nr_dirty++] = frame;
+	else if (f->slot != VMARENA_NO_SLOT)
+		evict_finish(e, frame, f->slot, EVICT_CLEAN);
+	else
+		evict_finish(e, frame, VMARENA_NO_SLOT, EVICT_ZERO);
+}
+
+/* Writes @n dirty victims from @i on to one run of slots. */
+static unsigned int evict_write_run(struct evict *e, unsigned int i,
+				    unsigned int n)
+{
+	struct page *pages[VMARENA_SWAP_MAX_RUN];
+	u64 slot, t0;
+	unsigned int j;
+	int ret;
+
+	n = vmarena_swap_alloc(min_t(unsigned int, n, VMARENA_SWAP_MAX_RUN), &slot);
+	if (!n)
+		return 0;
+	for (j = 0; j < n; j++)
+		pages[j] = vmarena_frame_page(e->dirty[i + j]);
+	t0 = ktime_get_ns();
+	ret = vmarena_swap_write(slot, pages, n);
+	trace_swap_out(e->space->id, slot, n, ktime_get_ns() - t0, ret);
+	for (j = 0; j < n; j++) {
+		if (!ret) {
+			e->space->c.swap_outs++;
+			evict_finish(e, e->dirty[i + j], slot + j, EVICT_WRITTEN);
+			continue;
+		}
+		/* The slot is suspect: retired; the page stays, still dirty. */
+		vmarena_swap_free(slot + j, true);
+		e->space->c.io_errors++;
+		evict_putback(e, e->dirty[i + j]);
+	}
+	return n;
+}
+
+static void evict_write(struct evict *e)
+{
+	unsigned int i = 0, n;
+
+	while (i < e->nr_dirty) {
+		n = evict_write_run(e, i, e->nr_dirty - i);
+		if (!n)
+			break;
+		i += n;
+	}
+	/* No slot for the rest (no device, or it is full). */
+	for (; i < e->nr_dirty; i++)
+		evict_putback(e, e->dirty[i]);
+}
+
+/**
+ * vmarena_evict() - evict some of a space's pages by the current policy.
+ * @space: the space, locked.
+ * @want:  pages wanted; at most VMARENA_EVICT_BATCH are tried per call.
+ *
+ * Sleeps (page locks, I/O).
+ *
+ * Return: pages evicted, whose frames are free now (or once a holder of
+ * their page lets go).
+ */
+unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
+{
+	struct evict e = { .space = space, .policy = vmarena_reclaim_policy() };
+	u32 victims[VMARENA_EVICT_BATCH];
+	unsigned int i, n;
+	u64 scanned = 0;
+
+	lockdep_assert_held(&space->lock);
+	n = vmarena_policy_pick(e.policy, &space->lru, vmarena_frame_table(),
+				&evict_ops, space, victims,
+				min_t(unsigned int, want, VMARENA_EVICT_BATCH),
+				&scanned);
+	space->c.policy_scans += scanned;
+	vmarena_reclaim_count_scans(e.policy, scanned);
+	for (i = 0; i < n; i++)
+		evict_one(&e, victims[i]);
+	evict_write(&e);
+	vmarena_reclaim_count_evictions(e.policy, e.done);
+	return e.done;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * evict.h - taking a space's pages out of their frames (evict.c).
+ */
+#ifndef _VMARENA_EVICT_H
+#define _VMARENA_EVICT_H
+
+#include <linux/types.h>
+
+/* Victims one eviction call takes at most. */
+#define VMARENA_EVICT_BATCH	32
+
+struct vmarena_space;
+
+unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want);
+
+#endif /* _VMARENA_EVICT_H */

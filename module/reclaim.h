@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * reclaim.h - the page-out daemon, direct reclaim, watermarks and the
+ * replacement policy in force (reclaim.c).
+ */
+#ifndef _VMARENA_RECLAIM_H
+#define _VMARENA_RECLAIM_H
+
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct vmarena_space;
+
+/* The reclaim tracepoint's kind. */
+enum vmarena_reclaim_kind {
+	VMARENA_RECLAIM_DAEMON,	/* the page-out daemon, low -> high */
+	VMARENA_RECLAIM_DIRECT,	/* an allocation found the arena empty */
+	VMARENA_RECLAIM_CAP,	/* a space reached its resident cap */
+};
+
+int vmarena_reclaim_init(const char *policy, u64 low, u64 high);
+void vmarena_reclaim_exit(void);
+void vmarena_reclaim_space_add(struct vmarena_space *space);
+void vmarena_reclaim_space_del(struct vmarena_space *space);
+void vmarena_reclaim_check(void);
+unsigned int vmarena_reclaim_direct(struct vmarena_space *self);
+bool vmarena_reclaim_short(void);
+
+unsigned int vmarena_reclaim_policy(void);
+int vmarena_reclaim_set_policy(const char *name);
+ssize_t vmarena_reclaim_policy_show(char *buf, size_t len);
+void vmarena_reclaim_watermarks(u64 *low, u64 *high);
+int vmarena_reclaim_set_watermarks(u64 low, u64 high);
+void vmarena_reclaim_count_scans(unsigned int policy, u64 n);
+void vmarena_reclaim_count_evictions(unsigned int policy, u64 n);
+int vmarena_reclaim_show(struct seq_file *m, void *unused);
+
+#endif /* _VMARENA_RECLAIM_H */

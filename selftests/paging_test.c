@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * paging_test.c - demand paging: eviction and swap-in under every policy,
+ * the course's classic results with a resident cap, pinning, I/O errors,
+ * swap and arena both full, the policy and watermark controls.
+ *
+ * Runs in the VM, as root, with the module loaded with a small arena and
+ * the runner's spare disk ($VMARENA_SWAP_DEV) as swap device
+ * (run_vmarena.sh loads arena_mb=1 swap_dev=... for it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/loop.h>
+#include <linux/vmarena.h>
+
+#include "kselftest_harness.h"
+#include "space_util.h"
+#include "vm_util.h"
+
+#define SYS "/sys/class/misc/vmarena/"
+
+static const char * const policies[] = {
+	"fifo", "random", "clock", "lru", "clean-first",
+};
+
+static void use_policy(const char *name)
+{
+	write_str(SYS "policy", name);
+}
+
+/* Attaches the spare disk as swap unless something is attached. */
+static void need_swap(struct __test_metadata *_metadata)
+{
+	const char *dev = getenv("VMARENA_SWAP_DEV");
+	char cur[256] = "";
+	FILE *f = fopen(SYS "swap_dev", "r");
+
+	if (f) {
+		if (!fgets(cur, sizeof(cur), f))
+			cur[0] = '\0';
+		fclose(f);
+	}
+	if (cur[0] && cur[0] != '\n')
+		return;
+	if (!dev)
+		SKIP(exit(KSFT_SKIP), "no spare disk ($VMARENA_SWAP_DEV)");
+	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
+}
+
+static __u64 arena_frames(int fd)
+{
+	return global_stat(fd, VMARENA_STAT_ARENA_FRAMES);
+}
+
+/* The 64-bit word a page holds in version @v. */
+static __u64 page_word(__u64 page, __u64 v)
+{
+	return (page * 0x9e3779b97f4a7c15ULL) ^ (v << 48) ^ 0x5bd1e995ULL;
+}
+
+/* Fills a page: every word derived from (page, version), so any mix-up shows. */
+static void fill(char *p, __u64 page, __u64 v)
+{
+	__u64 *w = (__u64 *)(p + page * PAGE), x = page_word(page, v);
+	size_t i;
+
+	for (i = 0; i < PAGE / 8; i++)
+		w[i] = x + i;
+}
+
+static bool intact(const char *p, __u64 page, __u64 v)
+{
+	const __u64 *w = (const __u64 *)(p + page * PAGE);
+	__u64 x = page_word(page, v);
+	size_t i;
+
+	for (i = 0; i < PAGE / 8; i++)
+		if (w[i] != x + i)
+			return false;
+	return true;
+}
+
+/* A new space under @policy with @n pages mapped and filled in version @v. */
+static char *filled_space(struct __test_metadata *_metadata, const char *policy,
+			  int n, __u64 v, int *fd)
+{
+	char *p;
+	int i;
+
+	need_swap(_metadata);
+	use_policy(policy);
+	*fd = open_space(_metadata);
+	p = map(*fd, n, 0);
+	if (!p)
+		return NULL;
+	for (i = 0; i < n; i++)
+		fill(p, i, v);
+	return p;
+}
+
+static __u64 rnd(__u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+enum pattern { SEQUENTIAL, RANDOM, HOT_COLD };
+
+/* The @i-th page of a pass over @n pages in @pattern. */
+static __u64 next_page(enum pattern pat, __u64 i, __u64 n, __u64 *seed)
+{
+	__u64 hot = n / 5;
+
+	switch (pat) {
+	case SEQUENTIAL:
+		return i % n;
+	case RANDOM:
+		return rnd(seed) % n;
+	default:	/* 80% of the accesses to 20% of the pages */
+		if (rnd(seed) % 10 < 8)
+			return rnd(seed) % hot;
+		return hot + rnd(seed) % (n - hot);
+	}
+}
+
+FIXTURE(integrity) {
+	__u64 *version;
+};
+
+FIXTURE_VARIANT(integrity) {
+	enum pattern pattern;
+};
+
+FIXTURE_VARIANT_ADD(integrity, sequential) {
+	.pattern = SEQUENTIAL,
+};
+
+FIXTURE_VARIANT_ADD(integrity, random) {
+	.pattern = RANDOM,
+};
+
+FIXTURE_VARIANT_ADD(integrity, hot_cold) {
+	.pattern = HOT_COLD,
+};
+
+FIXTURE_SETUP(integrity)
+{
+	need_swap(_metadata);
+}
+
+FIXTURE_TEARDOWN(integrity)
+{
+	EXPECT_EQ(0, debugfs_value("swap", "used"));
+}
+
+/*
+ * Every page written once in order, then 2n writes in the pattern (each a
+ * new version of its page), then every page checked in the pattern and in
+ * order.  Returns the pages found wrong.
+ */
+static __u64 write_and_check(char *p, __u64 n, __u64 *version,
+			     enum pattern pat)
+{
+	__u64 i, pg, seed = 88172645463325252ULL, bad = 0;
+
+	for (pg = 0; pg < n; pg++) {
+		version[pg] = 1;
+		fill(p, pg, 1);
+	}
+	for (i = 0; i < 2 * n; i++) {
+		pg = next_page(pat, i, n, &seed);
+		fill(p, pg, ++version[pg]);
+	}
+	for (i = 0; i < n; i++) {
+		pg = next_page(pat, i, n, &seed);
+		bad += !intact(p, pg, version[pg]);
+	}
+	for (pg = 0; pg < n; pg++)
+		bad += !intact(p, pg, version[pg]);
+	return bad;
+}
+
+/* Five spaces of 4n pages each: minutes on the debug kernel. */
+TEST_F_TIMEOUT(integrity, a_space_four_times_the_arena_reads_back_intact_under_each_policy,
+	       900)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		int fd = open_space(_metadata);
+		__u64 n = 4 * arena_frames(fd);
+		char *p;
+
+		ASSERT_EQ(0, write_str(SYS "policy", policies[i]));
+		ASSERT_EQ(0, set_limit(fd, n, 0));
+		p = map(fd, n, 0);
+		ASSERT_NE(NULL, p);
+		self->version = calloc(n, sizeof(__u64));
+		ASSERT_NE(NULL, self->version);
+		EXPECT_EQ(0, write_and_check(p, n, self->version,
+					     variant->pattern))
+			TH_LOG("policy %s", policies[i]);
+		EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_SWAP_OUTS));
+		EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_SWAP_INS));
+		EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_POLICY_SCANS));
+		EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
+		free(self->version);
+		munmap(p, n * PAGE);
+		close(fd);
+	}
+	use_policy("clock");
+}
+
+/* Faults (misses) of a reference string written with @frames resident. */
+static __u64 string_faults(struct __test_metadata *_metadata,
+			   const char *policy, __u64 frames, const int *refs,
+			   int n)
+{
+	__u64 before, after;
+	char *p;
+	int fd, i;
+
+	need_swap(_metadata);
+	use_policy(policy);
+	fd = open_space(_metadata);
+	EXPECT_EQ(0, set_limit(fd, 0, frames));
+	p = map(fd, 16, 0);
+	EXPECT_NE(NULL, p);
+	if (!p)
+		return 0;
+	before = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH) +
+		 space_stat(fd, VMARENA_SPACE_STAT_SWAP_INS);
+	for (i = 0; i < n; i++)
+		p[refs[i] * PAGE] = (char)i;
+	after = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH) +
+		space_stat(fd, VMARENA_SPACE_STAT_SWAP_INS);
+	EXPECT_GE(frames, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	munmap(p, 16 * PAGE);
+	close(fd);
+	return after - before;
+}
+
+TEST(fifo_shows_beladys_anomaly_9_faults_with_3_frames_10_with_4)
+{
+	static const int s[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
+
+	EXPECT_EQ(9, string_faults(_metadata, "fifo", 3, s, 12));
+	EXPECT_EQ(10, string_faults(_metadata, "fifo", 4, s, 12));
+}
+
+static __u64 loop_faults(struct __test_metadata *_metadata, const char *policy)
+{
+	int refs[9 * 10], i;
+
+	for (i = 0; i < 9 * 10; i++)
+		refs[i] = i % 9;
+	return string_faults(_metadata, policy, 8, refs, 9 * 10);
+}
+
+TEST(a_loop_over_n_plus_1_pages_with_n_frames_faults_every_time_fifo_lru)
+{
+	EXPECT_EQ(90, loop_faults(_metadata, "fifo"));
+	EXPECT_EQ(90, loop_faults(_metadata, "lru"));
+}
+
+TEST(the_same_loop_under_random_faults_well_under_every_time)
+{
+	EXPECT_GT(75, loop_faults(_metadata, "random"));
+}
+
+/* Writes @n pages of a new space beyond @skip pages: pressure on the arena. */
+static void pressure(struct __test_metadata *_metadata, __u64 n)
+{
+	int fd = open_space(_metadata);
+	char *p;
+	__u64 i;
+
+	ASSERT_EQ(0, set_limit(fd, n, 0));
+	p = map(fd, n, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		p[i * PAGE] = 1;
+	munmap(p, n * PAGE);
+	close(fd);
+}
+
+TEST(pinned_pages_stay_in_their_frames_under_pressure)
+{
+	struct vmarena_pte_info before[16], after[16];
+	int fd, i, bad = 0;
+	char *p = filled_space(_metadata, "clock", 16, 7, &fd);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, 0, 16 * PAGE));
+	ASSERT_EQ(0, translate(fd, 0, 16, before));
+	EXPECT_EQ(16, space_stat(fd, VMARENA_SPACE_STAT_PINNED));
+	pressure(_metadata, 2 * arena_frames(fd));
+	ASSERT_EQ(0, translate(fd, 0, 16, after));
+	for (i = 0; i < 16; i++) {
+		bad += !(after[i].flags & VMARENA_PTE_INFO_PINNED) ||
+		       !(after[i].flags & VMARENA_PTE_INFO_PRESENT) ||
+		       after[i].frame != before[i].frame || !intact(p, i, 7);
+	}
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_EVICTIONS));
+	/* Unpinned, they go like any other page. */
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_UNPIN, 0, 16 * PAGE));
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_PINNED));
+	ASSERT_EQ(0, set_limit(fd, 0, 1));
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	for (i = 0; i < 16; i++)
+		bad += !intact(p, i, 7);
+	EXPECT_EQ(0, bad);
+	munmap(p, 16 * PAGE);
+	close(fd);
+}
+
+TEST(pin_faults_in_swapped_pages_and_refuses_more_than_the_arena)
+{
+	__u64 frames, pinned;
+	int fd, i, bad = 0;
+	char *p;
+
+	need_swap(_metadata);
+	fd = open_space(_metadata);
+	frames = arena_frames(fd);
+	p = map(fd, 8, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < 8; i++)
+		fill(p, i, 3);
+	ASSERT_EQ(0, set_limit(fd, 0, 1));	/* 7 pages go to swap */
+	ASSERT_EQ(0, set_limit(fd, 0, 0));
+	EXPECT_LE(7, space_stat(fd, VMARENA_SPACE_STAT_SWAPPED));
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, 0, 8 * PAGE));
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_SWAPPED));
+	EXPECT_EQ(8, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	for (i = 0; i < 8; i++)
+		bad += !intact(p, i, 3);
+	EXPECT_EQ(0, bad);
+	pinned = global_stat(fd, VMARENA_STAT_PINNED);
+	ASSERT_EQ(0, set_limit(fd, 4 * frames, 0));
+	EXPECT_EQ(-1, range_ioctl(fd, VMARENA_IOC_PIN, 64 * PAGE, frames * PAGE));
+	EXPECT_EQ(ENOMEM, errno);
+	EXPECT_EQ(pinned, global_stat(fd, VMARENA_STAT_PINNED));
+	EXPECT_EQ(-1, range_ioctl(fd, VMARENA_IOC_PIN, 0, 0));
+	EXPECT_EQ(EINVAL, errno);
+	munmap(p, 8 * PAGE);
+	close(fd);
+	EXPECT_EQ(pinned - 8, (__u64)debugfs_value("stats", "pinned"));
+}
+
+TEST(a_pin_that_fails_halfway_leaves_nothing_pinned)
+{
+	int fd;
+	char *p;
+
+	need_swap(_metadata);
+	fd = open_space(_metadata);
+	ASSERT_EQ(0, set_limit(fd, 8, 0));	/* a ninth page is refused */
+	p = map(fd, 4, 0);
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, 0, PAGE));
+	EXPECT_EQ(-1, range_ioctl(fd, VMARENA_IOC_PIN, 0, 16 * PAGE));
+	EXPECT_EQ(EDQUOT, errno);
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_PINNED));
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+TEST(a_device_in_use_cannot_be_detached)
+{
+	int fd;
+	char *p;
+
+	need_swap(_metadata);
+	fd = open_space(_metadata);
+	p = map(fd, 4, 0);
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 4 * PAGE);
+	ASSERT_EQ(0, set_limit(fd, 0, 1));
+	EXPECT_LT(0, debugfs_value("swap", "used"));
+	EXPECT_EQ(-EBUSY, write_str(SYS "swap_dev", "\n"));
+	munmap(p, 4 * PAGE);
+	close(fd);
+	EXPECT_EQ(0, debugfs_value("swap", "used"));
+}
+
+TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
+{
+	struct vmarena_pte_info e;
+	long long retired;
+	int fd, i, bad = 0;
+	char *p = filled_space(_metadata, "fifo", 8, 5, &fd), c;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_limit(fd, 0, 4));	/* pages 0..3 are in swap */
+	retired = debugfs_value("swap", "retired");
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_reads", "1"));
+	EXPECT_FALSE(read_survives_sigbus(p, &c));
+	EXPECT_EQ(retired + 1, debugfs_value("swap", "retired"));
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
+	ASSERT_EQ(0, translate(fd, 0, 1, &e));
+	EXPECT_TRUE(e.flags & VMARENA_PTE_INFO_LOST);
+	EXPECT_FALSE(read_survives_sigbus(p, &c));	/* still lost */
+	for (i = 1; i < 8; i++)
+		bad += !intact(p, i, 5);
+	EXPECT_EQ(0, bad);
+	ASSERT_EQ(0, discard(fd, 0, PAGE));		/* a hole again */
+	EXPECT_TRUE(read_survives_sigbus(p, &c));
+	EXPECT_EQ(0, c);
+	munmap(p, 8 * PAGE);
+	close(fd);
+}
+
+TEST(a_write_error_keeps_the_page_resident_and_intact)
+{
+	long long retired;
+	int fd, i, bad = 0;
+	char *p = filled_space(_metadata, "fifo", 4, 9, &fd);
+
+	ASSERT_NE(NULL, p);
+	retired = debugfs_value("swap", "retired");
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_writes", "1"));
+	ASSERT_EQ(0, set_limit(fd, 0, 1));		/* a later bio works */
+	EXPECT_LT(retired, debugfs_value("swap", "retired"));
+	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
+	for (i = 0; i < 4; i++)
+		bad += !intact(p, i, 9);
+	EXPECT_EQ(0, bad);
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+/* A loop device over a file of @slots slots, or -1. */
+static int small_disk(char *dev, size_t len, int slots)
+{
+	int ctl, file, loop, n;
+
+	ctl = open("/dev/loop-control", O_RDWR);
+	if (ctl < 0 && system("modprobe loop 2>/dev/null") == 0)
+		ctl = open("/dev/loop-control", O_RDWR);
+	if (ctl < 0)
+		return -1;
+	n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	close(ctl);
+	snprintf(dev, len, "/dev/loop%d", n);
+	file = open("/tmp/vmarena-tiny.img", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (n < 0 || file < 0 || ftruncate(file, slots * PAGE))
+		return -1;
+	loop = open(dev, O_RDWR);
+	if (loop < 0 || ioctl(loop, LOOP_SET_FD, file))
+		return -1;
+	close(file);
+	unlink("/tmp/vmarena-tiny.img");
+	return loop;
+}
+
+/* In a child: writes pages until one gets SIGBUS; exits with its number. */
+static void fill_until_sigbus(__u64 limit)
+{
+	int fd = open("/dev/vmarena", O_RDWR);
+	__u64 i;
+	char *p;
+
+	if (fd < 0 || set_limit(fd, limit, 0))
+		_exit(255);
+	p = map(fd, limit, 0);
+	if (!p)
+		_exit(255);
+	for (i = 0; i < limit; i++)
+		if (!touch_survives_sigbus(p + i * PAGE))
+			_exit(i ? 1 : 2);
+	_exit(0);
+}
+
+TEST(swap_full_and_arena_full_give_sigbus_and_the_system_recovers)
+{
+	long long free_before, frames = debugfs_value("stats", "arena_frames");
+	char dev[32], *p;
+	int loop, fd, status;
+	pid_t pid;
+
+	loop = small_disk(dev, sizeof(dev), 32);
+	if (loop < 0)
+		SKIP(return, "no loop devices in this kernel");
+	write_str(SYS "swap_dev", "\n");
+	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
+	free_before = debugfs_value("stats", "free_frames");	/* no space open */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		fill_until_sigbus(2 * frames);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(1, WEXITSTATUS(status));
+	/* All the child had is back (and a frame held before may be too). */
+	EXPECT_LE(free_before, debugfs_value("stats", "free_frames"));
+	EXPECT_EQ(0, debugfs_value("swap", "used"));
+	fd = open_space(_metadata);
+	p = map(fd, 1, 0);		/* and a new page works */
+	ASSERT_NE(NULL, p);
+	EXPECT_TRUE(touch_survives_sigbus(p));
+	munmap(p, PAGE);
+	close(fd);
+	EXPECT_EQ(0, write_str(SYS "swap_dev", "\n"));
+	ioctl(loop, LOOP_CLR_FD, 0);
+	close(loop);
+}
+
+TEST(the_policy_attribute_lists_all_marks_the_current_and_refuses_others)
+{
+	char buf[128];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < ARRAY_SIZE(policies); i++) {
+		char want[32];
+
+		ASSERT_EQ(0, write_str(SYS "policy", policies[i]));
+		f = fopen(SYS "policy", "r");
+		ASSERT_NE(NULL, f);
+		ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+		fclose(f);
+		snprintf(want, sizeof(want), "[%s]", policies[i]);
+		EXPECT_NE(NULL, strstr(buf, want));
+		EXPECT_NE(NULL, strstr(buf, "fifo"));
+		EXPECT_NE(NULL, strstr(buf, "clean-first"));
+	}
+	EXPECT_EQ(-EINVAL, write_str(SYS "policy", "lfu"));
+	EXPECT_EQ(-EINVAL, write_str(SYS "policy", "clockclockclockclock"));
+	use_policy("clock");
+}
+
+TEST(watermarks_must_be_ordered_and_within_half_the_arena)
+{
+	long long low = 0, high = 0;
+	char buf[32];
+	FILE *f;
+	int fd = open_space(_metadata);
+	__u64 frames = arena_frames(fd);
+
+	f = fopen(SYS "watermark_low", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lld", &low));
+	fclose(f);
+	f = fopen(SYS "watermark_high", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lld", &high));
+	fclose(f);
+	EXPECT_LT(0, low);
+	EXPECT_LT(low, high);
+	EXPECT_EQ(-EINVAL, write_str(SYS "watermark_low", "0"));
+	snprintf(buf, sizeof(buf), "%lld", high);
+	EXPECT_EQ(-EINVAL, write_str(SYS "watermark_low", buf));
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)frames);
+	EXPECT_EQ(-EINVAL, write_str(SYS "watermark_high", buf));
+	EXPECT_EQ(-EINVAL, write_str(SYS "watermark_high", "many"));
+	snprintf(buf, sizeof(buf), "%lld", high + 1);
+	EXPECT_EQ(0, write_str(SYS "watermark_high", buf));
+	snprintf(buf, sizeof(buf), "%lld", high);
+	EXPECT_EQ(0, write_str(SYS "watermark_high", buf));
+	close(fd);
+}
+
+/* Polls @name of debugfs stats until it exceeds @than, for up to 20 s. */
+static long long wait_stat_above(const char *name, long long than)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long long v = debugfs_value("stats", name);
+	int i;
+
+	for (i = 0; i < 2000 && v <= than; i++) {
+		nanosleep(&ts, NULL);
+		v = debugfs_value("stats", name);
+	}
+	return v;
+}
+
+/*
+ * Each run of the daemon starts below watermark_low and stops at
+ * watermark_high; the writer may take frames again after a run, so what
+ * is checked is that the daemon (not direct reclaim) evicted at least
+ * high - low pages and that free frames end at or above low.
+ */
+TEST(the_daemon_wakes_below_the_low_watermark_and_frees_up_to_high)
+{
+	long long wakes, direct, low, high;
+	char buf[32];
+	__u64 frames, i, n;
+	int fd;
+	char *p;
+
+	need_swap(_metadata);
+	fd = open_space(_metadata);
+	frames = arena_frames(fd);
+	low = frames / 4;
+	high = frames / 2;
+	snprintf(buf, sizeof(buf), "%lld", high);
+	ASSERT_EQ(0, write_str(SYS "watermark_high", buf));
+	snprintf(buf, sizeof(buf), "%lld", low);
+	ASSERT_EQ(0, write_str(SYS "watermark_low", buf));
+	wakes = debugfs_value("stats", "daemon_wakeups");
+	direct = debugfs_value("stats", "direct_reclaims");
+	n = frames - low / 2;		/* leaves fewer than low free */
+	ASSERT_EQ(0, set_limit(fd, n, 0));
+	p = map(fd, n, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		p[i * PAGE] = 1;
+	EXPECT_LT(wakes, wait_stat_above("daemon_wakeups", wakes));
+	EXPECT_LE(low, wait_stat_above("free_frames", low - 1));
+	EXPECT_LE(high - low, space_stat(fd, VMARENA_SPACE_STAT_EVICTIONS));
+	EXPECT_EQ(direct, debugfs_value("stats", "direct_reclaims"));
+	munmap(p, n * PAGE);
+	close(fd);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)frames / 32);
+	write_str(SYS "watermark_low", buf);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)frames / 16);
+	write_str(SYS "watermark_high", buf);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * space_util.h - helpers of the VM selftests that use spaces: open, map,
+ * counters, TRANSLATE, DISCARD, SET_LIMIT and surviving a SIGBUS.
+ * Include it after kselftest_harness.h.
+ */
+#ifndef _VMARENA_SPACE_UTIL_H
+#define _VMARENA_SPACE_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#define PAGE 4096UL
+#define LIMIT (1ULL << VMARENA_OFFSET_BITS)
+
+static inline int open_space(struct __test_metadata *_metadata)
+{
+	int fd = open("/dev/vmarena", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		SKIP(exit(KSFT_SKIP), "/dev/vmarena missing: is the module loaded?");
+	ASSERT_LE(0, fd);
+	return fd;
+}
+
+static inline char *map(int fd, size_t pages, off_t off)
+{
+	char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, off);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Counter @id of the space (VMARENA_STATS_SPACE) or global set of @fd. */
+static inline __u64 stat_of(int fd, __u32 which, int id)
+{
+	__u64 v[VMARENA_NR_GLOBAL_STATS + VMARENA_NR_SPACE_STATS] = { 0 };
+	struct vmarena_stats st = {
+		.which = which,
+		.count = ARRAY_SIZE(v),
+		.values = (uintptr_t)v,
+	};
+
+	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+		return ~0ULL;
+	return v[id];
+}
+
+#define space_stat(fd, id) stat_of(fd, VMARENA_STATS_SPACE, id)
+#define global_stat(fd, id) stat_of(fd, VMARENA_STATS_GLOBAL, id)
+
+static inline int translate(int fd, __u64 off, __u64 pages, struct vmarena_pte_info *e)
+{
+	struct vmarena_translate tr = {
+		.offset = off, .pages = pages, .entries = (uintptr_t)e,
+	};
+
+	return ioctl(fd, VMARENA_IOC_TRANSLATE, &tr);
+}
+
+static inline int discard(int fd, __u64 off, __u64 len)
+{
+	struct vmarena_range r = { .offset = off, .length = len };
+
+	return ioctl(fd, VMARENA_IOC_DISCARD, &r);
+}
+
+static inline int set_limit(int fd, __u64 max_pages, __u64 max_resident)
+{
+	struct vmarena_limit l = { .max_pages = max_pages,
+				   .max_resident = max_resident };
+
+	return ioctl(fd, VMARENA_IOC_SET_LIMIT, &l);
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static inline void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, sig);
+}
+
+/*
+ * Writes one byte at @p (@out NULL) or reads it into @out; returns false
+ * if that raised SIGBUS.
+ */
+static inline bool access_survives_sigbus(volatile char *p, char *out)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigaction(SIGBUS, &sa, NULL);
+	if (sigsetjmp(sigbus_jmp, 1)) {
+		signal(SIGBUS, SIG_DFL);
+		return false;
+	}
+	if (out)
+		*out = *p;
+	else
+		*p = 1;
+	signal(SIGBUS, SIG_DFL);
+	return true;
+}
+
+static inline bool touch_survives_sigbus(volatile char *p)
+{
+	return access_survives_sigbus(p, NULL);
+}
+
+static inline bool read_survives_sigbus(volatile char *p, char *out)
+{
+	return access_survives_sigbus(p, out);
+}
+
+static inline int range_ioctl(int fd, unsigned long cmd, __u64 off, __u64 len)
+{
+	struct vmarena_range r = { .offset = off, .length = len };
+
+	return ioctl(fd, cmd, &r);
+}
+
+#endif /* _VMARENA_SPACE_UTIL_H */
