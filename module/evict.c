@@ -10,7 +10,8 @@
  *  - a page still referenced elsewhere (a fault in progress, a GUP pin, a
  *    pread copying it) or still being read in goes back into the ring;
  *  - a dirty page is written to a newly allocated slot; victims taken
- *    together get neighbouring slots and go out in one bio a run;
+ *    together get neighbouring slots and go out in one bio a run (their
+ *    mappings are zapped a run of neighbouring pages at a time too);
  *  - a clean page whose slot copy is still valid is dropped with no I/O;
  *  - a page never written since its first touch holds zeros and becomes a
  *    hole again.
@@ -79,11 +80,14 @@ static const struct vmarena_policy_ops evict_ops = {
 	.random = evict_random,
 };
 
-/* One call's victims and what became of them. */
+/*
+ * One call's victims and what became of them: @frames holds the victims,
+ * then (compacted in place as they are sorted) the dirty ones.
+ */
 struct evict {
 	struct vmarena_space *space;
 	unsigned int policy;
-	u32 dirty[VMARENA_EVICT_BATCH];
+	u32 frames[VMARENA_EVICT_BATCH];
 	unsigned int nr_dirty;
 	unsigned int done;
 };
@@ -131,22 +135,49 @@ static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 	e->done++;
 }
 
-/* Locks and unmaps a victim and decides what to do with it. */
+/*
+ * Locks the victims' pages (waiting for faults installing them), then zaps
+ * their hardware mappings, a run of neighbouring pages in one call.
+ */
+static void evict_lock_unmap(struct evict *e, unsigned int n)
+{
+	struct vmarena_frame *ft = vmarena_frame_table();
+	u64 first = 0, nr = 0, vpn;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		lock_page(vmarena_frame_page(e->frames[i]));
+	for (i = 0; i < n; i++) {
+		vpn = ft[e->frames[i]].vpn;
+		if (nr && vpn == first + nr) {
+			nr++;
+			continue;
+		}
+		if (nr)
+			unmap_mapping_range(e->space->inode->i_mapping,
+					    first << PAGE_SHIFT, nr << PAGE_SHIFT, 1);
+		first = vpn;
+		nr = 1;
+	}
+	if (nr)
+		unmap_mapping_range(e->space->inode->i_mapping, first << PAGE_SHIFT,
+				    nr << PAGE_SHIFT, 1);
+}
+
+/* Decides what to do with a locked, unmapped victim. */
 static void evict_one(struct evict *e, u32 frame)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 	struct page *page = vmarena_frame_page(frame);
 	u64 *pte;
 
-	lock_page(page);
-	vmarena_space_unmap(e->space, f->vpn);
 	if (page_count(page) != 1 || !PageUptodate(page)) {
 		evict_putback(e, frame);
 		return;
 	}
 	pte = vmarena_pt_lookup(&e->space->pt, f->vpn);
 	if (*pte & VMARENA_PTE_DIRTY)
-		e->dirty[e->nr_dirty++] = frame;
+		e->frames[e->nr_dirty++] = frame;
 	else if (f->slot != VMARENA_NO_SLOT)
 		evict_finish(e, frame, f->slot, EVICT_CLEAN);
 	else
@@ -157,7 +188,6 @@ static void evict_one(struct evict *e, u32 frame)
 static unsigned int evict_write_run(struct evict *e, unsigned int i,
 				    unsigned int n)
 {
-	struct page *pages[VMARENA_SWAP_MAX_RUN];
 	u64 slot, t0;
 	unsigned int j;
 	int ret;
@@ -165,21 +195,19 @@ static unsigned int evict_write_run(struct evict *e, unsigned int i,
 	n = vmarena_swap_alloc(min_t(unsigned int, n, VMARENA_SWAP_MAX_RUN), &slot);
 	if (!n)
 		return 0;
-	for (j = 0; j < n; j++)
-		pages[j] = vmarena_frame_page(e->dirty[i + j]);
 	t0 = ktime_get_ns();
-	ret = vmarena_swap_write(slot, pages, n);
+	ret = vmarena_swap_write(slot, &e->frames[i], n);
 	trace_swap_out(e->space->id, slot, n, ktime_get_ns() - t0, ret);
 	for (j = 0; j < n; j++) {
 		if (!ret) {
 			e->space->c.swap_outs++;
-			evict_finish(e, e->dirty[i + j], slot + j, EVICT_WRITTEN);
+			evict_finish(e, e->frames[i + j], slot + j, EVICT_WRITTEN);
 			continue;
 		}
 		/* The slot is suspect: retired; the page stays, still dirty. */
 		vmarena_swap_free(slot + j, true);
 		e->space->c.io_errors++;
-		evict_putback(e, e->dirty[i + j]);
+		evict_putback(e, e->frames[i + j]);
 	}
 	return n;
 }
@@ -196,7 +224,7 @@ static void evict_write(struct evict *e)
 	}
 	/* No slot for the rest (no device, or it is full). */
 	for (; i < e->nr_dirty; i++)
-		evict_putback(e, e->dirty[i]);
+		evict_putback(e, e->frames[i]);
 }
 
 /**
@@ -212,19 +240,19 @@ static void evict_write(struct evict *e)
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 {
 	struct evict e = { .space = space, .policy = vmarena_reclaim_policy() };
-	u32 victims[VMARENA_EVICT_BATCH];
 	unsigned int i, n;
 	u64 scanned = 0;
 
 	lockdep_assert_held(&space->lock);
 	n = vmarena_policy_pick(e.policy, &space->lru, vmarena_frame_table(),
-				&evict_ops, space, victims,
+				&evict_ops, space, e.frames,
 				min_t(unsigned int, want, VMARENA_EVICT_BATCH),
 				&scanned);
 	space->c.policy_scans += scanned;
 	vmarena_reclaim_count_scans(e.policy, scanned);
+	evict_lock_unmap(&e, n);
 	for (i = 0; i < n; i++)
-		evict_one(&e, victims[i]);
+		evict_one(&e, e.frames[i]);
 	evict_write(&e);
 	vmarena_reclaim_count_evictions(e.policy, e.done);
 	return e.done;

@@ -8,7 +8,7 @@
 #include <linux/types.h>
 
 /* Victims one eviction call takes at most. */
-#define VMARENA_EVICT_BATCH	32
+#define VMARENA_EVICT_BATCH	128
 
 struct vmarena_space;
 

@@ -65,6 +65,7 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	u64 t0 = fault_clock(), slot;
 	struct page *page;
 	vm_fault_t ret;
+	bool locked;
 	int kind;
 	u32 frame;
 
@@ -77,14 +78,20 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	page = vmarena_frame_page(frame);
 	get_page(page);
 	slot = vmarena_frame_table()[frame].slot;
+	/* Uncontended (always, for a new page): locked while still found. */
+	locked = kind == VMARENA_FAULT_SWAP_IN || trylock_page(page);
 	mutex_unlock(&space->lock);
 	if (kind == VMARENA_FAULT_SWAP_IN) {
 		ret = fault_swap_in(space, frame, vmf->pgoff, slot);
 		if (ret)
 			return ret;
 	} else {
-		lock_page(page);
-		/* Evicted, discarded or lost while the lock was dropped? */
+		if (!locked)
+			lock_page(page);
+		/*
+		 * Evicted, discarded or lost while the space lock was dropped?
+		 * Or (even if locked at once) a page whose read just failed?
+		 */
 		if (!vmarena_space_owns(space, frame, vmf->pgoff) ||
 		    !PageUptodate(page)) {
 			unlock_page(page);

@@ -60,7 +60,7 @@ void vmarena_lru_add(struct vmarena_lru *l, struct vmarena_frame *ft, u32 frame)
 	struct vmarena_frame *f = &ft[frame];
 	u32 tail;
 
-	f->age = 0;
+	f->idle = 0;	/* becoming resident counts as a use */
 	if (l->hand == VMARENA_NO_FRAME) {
 		f->lru_next = frame;
 		f->lru_prev = frame;
@@ -191,9 +191,16 @@ static u32 pick_clean_first(struct pick *p)
 	return VMARENA_NO_FRAME;
 }
 
+/* 255 - the ticks a page has been idle: low keys go first. */
+static unsigned int lru_key(struct pick *p, u32 frame)
+{
+	return 255 - p->ft[frame].idle;
+}
+
 /*
- * Ages every page: the accessed bit becomes the top bit of its age.  The
- * histogram of ages saturates: only sums up to a batch size matter.
+ * A tick: a page seen accessed since the last one (its bit cleared) is
+ * idle 0 ticks, any other one more.  The histogram of keys saturates: only
+ * sums up to a batch size matter.
  */
 static void lru_age(struct pick *p, u16 counts[256])
 {
@@ -203,34 +210,37 @@ static void lru_age(struct pick *p, u16 counts[256])
 	for (i = 0; i < p->l->nr; i++, f = pick_next(p, f)) {
 		struct vmarena_frame *d = &p->ft[f];
 
-		d->age = (d->age >> 1) |
-			 (p->ops->young(p->arg, f, true) ? 0x80 : 0);
-		if (!pick_busy(p, f) && counts[d->age] < U16_MAX)
-			counts[d->age]++;
+		if (p->ops->young(p->arg, f, true))
+			d->idle = 0;
+		else if (d->idle < 255)
+			d->idle++;
+		if (!pick_busy(p, f) && counts[lru_key(p, f)] < U16_MAX)
+			counts[lru_key(p, f)]++;
 	}
 }
 
 /*
- * Aging counters: the @want lowest ages, the oldest first among equal ages.
- * The threshold age is found from a histogram, then the ring is walked from
- * the hand twice: pages below the threshold, then pages at it.
+ * Least recently used by sampled reference times: the @want pages idle for
+ * the most ticks, the oldest first among equals.  The threshold key is
+ * found from a histogram, then the ring is walked from the hand twice:
+ * pages below the threshold, then pages at it.
  */
 static unsigned int pick_lru(struct pick *p, u32 *victims, unsigned int want)
 {
 	u16 counts[256] = { 0 };
 	u64 below = 0, i;
-	unsigned int n = 0, age, pass;
+	unsigned int n = 0, key, pass;
 	u32 f;
 
 	lru_age(p, counts);
-	for (age = 0; age < 255 && below + counts[age] < want; age++)
-		below += counts[age];
+	for (key = 0; key < 255 && below + counts[key] < want; key++)
+		below += counts[key];
 	for (pass = 0; pass < 2; pass++) {
 		f = p->l->hand;
 		for (i = 0; i < p->l->nr && n < want; i++, f = pick_next(p, f)) {
-			unsigned int a = p->ft[f].age;
+			unsigned int k = lru_key(p, f);
 
-			if ((pass ? a == age : a < age) &&
+			if ((pass ? k == key : k < key) &&
 			    !(p->ops->busy && p->ops->busy(p->arg, f)))
 				victims[n++] = f;
 		}

@@ -10,9 +10,10 @@
  *  fifo         the page under the hand: the oldest.
  *  random       a page drawn uniformly.
  *  clock        second chance: the hand skips (and clears) accessed pages.
- *  lru          aging counters: each call shifts every page's 8-bit age
- *               right and puts its accessed bit on top (then clears it);
- *               the lowest ages go, the oldest first among equals.
+ *  lru          sampled reference times: each call is a tick; a page seen
+ *               accessed (its bit then cleared) is idle 0 ticks, any other
+ *               one tick more idle (up to 255); the most idle pages go,
+ *               the oldest first among equals.
  *  clean-first  the enhanced clock: a page neither accessed nor dirty,
  *               else one not accessed (clearing accessed bits as it goes).
  *

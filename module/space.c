@@ -392,7 +392,7 @@ int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 	u64 t0 = ktime_get_ns();
 	int ret;
 
-	ret = vmarena_swap_read(slot, vmarena_frame_page(frame));
+	ret = vmarena_swap_read(slot, frame);
 	if (!ret)
 		SetPageUptodate(vmarena_frame_page(frame));
 	trace_swap_in(space->id, vpn, frame, slot, ktime_get_ns() - t0, ret);
@@ -576,7 +576,10 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 	return 0;
 }
 
-/* DISCARD's collection of dropped frames, chained through frame->next. */
+/*
+ * DISCARD's collection of dropped frames, taken out of the ring and
+ * chained through frame->next.
+ */
 struct space_dropped {
 	struct vmarena_space *space;
 	u32 head;
@@ -595,6 +598,9 @@ static int space_collect_entry(void *arg, u64 vpn, u64 *pte)
 		return 0;
 	space_unpin_entry(d->space, pte);
 	frame = vmarena_pte_frame(*pte);
+	/* Out of the ring first: the chain uses the ring's links. */
+	if (vmarena_frame_table()[frame].lru_next != VMARENA_NO_FRAME)
+		vmarena_lru_del(&d->space->lru, vmarena_frame_table(), frame);
 	vmarena_frame_table()[frame].next = d->head;
 	d->head = frame;
 	return 0;
@@ -625,6 +631,7 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 			    nr << PAGE_SHIFT, 1);
 	for (f = d.head; f != VMARENA_NO_FRAME; f = next) {
 		next = vmarena_frame_table()[f].next;
+		vmarena_frame_table()[f].next = VMARENA_NO_FRAME;
 		vmarena_space_forget_frame(space, f);
 		unlock_page(vmarena_frame_page(f));
 		vmarena_arena_release_user(f);

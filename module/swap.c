@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "arena.h"
 #include "slots.h"
 #include "stats.h"
 #include "swap.h"
@@ -208,7 +209,7 @@ static bool swap_inject(atomic64_t *fail)
 	return atomic64_read(fail) && atomic64_dec_if_positive(fail) >= 0;
 }
 
-static int swap_bio(blk_opf_t op, u64 slot, struct page **pages,
+static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
 		    unsigned int n)
 {
 	struct bio *bio;
@@ -218,7 +219,7 @@ static int swap_bio(blk_opf_t op, u64 slot, struct page **pages,
 	bio = bio_alloc(swap.bdev, n, op, GFP_NOIO);
 	bio->bi_iter.bi_sector = slot << (VMARENA_PAGE_SHIFT - SECTOR_SHIFT);
 	for (i = 0; i < n; i++)
-		__bio_add_page(bio, pages[i], PAGE_SIZE, 0);
+		__bio_add_page(bio, vmarena_frame_page(frames[i]), PAGE_SIZE, 0);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	return ret;
@@ -226,20 +227,20 @@ static int swap_bio(blk_opf_t op, u64 slot, struct page **pages,
 
 /**
  * vmarena_swap_write() - write pages to a run of slots, in one bio.
- * @slot:  the run's first slot, allocated by the caller.
- * @pages: the pages, locked by the caller.
- * @n:     pages, 1..VMARENA_SWAP_MAX_RUN.
+ * @slot:   the run's first slot, allocated by the caller.
+ * @frames: the pages' frames, their pages locked by the caller.
+ * @n:      pages, 1..VMARENA_SWAP_MAX_RUN.
  *
  * Sleeps until the write is done.
  *
  * Return: 0 or -EIO.
  */
-int vmarena_swap_write(u64 slot, struct page **pages, unsigned int n)
+int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
 {
 	int ret = -EIO;
 
 	if (!swap_inject(&swap.fail_writes))
-		ret = swap_bio(REQ_OP_WRITE, slot, pages, n);
+		ret = swap_bio(REQ_OP_WRITE, slot, frames, n);
 	if (ret) {
 		atomic64_add(n, &vmarena_counters.write_errors);
 		return -EIO;
@@ -251,19 +252,19 @@ int vmarena_swap_write(u64 slot, struct page **pages, unsigned int n)
 
 /**
  * vmarena_swap_read() - read one page from its slot.
- * @slot: the slot, held by the caller.
- * @page: the page, locked by the caller.
+ * @slot:  the slot, held by the caller.
+ * @frame: the frame, its page locked by the caller.
  *
  * Sleeps until the read is done.
  *
  * Return: 0 or -EIO.
  */
-int vmarena_swap_read(u64 slot, struct page *page)
+int vmarena_swap_read(u64 slot, u32 frame)
 {
 	int ret = -EIO;
 
 	if (!swap_inject(&swap.fail_reads))
-		ret = swap_bio(REQ_OP_READ, slot, &page, 1);
+		ret = swap_bio(REQ_OP_READ, slot, &frame, 1);
 	if (ret) {
 		atomic64_inc(&vmarena_counters.read_errors);
 		return -EIO;

@@ -13,7 +13,7 @@
 #define VMARENA_SWAP_MIN_SLOTS	16
 #define VMARENA_SWAP_PATH_MAX	256
 /* Pages in one write bio at most. */
-#define VMARENA_SWAP_MAX_RUN	32
+#define VMARENA_SWAP_MAX_RUN	128
 
 int vmarena_swap_attach(const char *path);
 int vmarena_swap_detach(void);
@@ -22,8 +22,8 @@ ssize_t vmarena_swap_path(char *buf, size_t len);
 int vmarena_swap_show(struct seq_file *m, void *unused);
 unsigned int vmarena_swap_alloc(unsigned int want, u64 *first);
 void vmarena_swap_free(u64 slot, bool retire);
-int vmarena_swap_write(u64 slot, struct page **pages, unsigned int n);
-int vmarena_swap_read(u64 slot, struct page *page);
+int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
+int vmarena_swap_read(u64 slot, u32 frame);
 void vmarena_swap_fail_next(bool write, u64 n);
 void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired);
 

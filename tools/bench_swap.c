@@ -31,7 +31,9 @@
  * written, of this task during the page-out call and of all CPUs over the
  * timed interval (from /proc/stat, tick-sampled, this program's polling
  * left out); wall time per page read back from swap (each one a major
- * fault, except in the readahead row).  Each figure is the median of
+ * fault, except in the readahead row) and this task's CPU time per page
+ * read back (the fault's software cost: the wait for the disk is not CPU
+ * time).  Each figure is the median of
  * ROUNDS rounds; the sides alternate round by round.  Ratio =
  * vmarena / kernel: above 1 is better for throughput, below 1 for costs.
  * Every page holds a distinct pattern, checked after it is read back; a
@@ -75,14 +77,15 @@
 
 enum side { VMARENA, KERNEL, NR_SIDES };
 enum metric {
-	OUT_RATE, OUT_CPU_TASK, OUT_CPU_ALL, IN_COST, IN_AHEAD, NR_METRICS
+	OUT_RATE, OUT_CPU_TASK, OUT_CPU_ALL, IN_COST, IN_CPU, IN_AHEAD,
+	NR_METRICS
 };
 
 static const char *const side_name[NR_SIDES] = { "vmarena", "kernel" };
 static const char *const metric_name[NR_METRICS] = {
 	"swap-out pages/s", "swap-out CPU us/page, task",
 	"swap-out CPU us/page, all CPUs", "swap-in us/page",
-	"swap-in us/page, readahead",
+	"swap-in CPU us/page, task", "swap-in us/page, readahead",
 };
 
 static unsigned long pages;
@@ -290,16 +293,20 @@ static unsigned long check(const char *p, unsigned int tag)
 	return bad;
 }
 
+/* CPU time (user + system) of the last touch(). */
+static uint64_t touch_cpu_ns;
+
 /* Reads one word of every page; ns taken. */
 static uint64_t touch(const volatile char *p)
 {
-	uint64_t t0 = now_ns(), sum = 0;
+	uint64_t t0 = now_ns(), cpu0 = cpu_ns(), sum = 0;
 	unsigned long i;
 
 	for (i = 0; i < pages; i++)
 		sum += *(const volatile uint64_t *)(p + i * PAGE);
 	if (!sum)
 		fprintf(stderr, "bench_swap: every page read as zero\n");
+	touch_cpu_ns = cpu_ns() - cpu0;
 	return now_ns() - t0;
 }
 
@@ -559,8 +566,10 @@ static void kernel_swapin(char *p, unsigned int r, unsigned int tag,
 	bad = check(p, tag);
 	bad_pages += bad;
 	print_round(KERNEL, r, written, swapped, read, bad);
-	if (read)
+	if (read) {
 		result[KERNEL][IN_COST][r] = ns / 1e3 / read;
+		result[KERNEL][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
+	}
 	kernel_swapin_ahead(p, r, tag);
 }
 
@@ -728,8 +737,10 @@ static int vmarena_swapin(int fd, char *p, unsigned int r, unsigned int tag,
 	bad_pages += bad;
 	print_round(VMARENA, r, written, sp[VMARENA_SPACE_STAT_SWAPPED], read,
 		    bad);
-	if (read)
+	if (read) {
 		result[VMARENA][IN_COST][r] = ns / 1e3 / read;
+		result[VMARENA][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
+	}
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #ifndef _VMARENA_UNIT_SHIM_H
 #define _VMARENA_UNIT_SHIM_H
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
