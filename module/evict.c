@@ -52,7 +52,7 @@ static bool evict_young(void *arg, u32 frame, bool clear)
 		return false;
 	if (clear) {
 		*pte &= ~VMARENA_PTE_ACCESSED;
-		vmarena_space_unmap(space, vmarena_frame_table()[frame].vpn);
+		vmarena_space_unmap(space, vmarena_frame_table()[frame].vpn, 1);
 	}
 	return true;
 }
@@ -154,14 +154,12 @@ static void evict_lock_unmap(struct evict *e, unsigned int n)
 			continue;
 		}
 		if (nr)
-			unmap_mapping_range(e->space->inode->i_mapping,
-					    first << PAGE_SHIFT, nr << PAGE_SHIFT, 1);
+			vmarena_space_unmap(e->space, first, nr);
 		first = vpn;
 		nr = 1;
 	}
 	if (nr)
-		unmap_mapping_range(e->space->inode->i_mapping, first << PAGE_SHIFT,
-				    nr << PAGE_SHIFT, 1);
+		vmarena_space_unmap(e->space, first, nr);
 }
 
 /* Decides what to do with a locked, unmapped victim. */

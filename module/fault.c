@@ -77,15 +77,17 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	}
 	page = vmarena_frame_page(frame);
 	get_page(page);
-	slot = vmarena_frame_table()[frame].slot;
-	/* Uncontended (always, for a new page): locked while still found. */
-	locked = kind == VMARENA_FAULT_SWAP_IN || trylock_page(page);
-	mutex_unlock(&space->lock);
 	if (kind == VMARENA_FAULT_SWAP_IN) {
+		/* Locked and not up to date: read it without the space lock. */
+		slot = vmarena_frame_table()[frame].slot;
+		mutex_unlock(&space->lock);
 		ret = fault_swap_in(space, frame, vmf->pgoff, slot);
 		if (ret)
 			return ret;
 	} else {
+		/* Uncontended (always, for a new page): locked while found. */
+		locked = trylock_page(page);
+		mutex_unlock(&space->lock);
 		if (!locked)
 			lock_page(page);
 		/*

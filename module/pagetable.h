@@ -42,6 +42,8 @@
  * W    writable: the hardware mapping may be writable (write notified).
  * COW  the frame is shared (clone, checkpoint): a write must copy.
  * PIN  pinned: never evicted.
+ * -    bit 7: free between calls; PIN marks the pins it makes with it while
+ *      it runs (space.c).
  * gen  the checkpoint generation the entry was last written in.
  */
 #define VMARENA_PTE_PRESENT	BIT_ULL(0)

@@ -110,10 +110,16 @@ struct pick {
 	bool no_clean;	/* clean-first: a turn found no clean page */
 };
 
+static bool is_busy(struct pick *p, u32 frame)
+{
+	return p->ops->busy && p->ops->busy(p->arg, frame);
+}
+
+/* is_busy(), counting the page as looked at. */
 static bool pick_busy(struct pick *p, u32 frame)
 {
 	p->scanned++;
-	return p->ops->busy && p->ops->busy(p->arg, frame);
+	return is_busy(p, frame);
 }
 
 static u32 pick_next(struct pick *p, u32 frame)
@@ -240,8 +246,7 @@ static unsigned int pick_lru(struct pick *p, u32 *victims, unsigned int want)
 		for (i = 0; i < p->l->nr && n < want; i++, f = pick_next(p, f)) {
 			unsigned int k = lru_key(p, f);
 
-			if ((pass ? k == key : k < key) &&
-			    !(p->ops->busy && p->ops->busy(p->arg, f)))
+			if ((pass ? k == key : k < key) && !is_busy(p, f))
 				victims[n++] = f;
 		}
 	}

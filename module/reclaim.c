@@ -206,7 +206,7 @@ static int reclaim_daemon(void *unused)
 
 /**
  * vmarena_reclaim_direct() - evict a batch for an allocation that found no
- * free frame.
+ * free frame (its caller then wakes the daemon: vmarena_reclaim_check()).
  * @self: the allocating space, locked.
  *
  * Return: pages evicted.
@@ -230,7 +230,6 @@ unsigned int vmarena_reclaim_direct(struct vmarena_space *self)
 			vmarena_space_put_async(spaces[i]);
 		}
 	}
-	vmarena_reclaim_check();
 	trace_reclaim(VMARENA_RECLAIM_DIRECT, self->id, got, ktime_get_ns() - t0);
 	return got;
 }

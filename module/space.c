@@ -86,25 +86,36 @@ u64 vmarena_space_default_cap(void)
  */
 void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr)
 {
+	struct vmarena_tlb_entry *e;
 	unsigned int i;
+	u64 vpn;
 
+	/* Direct-mapped: a short range can only sit in its own entries. */
+	if (nr < VMARENA_TLB_ENTRIES) {
+		for (vpn = first; vpn < first + nr; vpn++) {
+			e = &space->tlb[vpn % VMARENA_TLB_ENTRIES];
+			if (e->vpn == vpn)
+				e->vpn = U64_MAX;
+		}
+		return;
+	}
 	for (i = 0; i < VMARENA_TLB_ENTRIES; i++) {
-		u64 vpn = space->tlb[i].vpn;
-
+		vpn = space->tlb[i].vpn;
 		if (vpn != U64_MAX && vpn >= first && vpn - first < nr)
 			space->tlb[i].vpn = U64_MAX;
 	}
 }
 
 /**
- * vmarena_space_unmap() - zap every hardware mapping of one page.
+ * vmarena_space_unmap() - zap every hardware mapping of a range of pages.
  * @space: the space.
- * @vpn:   the page.
+ * @first: first page.
+ * @nr:    pages.
  */
-void vmarena_space_unmap(struct vmarena_space *space, u64 vpn)
+void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr)
 {
-	unmap_mapping_range(space->inode->i_mapping, vpn << PAGE_SHIFT,
-			    PAGE_SIZE, 1);
+	unmap_mapping_range(space->inode->i_mapping, first << PAGE_SHIFT,
+			    nr << PAGE_SHIFT, 1);
 }
 
 /* Keeps the global page-table frame count in step with this space's. */
@@ -309,7 +320,6 @@ static void space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 	f->owner = space;
 	f->vpn = vpn;
 	f->slot = slot;
-	f->lru_next = VMARENA_NO_FRAME;
 	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
 	space->resident++;
 	atomic64_inc(&vmarena_counters.resident);
@@ -627,8 +637,7 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 	/* Wait for faults that found these frames before the entries went. */
 	for (f = d.head; f != VMARENA_NO_FRAME; f = vmarena_frame_table()[f].next)
 		lock_page(vmarena_frame_page(f));
-	unmap_mapping_range(space->inode->i_mapping, first << PAGE_SHIFT,
-			    nr << PAGE_SHIFT, 1);
+	vmarena_space_unmap(space, first, nr);
 	for (f = d.head; f != VMARENA_NO_FRAME; f = next) {
 		next = vmarena_frame_table()[f].next;
 		vmarena_frame_table()[f].next = VMARENA_NO_FRAME;

@@ -123,7 +123,7 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
 
 /* For evict.c: a page leaves its frame. */
 void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr);
-void vmarena_space_unmap(struct vmarena_space *space, u64 vpn);
+void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr);
 void vmarena_space_forget_frame(struct vmarena_space *space, u32 frame);
 void vmarena_space_account_pt(struct vmarena_space *space);
 u64 vmarena_space_default_cap(void);

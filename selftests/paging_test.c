@@ -90,6 +90,16 @@ static bool intact(const char *p, __u64 page, __u64 v)
 	return true;
 }
 
+/* Pages of [@first, @first + @n) not holding version @v. */
+static int bad_pages(const char *p, int first, int n, __u64 v)
+{
+	int i, bad = 0;
+
+	for (i = first; i < first + n; i++)
+		bad += !intact(p, i, v);
+	return bad;
+}
+
 /* A new space under @policy with @n pages mapped and filled in version @v. */
 static char *filled_space(struct __test_metadata *_metadata, const char *policy,
 			  int n, __u64 v, int *fd)
@@ -320,9 +330,7 @@ TEST(pinned_pages_stay_in_their_frames_under_pressure)
 	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_PINNED));
 	ASSERT_EQ(0, set_limit(fd, 0, 1));
 	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
-	for (i = 0; i < 16; i++)
-		bad += !intact(p, i, 7);
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, bad_pages(p, 0, 16, 7));
 	munmap(p, 16 * PAGE);
 	close(fd);
 }
@@ -330,7 +338,7 @@ TEST(pinned_pages_stay_in_their_frames_under_pressure)
 TEST(pin_faults_in_swapped_pages_and_refuses_more_than_the_arena)
 {
 	__u64 frames, pinned;
-	int fd, i, bad = 0;
+	int fd, i;
 	char *p;
 
 	need_swap(_metadata);
@@ -346,9 +354,7 @@ TEST(pin_faults_in_swapped_pages_and_refuses_more_than_the_arena)
 	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, 0, 8 * PAGE));
 	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_SWAPPED));
 	EXPECT_EQ(8, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
-	for (i = 0; i < 8; i++)
-		bad += !intact(p, i, 3);
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, bad_pages(p, 0, 8, 3));
 	pinned = global_stat(fd, VMARENA_STAT_PINNED);
 	ASSERT_EQ(0, set_limit(fd, 4 * frames, 0));
 	EXPECT_EQ(-1, range_ioctl(fd, VMARENA_IOC_PIN, 64 * PAGE, frames * PAGE));
@@ -402,7 +408,7 @@ TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
 {
 	struct vmarena_pte_info e;
 	long long retired;
-	int fd, i, bad = 0;
+	int fd;
 	char *p = filled_space(_metadata, "fifo", 8, 5, &fd), c;
 
 	ASSERT_NE(NULL, p);
@@ -415,9 +421,7 @@ TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
 	ASSERT_EQ(0, translate(fd, 0, 1, &e));
 	EXPECT_TRUE(e.flags & VMARENA_PTE_INFO_LOST);
 	EXPECT_FALSE(read_survives_sigbus(p, &c));	/* still lost */
-	for (i = 1; i < 8; i++)
-		bad += !intact(p, i, 5);
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, bad_pages(p, 1, 7, 5));
 	ASSERT_EQ(0, discard(fd, 0, PAGE));		/* a hole again */
 	EXPECT_TRUE(read_survives_sigbus(p, &c));
 	EXPECT_EQ(0, c);
@@ -428,7 +432,7 @@ TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
 TEST(a_write_error_keeps_the_page_resident_and_intact)
 {
 	long long retired;
-	int fd, i, bad = 0;
+	int fd;
 	char *p = filled_space(_metadata, "fifo", 4, 9, &fd);
 
 	ASSERT_NE(NULL, p);
@@ -437,9 +441,7 @@ TEST(a_write_error_keeps_the_page_resident_and_intact)
 	ASSERT_EQ(0, set_limit(fd, 0, 1));		/* a later bio works */
 	EXPECT_LT(retired, debugfs_value("swap", "retired"));
 	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
-	for (i = 0; i < 4; i++)
-		bad += !intact(p, i, 9);
-	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, bad_pages(p, 0, 4, 9));
 	munmap(p, 4 * PAGE);
 	close(fd);
 }
