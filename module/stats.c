@@ -81,6 +81,18 @@ static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
 	[VMARENA_STAT_CAP_RECLAIMS] = "cap_reclaims",
 	[VMARENA_STAT_POLICY_SCANS] = "policy_scans",
 	[VMARENA_STAT_PINNED] = "pinned",
+	[VMARENA_STAT_CLONES] = "clones",
+	[VMARENA_STAT_COW_BREAKS] = "cow_breaks",
+	[VMARENA_STAT_COW_REUSES] = "cow_reuses",
+	[VMARENA_STAT_PAGES_SHARED] = "pages_shared",
+	[VMARENA_STAT_CHECKPOINTS] = "checkpoints",
+	[VMARENA_STAT_RESTORES] = "restores",
+	[VMARENA_STAT_CKPT_PAGES] = "ckpt_pages",
+	[VMARENA_STAT_EXPORT_PAGES] = "export_pages",
+	[VMARENA_STAT_EXPORT_BYTES] = "export_bytes",
+	[VMARENA_STAT_IMPORT_PAGES] = "import_pages",
+	[VMARENA_STAT_IMPORT_BYTES] = "import_bytes",
+	[VMARENA_STAT_STREAMS_REJECTED] = "streams_rejected",
 };
 
 /* Indexed by enum vmarena_space_stat (include/uapi/linux/vmarena.h). */
@@ -108,6 +120,11 @@ const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	[VMARENA_SPACE_STAT_SWAP_INS] = "swap_ins",
 	[VMARENA_SPACE_STAT_IO_ERRORS] = "io_errors",
 	[VMARENA_SPACE_STAT_POLICY_SCANS] = "policy_scans",
+	[VMARENA_SPACE_STAT_COW_BREAKS] = "cow_breaks",
+	[VMARENA_SPACE_STAT_COW_REUSES] = "cow_reuses",
+	[VMARENA_SPACE_STAT_CHECKPOINTS] = "checkpoints",
+	[VMARENA_SPACE_STAT_LAST_GENERATION] = "last_generation",
+	[VMARENA_SPACE_STAT_RESTORES] = "restores",
 };
 
 static void snapshot_arena(u64 *v)
@@ -196,6 +213,18 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, CAP_RECLAIMS, cap_reclaims);
 	COUNTER(v, POLICY_SCANS, policy_scans);
 	COUNTER(v, PINNED, pinned);
+	COUNTER(v, CLONES, clones);
+	COUNTER(v, COW_BREAKS, cow_breaks);
+	COUNTER(v, COW_REUSES, cow_reuses);
+	COUNTER(v, PAGES_SHARED, pages_shared);
+	COUNTER(v, CHECKPOINTS, checkpoints);
+	COUNTER(v, RESTORES, restores);
+	COUNTER(v, CKPT_PAGES, ckpt_pages);
+	COUNTER(v, EXPORT_PAGES, export_pages);
+	COUNTER(v, EXPORT_BYTES, export_bytes);
+	COUNTER(v, IMPORT_PAGES, import_pages);
+	COUNTER(v, IMPORT_BYTES, import_bytes);
+	COUNTER(v, STREAMS_REJECTED, streams_rejected);
 }
 
 /**

@@ -43,6 +43,18 @@ struct vmarena_counters {
 	atomic64_t cap_reclaims;	/* evictions forced by a resident cap */
 	atomic64_t policy_scans;	/* pages a policy looked at */
 	atomic64_t pinned;		/* pinned pages */
+	atomic64_t clones;		/* CLONE calls that succeeded */
+	atomic64_t cow_breaks;		/* writes that copied a shared page */
+	atomic64_t cow_reuses;		/* ... that found it unshared: no copy */
+	atomic64_t pages_shared;	/* frames and slots held by >1 entry */
+	atomic64_t checkpoints;		/* generations taken */
+	atomic64_t restores;		/* successful RESTOREs */
+	atomic64_t ckpt_pages;		/* pages captured by checkpoints */
+	atomic64_t export_pages;	/* page records exported */
+	atomic64_t export_bytes;	/* stream bytes exported */
+	atomic64_t import_pages;	/* page records imported */
+	atomic64_t import_bytes;	/* stream bytes imported */
+	atomic64_t streams_rejected;	/* IMPORTs refused */
 };
 
 extern struct vmarena_counters vmarena_counters;

@@ -279,7 +279,8 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	"faults_first_touch", "faults_minor", "write_notify", "tlb_hits",
 	"tlb_misses", "sigbus", "discarded", "bytes_read", "bytes_written",
 	"swapped", "pinned", "evictions", "swap_outs", "clean_drops",
-	"swap_ins", "io_errors", "policy_scans",
+	"swap_ins", "io_errors", "policy_scans", "cow_breaks", "cow_reuses",
+	"checkpoints", "last_generation", "restores",
 };
 
 static void show_space(int fd)

@@ -105,6 +105,18 @@ enum vmarena_global_stat {
 	VMARENA_STAT_CAP_RECLAIMS,		/* evictions forced by a space's cap */
 	VMARENA_STAT_POLICY_SCANS,		/* pages a policy looked at */
 	VMARENA_STAT_PINNED,			/* pinned pages */
+	VMARENA_STAT_CLONES,			/* CLONE calls that succeeded */
+	VMARENA_STAT_COW_BREAKS,		/* writes that copied a shared page */
+	VMARENA_STAT_COW_REUSES,		/* ... that found it no longer shared */
+	VMARENA_STAT_PAGES_SHARED,		/* frames and slots held by >1 entry */
+	VMARENA_STAT_CHECKPOINTS,		/* generations taken */
+	VMARENA_STAT_RESTORES,			/* RESTORE calls that succeeded */
+	VMARENA_STAT_CKPT_PAGES,		/* pages captured by checkpoints */
+	VMARENA_STAT_EXPORT_PAGES,		/* page records exported */
+	VMARENA_STAT_EXPORT_BYTES,		/* stream bytes exported */
+	VMARENA_STAT_IMPORT_PAGES,		/* page records imported */
+	VMARENA_STAT_IMPORT_BYTES,		/* stream bytes imported */
+	VMARENA_STAT_STREAMS_REJECTED,		/* imports refused */
 	VMARENA_NR_GLOBAL_STATS
 };
 
@@ -133,6 +145,11 @@ enum vmarena_space_stat {
 	VMARENA_SPACE_STAT_SWAP_INS,		/* major faults (and swap-ins by ioctls) */
 	VMARENA_SPACE_STAT_IO_ERRORS,
 	VMARENA_SPACE_STAT_POLICY_SCANS,
+	VMARENA_SPACE_STAT_COW_BREAKS,		/* its writes that copied */
+	VMARENA_SPACE_STAT_COW_REUSES,		/* its writes that found a page unshared */
+	VMARENA_SPACE_STAT_CHECKPOINTS,		/* generations it holds now */
+	VMARENA_SPACE_STAT_LAST_GENERATION,	/* the newest one it took, 0: none */
+	VMARENA_SPACE_STAT_RESTORES,
 	VMARENA_NR_SPACE_STATS
 };
 
@@ -248,12 +265,264 @@ struct vmarena_translate {
 
 #define VMARENA_IOC_TRANSLATE	_IOW(VMARENA_IOC_MAGIC, 0x04, struct vmarena_translate)
 
+/* struct vmarena_clone.flags */
+#define VMARENA_CLONE_CLOEXEC	(1U << 0)	/* the new fd is close-on-exec */
+
+/**
+ * struct vmarena_clone - VMARENA_IOC_CLONE: a copy-on-write clone.
+ * @flags:    VMARENA_CLONE_*.
+ * @fd:       out: the new fd (also the ioctl's return value).
+ * @space_id: out: the new space's id.
+ * @reserved: must be zero.
+ *
+ * The clone holds the same pages as this space at the time of the call,
+ * sharing their frames and swap slots; a write in either copies that
+ * page.  Pinned pages are copied at once (a pin stays with its frame), and
+ * the clone's copies are not pinned.  Caps and checkpoints are not
+ * inherited.
+ */
+struct vmarena_clone {
+	__u32 flags;
+	__s32 fd;
+	__u64 space_id;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_CLONE	_IOWR(VMARENA_IOC_MAGIC, 0x07, struct vmarena_clone)
+
+/* Generations a space may hold at once (CHECKPOINT fails with -ENOSPC). */
+#define VMARENA_CKPT_MAX	64
+
+/**
+ * struct vmarena_ckpt - CHECKPOINT, RESTORE and CKPT_DROP.
+ * @generation: CHECKPOINT: out, the new generation (1, 2, ... per space,
+ *              never reused); RESTORE, CKPT_DROP: in.
+ * @pages:      CHECKPOINT: out, pages captured (every page the space
+ *              holds); RESTORE: out, pages the space holds afterwards;
+ *              CKPT_DROP: out, pages whose frame or slot it freed.
+ * @reserved:   must be zero.
+ */
+struct vmarena_ckpt {
+	__u64 generation;
+	__u64 pages;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_CHECKPOINT	_IOWR(VMARENA_IOC_MAGIC, 0x08, struct vmarena_ckpt)
+#define VMARENA_IOC_RESTORE	_IOWR(VMARENA_IOC_MAGIC, 0x09, struct vmarena_ckpt)
+#define VMARENA_IOC_CKPT_DROP	_IOWR(VMARENA_IOC_MAGIC, 0x0a, struct vmarena_ckpt)
+
+/**
+ * struct vmarena_ckpt_info - one generation in a CKPT_LIST answer.
+ * @generation:   its number.
+ * @pages:        pages it holds (holes are not pages).
+ * @private:      of those, pages held by no other generation, clone or the
+ *                live space: what dropping it frees.
+ * @pinned_bytes: bytes it keeps from being freed: @private pages and its
+ *                page-table nodes, 4096 bytes each.
+ * @created_ns:   CLOCK_MONOTONIC time it was taken.
+ * @reserved:     written as zero.
+ */
+struct vmarena_ckpt_info {
+	__u64 generation;
+	__u64 pages;
+	__u64 private;
+	__u64 pinned_bytes;
+	__u64 created_ns;
+	__u64 reserved[3];
+};
+
+/**
+ * struct vmarena_ckpt_list - VMARENA_IOC_CKPT_LIST.
+ * @count:    in: entries @entries can hold; out: generations the space
+ *            holds (more than were written when @count was too small).
+ * @reserved0: must be zero.
+ * @entries:  user pointer to struct vmarena_ckpt_info[@count], oldest
+ *            first.
+ * @reserved: must be zero.
+ */
+struct vmarena_ckpt_list {
+	__u32 count;
+	__u32 reserved0;
+	__u64 entries;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_CKPT_LIST	_IOWR(VMARENA_IOC_MAGIC, 0x0b, struct vmarena_ckpt_list)
+
+/* struct vmarena_dirty.flags */
+/* Atomically with the answer, the range of the generation becomes the
+ * space's present contents: the next call reports only later changes. */
+#define VMARENA_DIRTY_REARM	(1U << 0)
+
+/* At most this many pages per GET_DIRTY call (a 512 KiB bitmap). */
+#define VMARENA_DIRTY_MAX	(1ULL << 22)
+
+/**
+ * struct vmarena_dirty - VMARENA_IOC_GET_DIRTY: pages changed since a
+ * generation.
+ * @generation: the generation to compare with.
+ * @offset:     first byte of the range, a multiple of the page size.
+ * @pages:      pages in the range, 1..VMARENA_DIRTY_MAX.
+ * @bitmap:     user pointer to __u64[(@pages + 63) / 64]: bit i (bit i % 64
+ *              of word i / 64) is set when page @offset / 4096 + i has
+ *              changed: written, discarded, or made by a first touch.
+ * @dirty:      out: bits set.
+ * @flags:      VMARENA_DIRTY_*.
+ * @reserved0:  must be zero.
+ * @reserved:   must be zero.
+ *
+ * Exact: a page changed when its contents in the space are no longer the
+ * generation's, which copy-on-write tracks page by page; reads never
+ * count.
+ */
+struct vmarena_dirty {
+	__u64 generation;
+	__u64 offset;
+	__u64 pages;
+	__u64 bitmap;
+	__u64 dirty;
+	__u32 flags;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_GET_DIRTY	_IOWR(VMARENA_IOC_MAGIC, 0x0c, struct vmarena_dirty)
+
+/* struct vmarena_export.flags */
+#define VMARENA_EXPORT_DELTA	(1U << 0)	/* only what changed since @base */
+
+/**
+ * struct vmarena_export - VMARENA_IOC_EXPORT: a generation as a stream.
+ * @fd:         where the stream is written (a file, pipe or socket).
+ * @flags:      VMARENA_EXPORT_*.
+ * @generation: the generation to write.
+ * @base:       with VMARENA_EXPORT_DELTA, an older generation of the
+ *              space: only pages that differ from it are written (pages
+ *              discarded since are written as zero records).
+ * @pages:      out: page records written.
+ * @bytes:      out: stream bytes written.
+ * @reserved:   must be zero.
+ */
+struct vmarena_export {
+	__s32 fd;
+	__u32 flags;
+	__u64 generation;
+	__u64 base;
+	__u64 pages;
+	__u64 bytes;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_EXPORT	_IOWR(VMARENA_IOC_MAGIC, 0x0d, struct vmarena_export)
+
+/**
+ * struct vmarena_import - VMARENA_IOC_IMPORT: a stream into this space.
+ * @fd:         where the stream is read from.
+ * @flags:      must be zero.
+ * @generation: out: the stream's generation.
+ * @pages:      out: page records applied.
+ * @bytes:      out: stream bytes read.
+ * @reserved:   must be zero.
+ *
+ * A full stream goes into an empty space; a delta stream only onto the
+ * space that imported its base (same source, generation @base) and has
+ * not been changed since.  The whole stream is read and checked before
+ * anything changes: -EBADMSG (truncated, corrupted: magic, checksum,
+ * record order, reserved bits), -EINVAL (another version or page size, a
+ * full stream into a non-empty space, a delta onto the wrong base),
+ * -E2BIG (more pages than the space's cap), and the space is unchanged.
+ */
+struct vmarena_import {
+	__s32 fd;
+	__u32 flags;
+	__u64 generation;
+	__u64 pages;
+	__u64 bytes;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_IMPORT	_IOWR(VMARENA_IOC_MAGIC, 0x0e, struct vmarena_import)
+
+/*
+ * The export stream (Documentation/stream.rst, byte by byte).  Every
+ * field is little-endian.  A stream is a header, page records in strictly
+ * increasing page order, and a trailer:
+ *
+ *	struct vmarena_stream_header
+ *	{ struct vmarena_stream_record, 4096 data bytes unless ZERO } * pages
+ *	struct vmarena_stream_trailer
+ */
+#define VMARENA_STREAM_MAGIC	0x4d52545352414d56ULL	/* bytes "VMARSTRM" */
+#define VMARENA_STREAM_END	0x444e455f52414d56ULL	/* bytes "VMAR_END" */
+#define VMARENA_STREAM_VERSION	1
+
+/* struct vmarena_stream_header.flags */
+#define VMARENA_STREAM_DELTA	(1U << 0)
+
+/**
+ * struct vmarena_stream_header - 64 bytes.
+ * @magic:       VMARENA_STREAM_MAGIC.
+ * @version:     VMARENA_STREAM_VERSION.
+ * @header_size: 64.
+ * @page_size:   4096.
+ * @flags:       VMARENA_STREAM_*.
+ * @source:      the exporting space's lineage: a random number drawn when
+ *               the space was created (a clone draws its own).
+ * @generation:  the generation the stream carries.
+ * @base:        DELTA: the generation it is a delta from; else 0.
+ * @pages:       page records that follow.
+ * @reserved:    zero.
+ */
+struct vmarena_stream_header {
+	__u64 magic;
+	__u32 version;
+	__u32 header_size;
+	__u32 page_size;
+	__u32 flags;
+	__u64 source;
+	__u64 generation;
+	__u64 base;
+	__u64 pages;
+	__u64 reserved;
+};
+
+/* struct vmarena_stream_record.flags */
+#define VMARENA_RECORD_ZERO	(1U << 0)	/* a hole: no data follows */
+
+/**
+ * struct vmarena_stream_record - 16 bytes before each page.
+ * @vpn:      page number, below 2^36, above the previous record's.
+ * @flags:    VMARENA_RECORD_*.
+ * @reserved: zero.
+ */
+struct vmarena_stream_record {
+	__u64 vpn;
+	__u32 flags;
+	__u32 reserved;
+};
+
+/**
+ * struct vmarena_stream_trailer - 24 bytes.
+ * @magic:    VMARENA_STREAM_END.
+ * @pages:    page records, again.
+ * @checksum: Fletcher-64 of every byte before it (header, records, data
+ *            and the trailer's first 16 bytes) as little-endian 32-bit
+ *            words (Documentation/stream.rst).
+ */
+struct vmarena_stream_trailer {
+	__u64 magic;
+	__u64 pages;
+	__u64 checksum;
+};
+
 /* The kind field of the vmarena:fault tracepoint. */
 enum vmarena_fault_kind {
 	VMARENA_FAULT_FIRST_TOUCH,	/* demand zero: a new frame */
 	VMARENA_FAULT_MINOR,		/* resident: the hardware PTE was missing */
 	VMARENA_FAULT_WRITE_NOTIFY,	/* first write through a clean mapping */
 	VMARENA_FAULT_SWAP_IN,		/* major: read back from a swap slot */
+	VMARENA_FAULT_COW,		/* a write to a shared page: copied */
 };
 
 /*
