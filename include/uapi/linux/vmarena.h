@@ -350,9 +350,11 @@ struct vmarena_ckpt_list {
 
 #define VMARENA_IOC_CKPT_LIST	_IOWR(VMARENA_IOC_MAGIC, 0x0b, struct vmarena_ckpt_list)
 
-/* struct vmarena_dirty.flags */
-/* Atomically with the answer, the range of the generation becomes the
- * space's present contents: the next call reports only later changes. */
+/*
+ * struct vmarena_dirty.flags.  REARM: atomically with the answer, the
+ * range of the generation becomes the space's present contents: the next
+ * call reports only later changes.
+ */
 #define VMARENA_DIRTY_REARM	(1U << 0)
 
 /* At most this many pages per GET_DIRTY call (a 512 KiB bitmap). */
