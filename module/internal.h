@@ -32,11 +32,11 @@
  * allocated and freed in process context only.  Frame allocation never
  * sleeps, so a caller may hold a spinlock across it.
  *
- * Pure-logic files (range.c, buddy.c, slab.c, pagetable.c, slots.c and
- * policy.c; the stream parser later) include
- * nothing but this header, so selftests/unit/ can compile the very same .c
- * files in user space: there VMARENA_USERSPACE is defined and shim.h stands
- * in for the kernel's headers.
+ * Pure-logic files (range.c, buddy.c, slab.c, pagetable.c, slots.c,
+ * policy.c and stream.c) include nothing but this header, so
+ * selftests/unit/ can compile the very same .c files in user space: there
+ * VMARENA_USERSPACE is defined and shim.h stands in for the kernel's
+ * headers.
  */
 #ifndef _VMARENA_INTERNAL_H
 #define _VMARENA_INTERNAL_H
@@ -56,6 +56,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <asm/unaligned.h>
 #endif
 
 #include <linux/vmarena.h>

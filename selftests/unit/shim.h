@@ -11,6 +11,7 @@
 #define _VMARENA_UNIT_SHIM_H
 
 #include <assert.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +38,35 @@ static inline u64 shim_align(u64 x, u64 a)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Little-endian fields at any alignment (stream.c). */
+static inline u32 get_unaligned_le32(const void *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static inline u64 get_unaligned_le64(const void *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+static inline void put_unaligned_le32(u32 v, void *p)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void put_unaligned_le64(u64 v, void *p)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
 
 /* Counted so tests can assert that a planted misuse was caught. */
 extern unsigned long shim_warnings;
