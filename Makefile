@@ -33,7 +33,7 @@ UNIT_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
 MODULE_SRCS := $(wildcard module/*.c module/*.h)
 # Pure-logic module files the unit tests compile in user space.
 UNIT_MODULE_SRCS := module/range.c module/buddy.c module/slab.c module/pagetable.c \
-	module/slots.c module/policy.c
+	module/slots.c module/policy.c module/stream.c
 UNIT_SUPPORT := selftests/unit/arena_stub.c selftests/unit/shim.c
 UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 	$(wildcard selftests/unit/*_test.c)) $(BUILD)/unit/pagetable_small_test
