@@ -6,6 +6,8 @@
 #   make demo       install what is missing, build, boot the VM, show it working
 #   make check      install what is missing, build, run every test level
 #   make bench      the benchmarks in the VM; build/bench/results.txt
+#   make fuzz       the stream fuzzer for FUZZ_TIME seconds (default 600),
+#                   corpus kept in build/fuzz/corpus
 #   make deps       install the Debian packages the project needs
 #   make style      checkpatch --strict over our sources
 #   make sparse     the module built under sparse (C=2)
@@ -40,10 +42,21 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
+# The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
+FUZZ_CC := clang-14
+FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
+	-DVMARENA_USERSPACE -I$(CURDIR)/selftests/unit -I$(CURDIR)/module \
+	-fsanitize=fuzzer,address,undefined,unsigned-integer-overflow \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS := module/stream.c selftests/unit/shim.c
+FUZZ_DEPS := $(FUZZ_SRCS) module/stream.h module/internal.h selftests/unit/shim.h \
+	include/uapi/linux/vmarena.h
+FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
+FUZZ_TIME ?= 600
 TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy
 
-.PHONY: all module module-debug userspace deps check demo bench style sparse clean
+.PHONY: all module module-debug userspace deps check demo bench fuzz style sparse clean
 
 all: module userspace
 
@@ -61,7 +74,7 @@ module-debug:
 	cp -p include/uapi/linux/vmarena.h $(BUILD)/debug/include/uapi/linux/ && \
 	$(MAKE) -C $$dkdir M=$(BUILD)/debug modules
 
-userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(TOOLS)
+userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(TOOLS) $(FUZZ)
 
 # Third-party files (kselftest harness, checkpatch) come from Debian's
 # linux-source-6.1 at build time and are never committed.
@@ -88,6 +101,20 @@ $(BUILD)/unit/pagetable_small_test: selftests/unit/pagetable_test.c \
 		$(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -DVMARENA_PT_BITS=2 -o $@ $< $(UNIT_MODULE_SRCS) $(UNIT_SUPPORT)
+
+$(BUILD)/fuzz/stream_fuzz: selftests/unit/stream_fuzz.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_SRCS)
+
+# The seed corpus: a few valid streams written by module/stream.c itself.
+$(BUILD)/fuzz/stream_seeds: selftests/unit/stream_seeds.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(FUZZ_SRCS)
+
+$(BUILD)/fuzz/seeds/.stamp: $(BUILD)/fuzz/stream_seeds
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$< $(dir $@)
+	@touch $@
 
 $(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h selftests/space_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
@@ -119,16 +146,24 @@ demo: deps
 CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 	--show-types -f
 USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE
+# A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput().
+FUZZ_EXEMPT = $(USER_EXEMPT),CAMELCASE
 
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench
 
+# The unit level of tools/check runs the same fuzzer for 25 s.
+fuzz: $(FUZZ)
+	@tools/stream_fuzz.sh $(FUZZ_TIME) $(BUILD)/fuzz/corpus
+
 style: $(LINUX_SRC)/.stamp
 	@$(CHECKPATCH) $(MODULE_SRCS) include/uapi/linux/vmarena.h \
 		selftests/harness/*.c
 	@$(CHECKPATCH) --ignore $(USER_EXEMPT) selftests/*.c selftests/*.h \
-		selftests/unit/*.c selftests/unit/*.h tools/*.c
+		$(filter-out %_fuzz.c,$(wildcard selftests/unit/*.c)) \
+		selftests/unit/*.h tools/*.c
+	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c
 	@echo "style: clean"
 
 # sparse over every source (C=2 checks files whether or not they need
