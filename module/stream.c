@@ -259,17 +259,16 @@ static enum vmarena_stream_state after_page(const struct vmarena_stream_reader *
  * @buf:       the first VMARENA_STREAM_HEADER_BYTES bytes of the stream.
  * @max_pages: the most records the caller accepts.
  *
- * On success, @r holds the header's fields in host order.  The first
- * failing check decides the error, in this order:
+ * On success, @r holds the header's fields in host order.
  *
- * Return: 0; -EBADMSG for a reader that was not expecting a header, a
- * wrong magic; -EINVAL for another version; -EBADMSG for a header_size
- * other than 64; -EINVAL for a page_size other than 4096; -EBADMSG for
- * unknown flags, a non-zero reserved field, generation 0, a delta whose
- * base is 0 or not below its generation, a full stream with a non-zero
- * base, or more records than there are page numbers (2^36); -E2BIG for
- * more records than @max_pages.  After an error the reader refuses every
- * piece.
+ * Return: 0, or the error of the first failing check, in this order:
+ * -EBADMSG for a reader that was not expecting a header or a wrong magic;
+ * -EINVAL for another version; -EBADMSG for a header_size other than 64;
+ * -EINVAL for a page_size other than 4096; -EBADMSG for unknown flags, a
+ * non-zero reserved field, generation 0, a delta whose base is 0 or not
+ * below its generation, a full stream with a non-zero base, or more
+ * records than there are page numbers (2^36); -E2BIG for more records
+ * than @max_pages.  After an error the reader refuses every piece.
  */
 int vmarena_stream_read_header(struct vmarena_stream_reader *r,
 			       const void *buf, u64 max_pages)
