@@ -289,6 +289,68 @@ void vmarena_pt_clear_range(struct vmarena_pt *pt, u64 first, u64 nr,
 	pt_walk(pt, first, nr, fn, arg, true);
 }
 
+/* Copies @snode's subtree into @dnode (a new node at the same level). */
+static int pt_copy_node(struct vmarena_pt *dst, u32 snode, u32 dnode,
+			unsigned int level, u64 base, vmarena_pt_copy_fn fn,
+			void *arg)
+{
+	u64 *s = pt_entries(snode), *d = pt_entries(dnode), span = pt_span(level);
+	unsigned int i;
+	u32 child;
+	int ret;
+
+	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
+		if (!s[i])
+			continue;
+		if (level == VMARENA_PT_LEVELS - 1) {
+			ret = fn(arg, base + i, &s[i], &d[i]);
+			if (ret)
+				return ret;
+			pt_desc(dnode)->inuse += !!d[i];
+			dst->used += !!d[i];
+			continue;
+		}
+		ret = pt_node_alloc(dst, level + 1, &child);
+		if (ret)
+			return ret;
+		d[i] = vmarena_pte_make(child, VMARENA_PTE_PRESENT);
+		pt_desc(dnode)->inuse++;
+		ret = pt_copy_node(dst, vmarena_pte_frame(s[i]), child, level + 1,
+				   base + i * span, fn, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * vmarena_pt_copy() - copy a table node by node into an empty one.
+ * @src: the table copied.
+ * @dst: an empty table (vmarena_pt_init()).
+ * @fn:  called for each non-zero leaf entry of @src with its slot and the
+ *       slot of @dst for the same page, which it fills (or leaves 0); it
+ *       may change the source entry; a non-zero return stops the copy.
+ * @arg: passed to @fn.
+ *
+ * No walk from the root per entry: a clone or a checkpoint costs a visit
+ * of each source node.  On failure @dst holds what was copied so far (its
+ * counts right) and is to be destroyed by the caller.
+ *
+ * Return: 0, -ENOMEM, or what @fn returned.
+ */
+int vmarena_pt_copy(struct vmarena_pt *src, struct vmarena_pt *dst,
+		    vmarena_pt_copy_fn fn, void *arg)
+{
+	int ret;
+
+	if (src->root == VMARENA_NO_FRAME)
+		return 0;
+	ret = pt_node_alloc(dst, 0, &dst->root);
+	if (ret)
+		return ret;
+	return pt_copy_node(dst, src->root, dst->root, 0, 0, fn, arg);
+}
+
 /**
  * vmarena_pt_frames() - frames the table's nodes take (its overhead).
  * @pt: the table.

@@ -82,6 +82,9 @@ struct vmarena_pt {
 /* Called for each non-zero leaf entry; a non-zero return stops the walk. */
 typedef int (*vmarena_pt_fn)(void *arg, u64 vpn, u64 *pte);
 
+/* Fills *@dst from *@src for one page (vmarena_pt_copy()). */
+typedef int (*vmarena_pt_copy_fn)(void *arg, u64 vpn, u64 *src, u64 *dst);
+
 void vmarena_pt_init(struct vmarena_pt *pt);
 u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);
 int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte);
@@ -91,6 +94,8 @@ void vmarena_pt_clear_range(struct vmarena_pt *pt, u64 first, u64 nr,
 int vmarena_pt_range(struct vmarena_pt *pt, u64 first, u64 nr,
 		     vmarena_pt_fn fn, void *arg);
 void vmarena_pt_destroy(struct vmarena_pt *pt, vmarena_pt_fn fn, void *arg);
+int vmarena_pt_copy(struct vmarena_pt *src, struct vmarena_pt *dst,
+		    vmarena_pt_copy_fn fn, void *arg);
 u64 vmarena_pt_frames(const struct vmarena_pt *pt);
 
 #endif /* _VMARENA_PAGETABLE_H */

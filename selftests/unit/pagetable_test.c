@@ -183,4 +183,75 @@ TEST_F(pt, a_failed_set_leaves_the_table_as_it_was)
 	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
 }
 
+/* Pages for the copy tests: the source and its copy both fit the arena. */
+#define CPAGES (NPAGES / 4)
+
+/* Copies entries with their value + 1; fails at the @fail_at-th if set. */
+struct copy_ctl {
+	struct vmarena_pt *src;
+	u64 calls;
+	u64 fail_at;
+};
+
+static int copy_plus_one(void *arg, u64 vpn, u64 *src, u64 *dst)
+{
+	struct copy_ctl *c = arg;
+
+	if (src != vmarena_pt_lookup(c->src, vpn))
+		return -EFAULT;		/* the page number must be the slot's */
+	if (c->fail_at && ++c->calls == c->fail_at)
+		return -EIO;
+	*dst = *src + 1;
+	return 0;
+}
+
+TEST_F(pt, a_copy_has_every_entry_and_the_same_shape)
+{
+	struct copy_ctl c = { .src = &self->pt };
+	struct vmarena_pt copy;
+	unsigned int i, level;
+
+	for (i = 0; i < CPAGES; i++)
+		ASSERT_EQ(0, vmarena_pt_set(&self->pt, test_vpn(i), PTE(i + 1)));
+	vmarena_pt_init(&copy);
+	ASSERT_EQ(0, vmarena_pt_copy(&self->pt, &copy, copy_plus_one, &c));
+	EXPECT_EQ(self->pt.used, copy.used);
+	for (level = 0; level < VMARENA_PT_LEVELS; level++)
+		EXPECT_EQ(self->pt.nodes[level], copy.nodes[level]);
+	for (i = 0; i < CPAGES; i++)
+		ASSERT_EQ(PTE(i + 1) + 1, *vmarena_pt_lookup(&copy, test_vpn(i)));
+	/* Clearing the copy entry by entry frees every node it took. */
+	for (i = 0; i < CPAGES; i++)
+		vmarena_pt_clear(&copy, test_vpn(i));
+	EXPECT_EQ(0, vmarena_pt_frames(&copy));
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+TEST_F(pt, a_failed_copy_leaves_a_table_that_destroys_cleanly)
+{
+	struct copy_ctl c = { .src = &self->pt, .fail_at = CPAGES / 2 };
+	struct visit v = { 0 };
+	struct vmarena_pt copy;
+	unsigned int i;
+
+	for (i = 0; i < CPAGES; i++)
+		ASSERT_EQ(0, vmarena_pt_set(&self->pt, test_vpn(i), PTE(i + 1)));
+	vmarena_pt_init(&copy);
+	EXPECT_EQ(-EIO, vmarena_pt_copy(&self->pt, &copy, copy_plus_one, &c));
+	vmarena_pt_range(&copy, 0, VMARENA_PT_MAX_VPN, count_entry, &v);
+	EXPECT_EQ(CPAGES / 2 - 1, copy.used);
+	EXPECT_EQ(copy.used, v.count);
+	vmarena_pt_destroy(&copy, NULL, NULL);
+	EXPECT_EQ(0, vmarena_pt_frames(&copy));
+	/* And with the allocation of a node failing. */
+	vmarena_pt_init(&copy);
+	vmarena_buddy_fail_next(stub_arena_buddy(), 1);
+	c.fail_at = 0;
+	EXPECT_EQ(-ENOMEM, vmarena_pt_copy(&self->pt, &copy, copy_plus_one, &c));
+	vmarena_pt_destroy(&copy, NULL, NULL);
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
 TEST_HARNESS_MAIN
