@@ -42,6 +42,7 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
+VM_SCRIPTS := $(BUILD)/selftests/cli_test
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
@@ -54,7 +55,7 @@ FUZZ_DEPS := $(FUZZ_SRCS) module/stream.h module/internal.h selftests/unit/shim.
 FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
 FUZZ_TIME ?= 600
 TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
-	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy
+	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz style sparse clean
 
@@ -74,7 +75,7 @@ module-debug:
 	cp -p include/uapi/linux/vmarena.h $(BUILD)/debug/include/uapi/linux/ && \
 	$(MAKE) -C $$dkdir M=$(BUILD)/debug modules
 
-userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(TOOLS) $(FUZZ)
+userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(VM_SCRIPTS) $(TOOLS) $(FUZZ)
 
 # Third-party files (kselftest harness, checkpatch) come from Debian's
 # linux-source-6.1 at build time and are never committed.
@@ -116,14 +117,23 @@ $(BUILD)/fuzz/seeds/.stamp: $(BUILD)/fuzz/stream_seeds
 	$< $(dir $@)
 	@touch $@
 
-$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h selftests/space_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h selftests/space_util.h selftests/cow_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 # The same tests as 32-bit programs exercise compat_ioctl.
-$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h selftests/space_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h selftests/space_util.h selftests/cow_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
+
+$(BUILD)/selftests/%: selftests/%.sh
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
+
+$(BUILD)/bin/vmarena: tools/vmarena.c tools/vmarena_cow.c tools/vmarena.h \
+		include/uapi/linux/vmarena.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ tools/vmarena.c tools/vmarena_cow.c
 
 $(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)

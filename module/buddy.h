@@ -43,17 +43,21 @@ enum vmarena_frame_state {
  * @slot:      user page: a swap slot holding the same bytes (kept after a
  *             swap-in until the page is written), or VMARENA_NO_SLOT (same
  *             storage as @inuse and @freelist).
- * @owner:     user page: the space whose page it holds (the reverse map).
- * @vpn:       user page: the page number in @owner.
+ * @owner:     user page: the space it is charged to, whose resident ring
+ *             holds it (the reverse map; spaces sharing it are @owner's
+ *             family, see share.c).
+ * @vpn:       user page: the page number, the same in every table that
+ *             holds it (sharing never moves a page).
+ * @shares:    user page: page-table entries holding it (live tables of
+ *             spaces and checkpoints), up to VMARENA_SHARES_MAX.
  * @idle:      user page: lru policy ticks since it was last seen accessed,
  *             up to 255 (policy.c).
  *
  * 32 bytes: the descriptor is on the allocators' fast paths (a 48-byte one
  * made slab alloc+free pairs about 40% slower), so what only a user page
  * needs shares storage with what only free blocks and slabs need.  A user
- * page's @owner, @vpn, @lru_*, @slot and @idle are written under its
- * space's lock; @owner and @vpn also under the page's lock, so a holder of
- * either lock reads them stable.
+ * page's @owner, @vpn, @shares, @lru_*, @slot and @idle are written under
+ * its space's lock (its family's lock).
  */
 struct vmarena_frame {
 	u8 state;
@@ -78,7 +82,8 @@ struct vmarena_frame {
 		u32 slot;
 	};
 	void *owner;
-	u64 vpn : 56;
+	u64 vpn : 36;
+	u64 shares : 20;
 	u64 idle : 8;
 };
 
@@ -86,6 +91,7 @@ static_assert(sizeof(struct vmarena_frame) == 32,
 	      "the frame descriptor is on the allocators' fast paths");
 
 #define VMARENA_NO_SLOT		U32_MAX
+#define VMARENA_SHARES_MAX	(BIT(20) - 1)
 
 enum vmarena_frame_use {
 	VMARENA_USE_NONE,

@@ -15,6 +15,8 @@ static const struct {
 	u32 size;
 } vmarena_cache_defs[VMARENA_NR_CACHES] = {
 	[VMARENA_CACHE_SPACE] = { "space", sizeof(struct vmarena_space) },
+	[VMARENA_CACHE_FAMILY] = { "family", sizeof(struct vmarena_family) },
+	[VMARENA_CACHE_CKPT] = { "checkpoint", sizeof(struct vmarena_gen) },
 };
 
 /**

@@ -10,6 +10,8 @@
 /* One per kind of metadata object; later layers add theirs here. */
 enum vmarena_cache_id {
 	VMARENA_CACHE_SPACE,		/* struct vmarena_space */
+	VMARENA_CACHE_FAMILY,		/* struct vmarena_family */
+	VMARENA_CACHE_CKPT,		/* struct vmarena_ckpt */
 	VMARENA_NR_CACHES,
 };
 

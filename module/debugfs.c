@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "bench.h"
 #include "caches.h"
+#include "ckpt.h"
 #include "debugfs.h"
 #include "reclaim.h"
 #include "space.h"
@@ -222,15 +223,35 @@ static int space_pagetable_show(struct seq_file *m, void *unused)
 	struct vmarena_space *space = m->private;
 	unsigned int level;
 
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	for (level = 0; level < VMARENA_PT_LEVELS; level++)
 		seq_printf(m, "# level %u nodes %llu\n", level, space->pt.nodes[level]);
 	seq_puts(m, "# page frame flags generation\n");
 	vmarena_pt_range(&space->pt, 0, VMARENA_PT_MAX_VPN, pagetable_entry_show, m);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(space_pagetable);
+
+/* spaces/<id>/checkpoints: one line per generation, oldest first. */
+static int space_checkpoints_show(struct seq_file *m, void *unused)
+{
+	struct vmarena_ckpt_info *info;
+	u32 i, n;
+
+	info = kcalloc(VMARENA_CKPT_MAX, sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	vmarena_ckpt_list(m->private, info, VMARENA_CKPT_MAX, &n);
+	seq_puts(m, "# generation pages private pinned_bytes created_ns\n");
+	for (i = 0; i < n; i++)
+		seq_printf(m, "%llu %llu %llu %llu %llu\n", info[i].generation,
+			   info[i].pages, info[i].private, info[i].pinned_bytes,
+			   info[i].created_ns);
+	kfree(info);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(space_checkpoints);
 
 /**
  * vmarena_debugfs_space_add() - create spaces/<id>/ for a new space.
@@ -246,6 +267,8 @@ void vmarena_debugfs_space_add(struct vmarena_space *space)
 	debugfs_create_file("stats", 0400, space->debugfs, space, &space_stats_fops);
 	debugfs_create_file("pagetable", 0400, space->debugfs, space,
 			    &space_pagetable_fops);
+	debugfs_create_file("checkpoints", 0400, space->debugfs, space,
+			    &space_checkpoints_fops);
 }
 
 void vmarena_debugfs_space_remove(struct vmarena_space *space)

@@ -6,6 +6,8 @@
  * The module cannot go away under a user: the fops' owner pins it for every
  * open file, and every mapping holds its file.
  */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -20,7 +22,7 @@ static int vmarena_open(struct inode *inode, struct file *file)
 {
 	struct vmarena_space *space;
 
-	space = vmarena_space_create();
+	space = vmarena_space_create(NULL);
 	if (IS_ERR(space))
 		return PTR_ERR(space);
 	file->private_data = space;
@@ -46,6 +48,38 @@ static const struct file_operations vmarena_fops = {
 	.write = vmarena_write,
 	.llseek = vmarena_llseek,
 };
+
+/**
+ * vmarena_dev_install() - a new fd for a space made without open() (a
+ * clone): a file like those of /dev/vmarena.
+ * @space:   the space; its reference passes to the file, or is dropped on
+ *           failure.
+ * @cloexec: the fd is close-on-exec.
+ *
+ * Return: the fd, or a negative errno.
+ */
+int vmarena_dev_install(struct vmarena_space *space, bool cloexec)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_RDWR | (cloexec ? O_CLOEXEC : 0));
+	if (fd < 0)
+		goto err;
+	file = anon_inode_getfile("[vmarena]", &vmarena_fops, space, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto err;
+	}
+	file->f_mapping = space->inode->i_mapping;
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	fd_install(fd, file);
+	return fd;
+err:
+	vmarena_space_put(space);
+	return fd;
+}
 
 /*
  * /sys/class/misc/vmarena/swap_dev: the backing device's path; write a

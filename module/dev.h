@@ -11,6 +11,7 @@
 struct vmarena_space;
 
 int vmarena_dev_init(umode_t mode);
+int vmarena_dev_install(struct vmarena_space *space, bool cloexec);
 void vmarena_dev_exit(void);
 
 /* ioctl.c */

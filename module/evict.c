@@ -32,34 +32,59 @@
 #include "internal.h"
 #include "arena.h"
 #include "evict.h"
+#include "ckpt.h"
 #include "reclaim.h"
+#include "share.h"
 #include "space.h"
 #include "stats.h"
 #include "swap.h"
 #include "trace.h"
 
-static u64 *evict_pte(struct vmarena_space *space, u32 frame)
+/* The entries holding a frame, in every table of the family. */
+static unsigned int evict_each(struct vmarena_space *space, u32 frame,
+			       vmarena_share_fn fn, void *arg)
 {
-	return vmarena_pt_lookup(&space->pt, vmarena_frame_table()[frame].vpn);
+	return vmarena_share_each(space, vmarena_frame_table()[frame].vpn,
+				  vmarena_frame_id(frame), fn, arg);
+}
+
+/* The bits of the entries holding a frame, ORed; cleared if asked. */
+struct evict_bits {
+	u64 bit;
+	bool clear;
+	u64 seen;
+};
+
+static void evict_bits_entry(void *arg, struct vmarena_space *space,
+			     struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
+{
+	struct evict_bits *b = arg;
+
+	b->seen |= *pte & b->bit;
+	if (b->clear)
+		*pte &= ~b->bit;
 }
 
 static bool evict_young(void *arg, u32 frame, bool clear)
 {
-	struct vmarena_space *space = arg;
-	u64 *pte = evict_pte(space, frame);
+	struct evict_bits b = { .bit = VMARENA_PTE_ACCESSED, .clear = clear };
 
-	if (!(*pte & VMARENA_PTE_ACCESSED))
-		return false;
-	if (clear) {
-		*pte &= ~VMARENA_PTE_ACCESSED;
-		vmarena_space_unmap(space, vmarena_frame_table()[frame].vpn, 1);
-	}
-	return true;
+	evict_each(arg, frame, evict_bits_entry, &b);
+	if (b.seen && clear)
+		vmarena_share_unmap(arg, vmarena_frame_table()[frame].vpn, 1);
+	return b.seen;
 }
 
+/*
+ * Written since its slot copy (if any) was made: a page never written
+ * since its first touch holds zeros (every copy of a page is dirty).
+ */
 static bool evict_dirty(void *arg, u32 frame)
 {
-	return *evict_pte(arg, frame) & VMARENA_PTE_DIRTY;
+	struct evict_bits b = { .bit = VMARENA_PTE_DIRTY };
+
+	evict_each(arg, frame, evict_bits_entry, &b);
+	return b.seen;
 }
 
 /* A page being read in is not up to date until the read succeeds. */
@@ -101,29 +126,50 @@ static void evict_putback(struct evict *e, u32 frame)
 
 enum { EVICT_WRITTEN, EVICT_CLEAN, EVICT_ZERO };
 
+/* One entry holding a victim becomes a swap entry for @slot, or a hole. */
+static void evict_entry(void *arg, struct vmarena_space *space,
+			struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
+{
+	u64 *slot = arg;
+	struct vmarena_pt *pt = ckpt ? &ckpt->pt : &space->pt;
+
+	if (*slot == VMARENA_NO_SLOT) {
+		vmarena_pt_clear(pt, vpn);
+		if (ckpt)
+			vmarena_ckpt_account_pt(ckpt);
+		else
+			vmarena_space_account_pt(space);
+	} else {
+		*pte = vmarena_pte_make(*slot, VMARENA_PTE_SWAP |
+					(*pte & VMARENA_PTE_GEN_MASK));
+		if (!ckpt)
+			space->swapped++;
+	}
+	if (!ckpt)
+		vmarena_space_tlb_flush(space, vpn, 1);
+}
+
 /*
- * The victim leaves its frame: its entry becomes a swap entry for @slot
- * (or a hole for VMARENA_NO_SLOT), the frame is unlocked and given back.
+ * The victim leaves its frame: every entry holding it becomes a swap entry
+ * for @slot (or a hole for VMARENA_NO_SLOT), the frame is unlocked and
+ * given back.
  */
 static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 {
 	struct vmarena_space *space = e->space;
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
-	u64 vpn = f->vpn, *pte = vmarena_pt_lookup(&space->pt, vpn);
+	unsigned int n;
 
-	if (slot == VMARENA_NO_SLOT) {
-		vmarena_pt_clear(&space->pt, vpn);
-		vmarena_space_account_pt(space);
-	} else {
-		*pte = vmarena_pte_make(slot, VMARENA_PTE_SWAP |
-					(*pte & VMARENA_PTE_GEN_MASK));
-		space->swapped++;
-	}
-	vmarena_space_tlb_flush(space, vpn, 1);
-	trace_evict(space->id, vpn, frame, slot, e->policy, kind);
+	n = evict_each(space, frame, evict_entry, &slot);
+	/* The slot had one holder (the frame, or the write): now n entries. */
+	while (slot != VMARENA_NO_SLOT && n-- > 1)
+		vmarena_swap_dup(slot);
+	if (f->shares > 1)
+		atomic64_dec(&vmarena_counters.pages_shared);
+	trace_evict(space->id, f->vpn, frame, slot, e->policy, kind);
 	if (f->slot == slot)
-		f->slot = VMARENA_NO_SLOT;	/* now the entry's */
-	vmarena_space_forget_frame(space, frame);	/* frees a stale one */
+		f->slot = VMARENA_NO_SLOT;	/* now the entries' */
+	vmarena_space_forget_frame(frame);	/* frees a stale one */
 	unlock_page(vmarena_frame_page(frame));
 	vmarena_arena_release_user(frame);
 	space->c.evictions++;
@@ -154,12 +200,12 @@ static void evict_lock_unmap(struct evict *e, unsigned int n)
 			continue;
 		}
 		if (nr)
-			vmarena_space_unmap(e->space, first, nr);
+			vmarena_share_unmap(e->space, first, nr);
 		first = vpn;
 		nr = 1;
 	}
 	if (nr)
-		vmarena_space_unmap(e->space, first, nr);
+		vmarena_share_unmap(e->space, first, nr);
 }
 
 /* Decides what to do with a locked, unmapped victim. */
@@ -167,14 +213,12 @@ static void evict_one(struct evict *e, u32 frame)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 	struct page *page = vmarena_frame_page(frame);
-	u64 *pte;
 
 	if (page_count(page) != 1 || !PageUptodate(page)) {
 		evict_putback(e, frame);
 		return;
 	}
-	pte = vmarena_pt_lookup(&e->space->pt, f->vpn);
-	if (*pte & VMARENA_PTE_DIRTY)
+	if (evict_dirty(e->space, frame))
 		e->frames[e->nr_dirty++] = frame;
 	else if (f->slot != VMARENA_NO_SLOT)
 		evict_finish(e, frame, f->slot, EVICT_CLEAN);
@@ -241,7 +285,7 @@ unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 	unsigned int i, n;
 	u64 scanned = 0;
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
 	n = vmarena_policy_pick(e.policy, &space->lru, vmarena_frame_table(),
 				&evict_ops, space, e.frames,
 				min_t(unsigned int, want, VMARENA_EVICT_BATCH),

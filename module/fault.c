@@ -6,11 +6,14 @@
  * miss.  .fault walks the shadow table, allocates a zeroed frame on first
  * touch or reads a swapped page back (without the space lock), and hands
  * the frame's page back locked; the kernel maps it and unlocks it (see
- * space.c for why locked, and for the check made once the page lock is
- * held).  Mappings are shared and use
- * write notification: a read fault maps the page read-only, and the first
- * write goes through .page_mkwrite, which sets the shadow dirty bit, so the
- * module knows exactly which pages were written.
+ * space.c for why locked).  Mappings are shared and use write
+ * notification: a read fault maps the page read-only, and the first write
+ * goes through .page_mkwrite, which sets the shadow dirty bit, so the
+ * module knows exactly which pages were written.  A write to a
+ * copy-on-write page (share.c) is copied by .page_mkwrite, which then
+ * zaps the read-only mapping and returns VM_FAULT_NOPAGE, so that the
+ * retried access maps the copy; a write fault with no mapping at all is
+ * copied in .fault, which returns the copy directly.
  */
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -19,6 +22,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
+#include "share.h"
 #include "space.h"
 #include "stats.h"
 #include "trace.h"
@@ -48,58 +52,82 @@ static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
 	if (!vmarena_space_swap_in_read(space, frame, vpn, slot))
 		return 0;
 	unlock_page(page);
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	lock_page(page);
-	lost = vmarena_space_owns(space, frame, vpn);
-	vmarena_space_swap_in_failed(space, frame, vpn);
+	lost = vmarena_space_swap_in_failed(space, frame, vpn);
 	if (lost)
 		fault_sigbus(space);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	put_page(page);
 	return lost ? VM_FAULT_SIGBUS : VM_FAULT_NOPAGE;
+}
+
+/*
+ * Locks the page of a frame found under the space lock, before dropping
+ * it.  If someone else holds it (eviction, DISCARD, a fault installing
+ * it, a read bringing it in), the space lock is dropped, the page waited
+ * for, and the access retried: NOPAGE.  Else 0, the page locked and up to
+ * date, the space still locked.
+ */
+static vm_fault_t fault_lock_page(struct vmarena_space *space,
+				  struct page *page)
+{
+	if (trylock_page(page)) {
+		if (PageUptodate(page))
+			return 0;
+		unlock_page(page);	/* a failed read, not yet marked lost */
+		mutex_unlock(space->lock);
+		return VM_FAULT_NOPAGE;
+	}
+	get_page(page);
+	mutex_unlock(space->lock);
+	lock_page(page);
+	unlock_page(page);
+	put_page(page);
+	return VM_FAULT_NOPAGE;
+}
+
+static vm_fault_t fault_error(struct vmarena_space *space, int err)
+{
+	if (err == -EAGAIN) {
+		mutex_unlock(space->lock);
+		return VM_FAULT_NOPAGE;
+	}
+	fault_sigbus(space);
+	mutex_unlock(space->lock);
+	return VM_FAULT_SIGBUS;
 }
 
 static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	u64 t0 = fault_clock(), slot;
 	struct page *page;
 	vm_fault_t ret;
-	bool locked;
-	int kind;
+	int err, kind;
 	u32 frame;
 
-	mutex_lock(&space->lock);
-	if (vmarena_space_fault_in(space, vmf->pgoff, &frame, &kind)) {
-		fault_sigbus(space);
-		mutex_unlock(&space->lock);
-		return VM_FAULT_SIGBUS;
-	}
+	mutex_lock(space->lock);
+	err = vmarena_space_fault_in(space, vmf->pgoff, write, &frame, &kind);
+	if (err)
+		return fault_error(space, err);
 	page = vmarena_frame_page(frame);
-	get_page(page);
 	if (kind == VMARENA_FAULT_SWAP_IN) {
 		/* Locked and not up to date: read it without the space lock. */
+		get_page(page);
 		slot = vmarena_frame_table()[frame].slot;
-		mutex_unlock(&space->lock);
+		mutex_unlock(space->lock);
 		ret = fault_swap_in(space, frame, vmf->pgoff, slot);
 		if (ret)
 			return ret;
 	} else {
-		/* Uncontended (always, for a new page): locked while found. */
-		locked = trylock_page(page);
-		mutex_unlock(&space->lock);
-		if (!locked)
-			lock_page(page);
-		/*
-		 * Evicted, discarded or lost while the space lock was dropped?
-		 * Or (even if locked at once) a page whose read just failed?
-		 */
-		if (!vmarena_space_owns(space, frame, vmf->pgoff) ||
-		    !PageUptodate(page)) {
-			unlock_page(page);
-			put_page(page);
-			return VM_FAULT_NOPAGE;
-		}
+		/* Locked while found: whoever drops it waits for the install. */
+		ret = fault_lock_page(space, page);
+		if (ret)
+			return ret;
+		get_page(page);
+		mutex_unlock(space->lock);
 	}
 	vmf->page = page;
 	if (t0)
@@ -107,32 +135,46 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	return VM_FAULT_LOCKED;
 }
 
+/*
+ * The first write through a read-only mapping of a page: a shared page is
+ * copied (the copy is mapped by the retried access), then the write is
+ * noted: dirty, its slot copy stale.
+ */
 static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
 	u64 t0 = fault_clock();
+	vm_fault_t ret;
 	u64 *pte;
 	u32 frame;
+	int err;
 
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	pte = vmarena_pt_lookup(&space->pt, vmf->pgoff);
 	if (!pte || !(*pte & VMARENA_PTE_PRESENT) ||
 	    vmarena_frame_page(vmarena_pte_frame(*pte)) != vmf->page) {
 		/* Dropped since the page was mapped: fault again. */
-		mutex_unlock(&space->lock);
+		mutex_unlock(space->lock);
 		return VM_FAULT_NOPAGE;
 	}
+	if (*pte & VMARENA_PTE_COW) {
+		err = vmarena_share_cow(space, vmf->pgoff, &pte);
+		if (err)
+			return fault_error(space, err);
+		if (vmarena_frame_page(vmarena_pte_frame(*pte)) != vmf->page) {
+			mutex_unlock(space->lock);	/* copied: map the copy */
+			return VM_FAULT_NOPAGE;
+		}
+	}
+	ret = fault_lock_page(space, vmf->page);
+	if (ret)
+		return ret;
 	vmarena_space_write_notify(space, pte);
 	*pte |= VMARENA_PTE_WRITE;
 	frame = vmarena_pte_frame(*pte);
 	space->c.write_notify++;
 	atomic64_inc(&vmarena_counters.write_notify);
-	mutex_unlock(&space->lock);
-	lock_page(vmf->page);
-	if (!vmarena_space_owns(space, frame, vmf->pgoff)) {
-		unlock_page(vmf->page);
-		return VM_FAULT_NOPAGE;
-	}
+	mutex_unlock(space->lock);
 	if (t0)
 		trace_fault(space->id, vmf->pgoff, frame, VMARENA_FAULT_WRITE_NOTIFY,
 			    ktime_get_ns() - t0);

@@ -6,13 +6,17 @@
  * not listed is a leaf and is never held while taking another):
  *
  *	mmap_lock (the kernel's, in the fault path)
- *	  vmarena_space.lock		a space's page table and pages (space.c)
+ *	  vmarena_space.lock		a space's page table and pages (space.c):
+ *					its family's mutex, shared by the
+ *					space, its clones and their
+ *					checkpoints (share.c)
  *	    vmarena_space.lock		of another space: direct reclaim only
  *					trylocks it (reclaim.c)
  *	    page lock			of one of its frames (fault.c, space.c,
  *					evict.c); a holder of a page lock never
  *					takes a space lock
- *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction)
+ *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction,
+ *					copy-on-write, RESTORE)
  *	    vmarena_swap.lock		the backing device (swap.c)
  *	      vmarena_slots.lock	its slot bitmap (slots.c)
  *	    vmarena_slab_cpu.lock	a CPU's cache of free objects (slab.c)

@@ -7,6 +7,7 @@
  * copied out once (for commands that return output).  A command matches
  * only with its exact number, direction and size; anything else is -ENOTTY.
  */
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -14,6 +15,8 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
+#include "export.h"
+#include "ckpt.h"
 #include "space.h"
 #include "stats.h"
 
@@ -163,12 +166,156 @@ static int vmarena_ioc_translate(struct vmarena_space *space, void *arg)
 	t.out = kvzalloc(bytes, GFP_KERNEL);
 	if (!t.out)
 		return -ENOMEM;
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	vmarena_pt_range(&space->pt, t.first, nr, translate_entry, &t);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	if (copy_to_user(u64_to_user_ptr(tr->entries), t.out, bytes))
 		ret = -EFAULT;
 	kvfree(t.out);
+	return ret;
+}
+
+static int vmarena_ioc_clone(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_clone *c = arg;
+	struct vmarena_space *child;
+	int fd;
+
+	if ((c->flags & ~VMARENA_CLONE_CLOEXEC) ||
+	    !vmarena_reserved_zero(c->reserved, sizeof(c->reserved)))
+		return -EINVAL;
+	child = vmarena_space_clone(space);
+	if (IS_ERR(child))
+		return PTR_ERR(child);
+	/* Once installed, another thread may close it: read the id first. */
+	c->space_id = child->id;
+	fd = vmarena_dev_install(child, c->flags & VMARENA_CLONE_CLOEXEC);
+	if (fd >= 0) {
+		c->fd = fd;
+		vmarena_count(&vmarena_counters.clones);
+	}
+	return fd;
+}
+
+/* A struct vmarena_ckpt argument: its reserved fields must be zero. */
+static int ioc_ckpt(void *arg, u64 **gen, u64 **pages)
+{
+	struct vmarena_ckpt *c = arg;
+
+	*gen = &c->generation;
+	*pages = &c->pages;
+	return vmarena_reserved_zero(c->reserved, sizeof(c->reserved)) ?
+	       0 : -EINVAL;
+}
+
+static int vmarena_ioc_checkpoint(struct vmarena_space *space, void *arg)
+{
+	u64 *gen, *pages;
+
+	return ioc_ckpt(arg, &gen, &pages) ?:
+	       vmarena_ckpt_take(space, gen, pages);
+}
+
+static int vmarena_ioc_restore(struct vmarena_space *space, void *arg)
+{
+	u64 *gen, *pages;
+
+	return ioc_ckpt(arg, &gen, &pages) ?:
+	       vmarena_ckpt_restore(space, *gen, pages);
+}
+
+static int vmarena_ioc_ckpt_drop(struct vmarena_space *space, void *arg)
+{
+	u64 *gen, *pages;
+
+	return ioc_ckpt(arg, &gen, &pages) ?:
+	       vmarena_ckpt_drop(space, *gen, pages);
+}
+
+static int vmarena_ioc_ckpt_list(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_ckpt_list *l = arg;
+	struct vmarena_ckpt_info *out;
+	u32 max = min_t(u32, l->count, VMARENA_CKPT_MAX), n;
+	int ret = 0;
+
+	if (l->reserved0 ||
+	    !vmarena_reserved_zero(l->reserved, sizeof(l->reserved)))
+		return -EINVAL;
+	out = kcalloc(VMARENA_CKPT_MAX, sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	vmarena_ckpt_list(space, out, max, &n);
+	if (copy_to_user(u64_to_user_ptr(l->entries), out,
+			 min(n, max) * sizeof(*out)))
+		ret = -EFAULT;
+	kfree(out);
+	l->count = n;
+	return ret;
+}
+
+static int vmarena_ioc_get_dirty(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_dirty *d = arg;
+	unsigned long *bitmap;
+	u64 first, nr;
+	size_t bytes;
+	int ret;
+
+	if ((d->flags & ~VMARENA_DIRTY_REARM) || d->reserved0 ||
+	    !vmarena_reserved_zero(d->reserved, sizeof(d->reserved)) ||
+	    !d->pages || d->pages > VMARENA_DIRTY_MAX ||
+	    vmarena_range_bytes(d->offset, d->pages * VMARENA_PAGE_SIZE,
+				&first, &nr))
+		return -EINVAL;
+	bytes = DIV_ROUND_UP(nr, 64) * sizeof(u64);
+	bitmap = kvzalloc(bytes, GFP_KERNEL);
+	if (!bitmap)
+		return -ENOMEM;
+	ret = vmarena_ckpt_dirty(space, d->generation, first, nr,
+				 d->flags & VMARENA_DIRTY_REARM, bitmap, &d->dirty);
+	if (!ret && copy_to_user(u64_to_user_ptr(d->bitmap), bitmap, bytes))
+		ret = -EFAULT;
+	kvfree(bitmap);
+	return ret;
+}
+
+static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_export *e = arg;
+	bool delta = e->flags & VMARENA_EXPORT_DELTA;
+	struct file *file;
+	int ret;
+
+	if ((e->flags & ~VMARENA_EXPORT_DELTA) || !e->generation ||
+	    (delta ? !e->base || e->base == e->generation : e->base) ||
+	    !vmarena_reserved_zero(e->reserved, sizeof(e->reserved)))
+		return -EINVAL;
+	file = fget(e->fd);
+	if (!file)
+		return -EBADF;
+	ret = file->f_mode & FMODE_WRITE ?
+	      vmarena_export(space, file, e->generation, e->base, delta,
+			     &e->pages, &e->bytes) : -EBADF;
+	fput(file);
+	return ret;
+}
+
+static int vmarena_ioc_import(struct vmarena_space *space, void *arg)
+{
+	struct vmarena_import *im = arg;
+	struct file *file;
+	int ret;
+
+	if (im->flags || !vmarena_reserved_zero(im->reserved, sizeof(im->reserved)))
+		return -EINVAL;
+	file = fget(im->fd);
+	if (!file)
+		return -EBADF;
+	ret = file->f_mode & FMODE_READ ?
+	      vmarena_import(space, file, &im->generation, &im->pages,
+			     &im->bytes) : -EBADF;
+	fput(file);
 	return ret;
 }
 
@@ -183,6 +330,14 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(TRANSLATE, vmarena_ioc_translate),
 	VMARENA_IOCTL(PIN, vmarena_ioc_pin),
 	VMARENA_IOCTL(UNPIN, vmarena_ioc_unpin),
+	VMARENA_IOCTL(CLONE, vmarena_ioc_clone),
+	VMARENA_IOCTL(CHECKPOINT, vmarena_ioc_checkpoint),
+	VMARENA_IOCTL(RESTORE, vmarena_ioc_restore),
+	VMARENA_IOCTL(CKPT_DROP, vmarena_ioc_ckpt_drop),
+	VMARENA_IOCTL(CKPT_LIST, vmarena_ioc_ckpt_list),
+	VMARENA_IOCTL(GET_DIRTY, vmarena_ioc_get_dirty),
+	VMARENA_IOCTL(EXPORT, vmarena_ioc_export),
+	VMARENA_IOCTL(IMPORT, vmarena_ioc_import),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
@@ -190,6 +345,12 @@ static_assert(sizeof(struct vmarena_stats) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_limit) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_range) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_translate) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_clone) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_ckpt) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_ckpt_list) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_dirty) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_export) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_import) <= VMARENA_IOCTL_BUF);
 
 static const struct vmarena_ioctl_desc *vmarena_ioctl_find(unsigned int cmd)
 {
@@ -215,11 +376,12 @@ static long vmarena_ioctl_call(struct vmarena_space *space, unsigned int cmd,
 	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(buf, uarg, size))
 		return -EFAULT;
 	ret = desc->fn(space, buf);
-	if (ret)
+	if (ret < 0)
 		return ret;
+	/* A positive result (CLONE's fd) is returned as well as copied out. */
 	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
 		return -EFAULT;
-	return 0;
+	return ret;
 }
 
 /**

@@ -154,9 +154,9 @@ static u64 reclaim_round(void)
 	n = reclaim_snapshot(spaces, RECLAIM_ROUND, NULL);
 	for (i = 0; i < n; i++) {
 		if (vmarena_arena_free_frames() < READ_ONCE(reclaim.high)) {
-			mutex_lock(&spaces[i]->lock);
+			mutex_lock(spaces[i]->lock);
 			got += vmarena_evict(spaces[i], VMARENA_EVICT_BATCH);
-			mutex_unlock(&spaces[i]->lock);
+			mutex_unlock(spaces[i]->lock);
 		}
 		vmarena_space_put(spaces[i]);
 	}
@@ -217,15 +217,15 @@ unsigned int vmarena_reclaim_direct(struct vmarena_space *self)
 	u64 t0 = ktime_get_ns();
 	unsigned int i, n, got;
 
-	lockdep_assert_held(&self->lock);
+	lockdep_assert_held(self->lock);
 	atomic64_inc(&vmarena_counters.direct_reclaims);
 	got = vmarena_evict(self, VMARENA_EVICT_BATCH);
 	if (!got) {
 		n = reclaim_snapshot(spaces, RECLAIM_ROUND, self);
 		for (i = 0; i < n; i++) {
-			if (!got && mutex_trylock(&spaces[i]->lock)) {
+			if (!got && mutex_trylock(spaces[i]->lock)) {
 				got = vmarena_evict(spaces[i], VMARENA_EVICT_BATCH);
-				mutex_unlock(&spaces[i]->lock);
+				mutex_unlock(spaces[i]->lock);
 			}
 			vmarena_space_put_async(spaces[i]);
 		}

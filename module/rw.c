@@ -6,8 +6,9 @@
  * the space lock held; the lock is dropped before the copy, which may fault
  * (even on a mapping of this very space), and the page is held by a
  * reference meanwhile (so it is not evicted).  Holes read as zeros; writes
- * allocate on first touch and mark the page dirty; swapped pages are read
- * back.  The offset space is a file of 2^48 bytes.
+ * allocate on first touch and mark the page dirty, and copy a
+ * copy-on-write page first (share.c); swapped pages are read back.  The
+ * offset space is a file of 2^48 bytes.
  */
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -18,6 +19,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
+#include "share.h"
 #include "space.h"
 #include "stats.h"
 
@@ -36,8 +38,15 @@ static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
 
 again:
 	*page = NULL;
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	ret = vmarena_space_translate(space, vpn, write, &pte);
+	if (!ret && write && (*pte & VMARENA_PTE_COW)) {
+		ret = vmarena_share_cow(space, vpn, &pte);
+		if (ret == -EAGAIN) {
+			mutex_unlock(space->lock);
+			goto again;
+		}
+	}
 	if (!ret) {
 		*pte |= VMARENA_PTE_ACCESSED;
 		if (write)
@@ -47,7 +56,7 @@ again:
 	} else if (ret == -ENOENT) {
 		ret = 0;
 	}
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	if (*page && !PageUptodate(*page)) {
 		wait_on_page_locked(*page);
 		if (!PageUptodate(*page)) {
@@ -109,12 +118,12 @@ static ssize_t rw_loop(struct file *file, char __user *buf, size_t len,
 		cond_resched();
 	}
 	*ppos = pos;
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	if (write)
 		space->c.bytes_written += done;
 	else
 		space->c.bytes_read += done;
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return done ? done : ret;
 }
 

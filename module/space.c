@@ -8,15 +8,15 @@
  * accesses (rw.c) translate through the software TLB.
  *
  * Dropping a page while a fault may be installing it: the fault handler
- * finds the frame under the space lock, references it, drops the lock,
- * locks the page and checks that the frame still holds that page of that
- * space (owner and vpn change only under both locks); it returns the page
+ * finds the frame under the space lock and locks its page before dropping
+ * the lock (if the page is locked by someone else, it waits for it
+ * without the space lock and retries the access); it returns the page
  * locked, and the kernel unlocks it only once its PTE is in place.
- * DISCARD and eviction change the shadow entry, then lock the page
- * (waiting for such faults), then zap the hardware mappings, so a dropped
- * frame is never left mapped.  A frame that something else still holds (a
- * GUP pin, a fault that lost the race) is not reused until it is let go
- * (arena.c).
+ * DISCARD, eviction, copy-on-write and restore change the shadow entry,
+ * then lock the page (waiting for such faults), then zap the hardware
+ * mappings, so a dropped or replaced frame is never left mapped.  A frame
+ * that something else still holds (a GUP pin, a pread copying it) is not
+ * reused until it is let go (arena.c).
  *
  * Swap-in: the fault allocates a frame, locks its page (not up to date),
  * points the entry at it and drops the space lock for the read, so other
@@ -32,6 +32,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/random.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
@@ -40,7 +41,9 @@
 #include "debugfs.h"
 #include "evict.h"
 #include "fs.h"
+#include "ckpt.h"
 #include "reclaim.h"
+#include "share.h"
 #include "space.h"
 #include "stats.h"
 #include "swap.h"
@@ -118,6 +121,27 @@ void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr)
 			    nr << PAGE_SHIFT, 1);
 }
 
+/**
+ * vmarena_space_wrprotect() - make every hardware mapping of a range of
+ * pages read-only, so that the next write goes through .page_mkwrite.
+ * @space: the space.
+ * @first: first page.
+ * @nr:    pages.
+ *
+ * In place where the kernel has the mapping dirty helpers (Debian's stock
+ * kernel; they are EXPORT_SYMBOL_GPL): mappings stay, reads do not fault
+ * again.  Elsewhere (the lean debug kernel) the mappings are zapped, which
+ * costs a fault on the next access of any kind.
+ */
+void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr)
+{
+#if IS_ENABLED(CONFIG_MAPPING_DIRTY_HELPERS)
+	wp_shared_mapping_range(space->inode->i_mapping, first, nr);
+#else
+	vmarena_space_unmap(space, first, nr);
+#endif
+}
+
 /* Keeps the global page-table frame count in step with this space's. */
 void vmarena_space_account_pt(struct vmarena_space *space)
 {
@@ -129,27 +153,33 @@ void vmarena_space_account_pt(struct vmarena_space *space)
 
 /**
  * vmarena_space_create() - a new, empty address space with one reference.
+ * @parent: the space it will be a clone of (it joins its family), or NULL.
  *
  * Return: the space, or an ERR_PTR().
  */
-struct vmarena_space *vmarena_space_create(void)
+struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 {
 	struct vmarena_space *space;
 	struct inode *inode;
+	int ret;
 
 	space = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_SPACE]);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
 	inode = vmarena_fs_inode_new();
 	if (IS_ERR(inode)) {
-		vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
-		return ERR_CAST(inode);
+		ret = PTR_ERR(inode);
+		goto err_free;
 	}
+	ret = vmarena_family_join(space, parent);
+	if (ret)
+		goto err_inode;
 	kref_init(&space->ref);
-	mutex_init(&space->lock);
+	INIT_LIST_HEAD(&space->ckpts);
 	vmarena_pt_init(&space->pt);
 	space->inode = inode;
 	space->max_pages = vmarena_space_default_cap();
+	space->lineage = get_random_u64();
 	space->max_resident = 0;
 	vmarena_lru_init(&space->lru);
 	INIT_WORK(&space->put_work, space_put_work);
@@ -161,26 +191,63 @@ struct vmarena_space *vmarena_space_create(void)
 	vmarena_count(&vmarena_counters.spaces_created);
 	trace_space_create(space->id);
 	return space;
+err_inode:
+	vmarena_fs_inode_free(inode);
+err_free:
+	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
+	return ERR_PTR(ret);
 }
 
 /**
- * vmarena_space_forget_frame() - a page leaves its frame: out of the ring,
- * its slot copy freed, the frame no longer its (the caller then unlocks the
- * page, if it holds it, and gives the frame back).
- * @space: the space, locked.
- * @frame: the frame.
+ * vmarena_space_clone() - CLONE: a new space holding @parent's pages,
+ * copy-on-write, in @parent's family.
+ * @parent: the space cloned (not locked).
+ *
+ * Return: the clone with one reference, or an ERR_PTR(): -ENOMEM, or
+ * -EDQUOT (copies of pinned pages beyond the clone's cap).
  */
-void vmarena_space_forget_frame(struct vmarena_space *space, u32 frame)
+struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent)
+{
+	struct vmarena_space *child;
+	u64 t0 = ktime_get_ns(), pages;
+	int ret;
+
+	child = vmarena_space_create(parent);
+	if (IS_ERR(child))
+		return child;
+	mutex_lock(parent->lock);
+	ret = vmarena_share_copy(parent, child, &child->pt, &child->swapped);
+	vmarena_space_account_pt(child);
+	pages = child->pt.used;
+	mutex_unlock(parent->lock);
+	if (ret) {
+		vmarena_space_put(child);
+		return ERR_PTR(ret);
+	}
+	trace_clone(parent->id, child->id, pages, ktime_get_ns() - t0);
+	return child;
+}
+
+/**
+ * vmarena_space_forget_frame() - a frame no entry holds any more leaves
+ * the space it is charged to: out of its ring, its slot copy freed (the
+ * caller then unlocks the page, if it holds it, and gives the frame back).
+ * @frame: the frame; its owner's family locked.
+ */
+void vmarena_space_forget_frame(u32 frame)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	struct vmarena_space *owner = f->owner;
 
+	lockdep_assert_held(owner->lock);
 	if (f->lru_next != VMARENA_NO_FRAME)
-		vmarena_lru_del(&space->lru, vmarena_frame_table(), frame);
+		vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
 	if (f->slot != VMARENA_NO_SLOT)
 		vmarena_swap_free(f->slot, false);
 	f->slot = VMARENA_NO_SLOT;
 	f->owner = NULL;
-	space->resident--;
+	f->shares = 0;
+	owner->resident--;
 	atomic64_dec(&vmarena_counters.resident);
 }
 
@@ -202,19 +269,34 @@ static void space_drop_swap(struct vmarena_space *space, u64 pte)
 	space->swapped--;
 }
 
-static int space_release_entry(void *arg, u64 vpn, u64 *pte)
+/**
+ * vmarena_space_release_entry() - a table going away lets go of one entry.
+ * @arg: the space whose table (or checkpoint) it is, locked.
+ * @vpn: the page.
+ * @pte: the entry.
+ *
+ * Return: 0 (a vmarena_pt_fn).
+ */
+int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte)
 {
 	struct vmarena_space *space = arg;
 	u32 frame = vmarena_pte_frame(*pte);
 
-	if (*pte & VMARENA_PTE_PRESENT) {
-		space_unpin_entry(space, pte);
-		vmarena_space_forget_frame(space, frame);
+	space_unpin_entry(space, pte);
+	if (vmarena_share_drop_entry(space, *pte)) {
+		vmarena_space_forget_frame(frame);
 		vmarena_arena_release_user(frame);
-	} else if (*pte & VMARENA_PTE_SWAP) {
-		space_drop_swap(space, *pte);
 	}
 	return 0;
+}
+
+static int space_release_live(void *arg, u64 vpn, u64 *pte)
+{
+	struct vmarena_space *space = arg;
+
+	if (*pte & VMARENA_PTE_SWAP)
+		space->swapped--;
+	return vmarena_space_release_entry(arg, vpn, pte);
 }
 
 static void space_release(struct kref *ref)
@@ -225,11 +307,13 @@ static void space_release(struct kref *ref)
 	vmarena_reclaim_space_del(space);
 	vmarena_debugfs_space_remove(space);
 	/* No file, so no mapping and no fault, can reach the space now. */
-	mutex_lock(&space->lock);
-	vmarena_pt_destroy(&space->pt, space_release_entry, space);
+	mutex_lock(space->lock);
+	vmarena_ckpt_drop_all(space);
+	vmarena_pt_destroy(&space->pt, space_release_live, space);
 	vmarena_space_account_pt(space);
-	mutex_unlock(&space->lock);
-	mutex_destroy(&space->lock);
+	vmarena_share_rehome(space);
+	mutex_unlock(space->lock);
+	vmarena_family_leave(space);
 	vmarena_fs_inode_free(space->inode);
 	vmarena_count(&vmarena_counters.spaces_destroyed);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
@@ -283,11 +367,16 @@ void vmarena_space_exit(void)
 	destroy_workqueue(space_wq);
 }
 
-/*
- * A frame for a page of @space, evicting the space's own pages first when
- * it is at its resident cap, and reclaiming when the arena is empty.
+/**
+ * vmarena_space_alloc_frame() - a frame for a page of @space, evicting the
+ * space's own pages first when it is at its resident cap, and reclaiming
+ * when the arena is empty.
+ * @space: the space, locked.
+ * @frame: out: the frame.
+ *
+ * Return: 0, -EDQUOT (the cap, and nothing could be evicted) or -ENOMEM.
  */
-static int space_alloc_frame(struct vmarena_space *space, u32 *frame)
+int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
 {
 	u64 t0, got;
 	int ret;
@@ -310,15 +399,23 @@ static int space_alloc_frame(struct vmarena_space *space, u32 *frame)
 	return ret;
 }
 
-/* A new frame takes a page of @space: owned, in the ring, counted. */
-static void space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
-			     u64 slot)
+/**
+ * vmarena_space_take_frame() - a new frame takes a page of @space: held by
+ * one entry, charged to @space, in its ring.
+ * @space: the space, locked.
+ * @frame: the frame.
+ * @vpn:   the page.
+ * @slot:  a slot holding the same bytes, or VMARENA_NO_SLOT.
+ */
+void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
+			      u64 slot)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
 	f->use = VMARENA_USE_USER;
 	f->owner = space;
 	f->vpn = vpn;
+	f->shares = 1;
 	f->slot = slot;
 	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
 	space->resident++;
@@ -333,10 +430,10 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 {
 	int ret;
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
 	if (space->pt.used >= space->max_pages)
 		return -EDQUOT;
-	ret = space_alloc_frame(space, frame);
+	ret = vmarena_space_alloc_frame(space, frame);
 	if (ret)
 		return ret;
 	clear_highpage(vmarena_frame_page(*frame));
@@ -349,39 +446,62 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 		vmarena_frames_free(*frame, 0);
 		return ret;
 	}
-	space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
+	vmarena_space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
 	return 0;
+}
+
+/* Swap-in of a slot shared by @k entries: each gets the new frame. */
+struct space_swap_in {
+	u32 frame;
+	unsigned int k;
+};
+
+static void space_swap_in_entry(void *arg, struct vmarena_space *space,
+				struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
+{
+	struct space_swap_in *si = arg;
+
+	*pte = vmarena_pte_make(si->frame, VMARENA_PTE_PRESENT |
+				(si->k > 1 ? VMARENA_PTE_COW : 0) |
+				(*pte & VMARENA_PTE_GEN_MASK));
+	if (!ckpt)
+		space->swapped--;
 }
 
 /*
  * Starts bringing a swapped page back: a new frame, its page locked and
- * not up to date, the entry pointing at it; the caller reads the slot
- * (which the frame keeps as its valid copy).  Space lock held.
+ * not up to date, every entry holding the slot pointing at it; the caller
+ * reads the slot (which the frame keeps as its valid copy).  Space lock
+ * held.
  */
 static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 			       u32 *frame)
 {
 	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
-	u64 slot = vmarena_pte_frame(*pte);
+	u64 slot = vmarena_pte_frame(*pte), id = vmarena_pte_id(*pte);
+	struct space_swap_in si;
 	struct page *page;
+	unsigned int i;
 	int ret;
 
 	if (slot == VMARENA_SLOT_LOST)
 		return -EIO;
-	ret = space_alloc_frame(space, frame);
+	ret = vmarena_space_alloc_frame(space, frame);
 	if (ret)
 		return ret;
 	page = vmarena_frame_page(*frame);
 	ClearPageUptodate(page);
 	if (WARN_ON_ONCE(!trylock_page(page)))
 		lock_page(page);
-	/* Eviction may have changed the table: look the entry up again. */
-	pte = vmarena_pt_lookup(&space->pt, vpn);
-	*pte = vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
-				VMARENA_PTE_ACCESSED |
-				(*pte & VMARENA_PTE_GEN_MASK));
-	space_take_frame(space, *frame, vpn, slot);
-	space->swapped--;
+	si.frame = *frame;
+	si.k = vmarena_share_each(space, vpn, id, NULL, NULL);
+	vmarena_share_each(space, vpn, id, space_swap_in_entry, &si);
+	vmarena_pt_lookup(&space->pt, vpn)[0] |= VMARENA_PTE_ACCESSED;
+	vmarena_space_take_frame(space, *frame, vpn, slot);
+	for (i = 1; i < si.k; i++) {
+		vmarena_share_get(*frame);
+		vmarena_swap_free(slot, false);	/* the frame keeps one */
+	}
 	space->c.swap_ins++;
 	return 0;
 }
@@ -409,38 +529,61 @@ int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 	return ret;
 }
 
+/* A read failed: every entry holding the frame is marked lost. */
+struct space_lose {
+	struct vmarena_space *reader;
+	bool mine;
+};
+
+static void space_lose_entry(void *arg, struct vmarena_space *space,
+			     struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
+{
+	struct space_lose *l = arg;
+
+	if (!ckpt) {
+		space_unpin_entry(space, pte);
+		vmarena_space_tlb_flush(space, vpn, 1);
+		space->swapped++;
+		l->mine |= space == l->reader;
+	}
+	*pte = vmarena_pte_make(VMARENA_SLOT_LOST, VMARENA_PTE_SWAP |
+				(*pte & VMARENA_PTE_GEN_MASK));
+}
+
 /**
  * vmarena_space_swap_in_failed() - a swap-in read failed: the page is
- * lost, its slot retired.
- * @space: the space, locked.
+ * lost in every entry that holds it, its slot retired.
+ * @space: the space that started the read, locked.
  * @frame: the frame it was read into, its page locked by the caller (and
  *         unlocked here).
  * @vpn:   the page.
+ *
+ * Return: true if @space's own page was lost (it was not discarded
+ * meanwhile): its access gets SIGBUS.
  */
-void vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
+bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 				  u64 vpn)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
-	u64 *pte;
+	struct space_lose l = { .reader = space };
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
 	if (f->owner != space || f->vpn != vpn) {
 		/* Discarded meanwhile: nothing is left to mark. */
 		unlock_page(vmarena_frame_page(frame));
-		return;
+		return false;
 	}
-	pte = vmarena_pt_lookup(&space->pt, vpn);
-	space_unpin_entry(space, pte);
-	*pte = vmarena_pte_make(VMARENA_SLOT_LOST, VMARENA_PTE_SWAP |
-				(*pte & VMARENA_PTE_GEN_MASK));
-	vmarena_space_tlb_flush(space, vpn, 1);
+	vmarena_share_each(space, vpn, vmarena_frame_id(frame), space_lose_entry,
+			   &l);
+	if (f->shares > 1)
+		atomic64_dec(&vmarena_counters.pages_shared);
 	vmarena_swap_free(f->slot, true);
 	f->slot = VMARENA_NO_SLOT;
-	vmarena_space_forget_frame(space, frame);
+	vmarena_space_forget_frame(frame);
 	unlock_page(vmarena_frame_page(frame));
 	vmarena_arena_release_user(frame);
-	space->swapped++;
 	space->c.io_errors++;
+	return l.mine;
 }
 
 /**
@@ -468,8 +611,9 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
 	*pte |= VMARENA_PTE_DIRTY | VMARENA_PTE_ACCESSED;
+	space->import_gen = 0;	/* no longer an imported generation */
 	if (f->slot != VMARENA_NO_SLOT) {
 		vmarena_swap_free(f->slot, false);
 		f->slot = VMARENA_NO_SLOT;
@@ -480,6 +624,7 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
  * vmarena_space_fault_in() - the frame of a faulting page, made if missing.
  * @space: the space, locked.
  * @vpn:   the page.
+ * @write: a write fault: a copy-on-write page is copied (or taken over).
  * @frame: out: its frame.
  * @kind:  out: enum vmarena_fault_kind.
  *
@@ -490,15 +635,25 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
  *
  * Return: 0; -EDQUOT beyond the space's caps; -ENOMEM when the arena is
  * empty and nothing can be evicted; -EIO for a page lost to a read error;
- * -EINVAL beyond the offset space.
+ * -EINVAL beyond the offset space; -EAGAIN when the access is to be
+ * retried (vmarena_share_cow()).
  */
-int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
-			   int *kind)
+int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
+			   u32 *frame, int *kind)
 {
 	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
 	int ret;
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
+	if (pte && (*pte & VMARENA_PTE_COW) && write) {
+		ret = vmarena_share_cow(space, vpn, &pte);
+		if (ret)
+			return ret;
+		*pte |= VMARENA_PTE_ACCESSED;
+		*frame = vmarena_pte_frame(*pte);
+		*kind = VMARENA_FAULT_COW;
+		return 0;
+	}
 	if (pte && (*pte & VMARENA_PTE_PRESENT)) {
 		*pte |= VMARENA_PTE_ACCESSED;
 		*frame = vmarena_pte_frame(*pte);
@@ -560,7 +715,7 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 	u32 frame;
 	int ret;
 
-	lockdep_assert_held(&space->lock);
+	lockdep_assert_held(space->lock);
 	if (e->vpn == vpn) {
 		space->c.tlb_hits++;
 		atomic64_inc(&vmarena_counters.tlb_hits);
@@ -599,6 +754,7 @@ struct space_dropped {
 static int space_collect_entry(void *arg, u64 vpn, u64 *pte)
 {
 	struct space_dropped *d = arg;
+	struct vmarena_space *owner;
 	u32 frame;
 
 	d->n++;
@@ -608,9 +764,10 @@ static int space_collect_entry(void *arg, u64 vpn, u64 *pte)
 		return 0;
 	space_unpin_entry(d->space, pte);
 	frame = vmarena_pte_frame(*pte);
+	owner = vmarena_frame_table()[frame].owner;
 	/* Out of the ring first: the chain uses the ring's links. */
 	if (vmarena_frame_table()[frame].lru_next != VMARENA_NO_FRAME)
-		vmarena_lru_del(&d->space->lru, vmarena_frame_table(), frame);
+		vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
 	vmarena_frame_table()[frame].next = d->head;
 	d->head = frame;
 	return 0;
@@ -630,7 +787,8 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 	struct space_dropped d = { .space = space, .head = VMARENA_NO_FRAME };
 	u32 f, next;
 
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
+	space->import_gen = 0;
 	vmarena_pt_clear_range(&space->pt, first, nr, space_collect_entry, &d);
 	vmarena_space_account_pt(space);
 	vmarena_space_tlb_flush(space, first, nr);
@@ -641,13 +799,20 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 	for (f = d.head; f != VMARENA_NO_FRAME; f = next) {
 		next = vmarena_frame_table()[f].next;
 		vmarena_frame_table()[f].next = VMARENA_NO_FRAME;
-		vmarena_space_forget_frame(space, f);
+		if (!vmarena_share_put(f)) {
+			/* Other entries (clones, checkpoints) still hold it. */
+			unlock_page(vmarena_frame_page(f));
+			vmarena_lru_add(&vmarena_frame_owner(f)->lru,
+					vmarena_frame_table(), f);
+			continue;
+		}
+		vmarena_space_forget_frame(f);
 		unlock_page(vmarena_frame_page(f));
 		vmarena_arena_release_user(f);
 	}
 	space->c.discarded += d.n;
 	atomic64_add(d.n, &vmarena_counters.discarded);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return 0;
 }
 
@@ -693,11 +858,11 @@ int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 		max_pages = cap;
 	if ((max_pages > cap || max_resident > cap) && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	space->max_pages = max_pages;
 	space->max_resident = max_resident;
 	ret = space_shrink(space);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return ret;
 }
 
@@ -731,14 +896,36 @@ static int space_pin_commit(void *arg, u64 vpn, u64 *pte)
 	return 0;
 }
 
+/* A frame held by @space alone is charged to it (it may have been another's). */
+static void space_charge(struct vmarena_space *space, u32 frame)
+{
+	struct vmarena_space *owner = vmarena_frame_owner(frame);
+
+	if (owner == space)
+		return;
+	vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
+	owner->resident--;
+	vmarena_frame_table()[frame].owner = space;
+	space->resident++;
+	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
+}
+
+/* Pins a page: made resident, private (a pin is never shared), charged. */
 static int space_pin_one(struct vmarena_space *space, u64 vpn)
 {
 	u64 *pte;
 	int ret;
 
-	ret = vmarena_space_translate(space, vpn, true, &pte);
-	if (ret || (*pte & VMARENA_PTE_PINNED))
+	do {
+		ret = vmarena_space_translate(space, vpn, true, &pte);
+		if (ret || (*pte & VMARENA_PTE_PINNED))
+			return ret;
+		if (*pte & VMARENA_PTE_COW)
+			ret = vmarena_share_cow(space, vpn, &pte);
+	} while (ret == -EAGAIN);
+	if (ret)
 		return ret;
+	space_charge(space, vmarena_pte_frame(*pte));
 	*pte |= VMARENA_PTE_PINNED | SPACE_PTE_PIN_NEW;
 	vmarena_lru_del(&space->lru, vmarena_frame_table(),
 			vmarena_pte_frame(*pte));
@@ -767,12 +954,12 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 	if (atomic64_read(&vmarena_counters.pinned) + nr >
 	    vmarena_arena_frames() - high)
 		return -ENOMEM;
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	for (vpn = first; vpn < first + nr && !ret; vpn++)
 		ret = space_pin_one(space, vpn);
 	vmarena_pt_range(&space->pt, first, nr,
 			 ret ? space_pin_undo : space_pin_commit, space);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return ret;
 }
 
@@ -786,9 +973,9 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
  */
 int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr)
 {
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	vmarena_pt_range(&space->pt, first, nr, space_unpin_one, space);
-	mutex_unlock(&space->lock);
+	mutex_unlock(space->lock);
 	return 0;
 }
 
@@ -799,7 +986,7 @@ int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr)
  */
 void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 {
-	mutex_lock(&space->lock);
+	mutex_lock(space->lock);
 	v[VMARENA_SPACE_STAT_ID] = space->id;
 	v[VMARENA_SPACE_STAT_RESIDENT] = space->resident;
 	v[VMARENA_SPACE_STAT_PAGES] = space->pt.used;
@@ -823,5 +1010,10 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_SWAP_INS] = space->c.swap_ins;
 	v[VMARENA_SPACE_STAT_IO_ERRORS] = space->c.io_errors;
 	v[VMARENA_SPACE_STAT_POLICY_SCANS] = space->c.policy_scans;
-	mutex_unlock(&space->lock);
+	v[VMARENA_SPACE_STAT_COW_BREAKS] = space->c.cow_breaks;
+	v[VMARENA_SPACE_STAT_COW_REUSES] = space->c.cow_reuses;
+	v[VMARENA_SPACE_STAT_CHECKPOINTS] = space->nr_ckpts;
+	v[VMARENA_SPACE_STAT_LAST_GENERATION] = space->last_gen;
+	v[VMARENA_SPACE_STAT_RESTORES] = space->c.restores;
+	mutex_unlock(space->lock);
 }

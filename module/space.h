@@ -13,6 +13,7 @@
 
 #include "pagetable.h"
 #include "policy.h"
+#include "share.h"
 
 /* A swap entry whose page was lost to a read error: accesses get SIGBUS. */
 #define VMARENA_SLOT_LOST	((u64)U32_MAX)
@@ -47,6 +48,9 @@ struct vmarena_space_counters {
 	u64 swap_ins;		/* major faults: reads of a slot started */
 	u64 io_errors;		/* pages whose read or write failed */
 	u64 policy_scans;	/* pages the policy looked at */
+	u64 cow_breaks;		/* writes that copied a shared page */
+	u64 cow_reuses;		/* ... that found it no longer shared */
+	u64 restores;		/* RESTOREs */
 };
 
 /**
@@ -57,17 +61,30 @@ struct vmarena_space_counters {
  * @ref:          one reference for each open file description that is this
  *                space (mappings hold the file); the space is freed by the
  *                last vmarena_space_put().
- * @lock:         protects everything below but @id, @ref and @inode, and
- *                the owner/vpn of the frames holding its pages.  Taken in
- *                the fault path: never held across a user copy.
+ * @lock:         its family's lock (share.h): protects everything below
+ *                but @id, @ref, @inode and @family, and the frames holding
+ *                its pages.  Taken in the fault path: never held across a
+ *                user copy.
+ * @family:       the spaces it may share frames with (itself, its clones,
+ *                what it was cloned from).
+ * @family_node:  in @family's list of spaces.
  * @pt:           the shadow page table.
  * @inode:        its address_space (i_mapping) for its hardware mappings.
- * @resident:     frames holding its pages.
+ * @resident:     frames charged to it: in its ring, or pinned (a shared
+ *                frame is charged to one of its holders, see share.c).
  * @pt_frames:    page-table frames last accounted in the global counter.
  * @max_pages:    cap on the pages it holds.
  * @max_resident: cap on @resident.
  * @swapped:      pages in swap slots.
  * @pinned:       pages pinned resident (PIN).
+ * @ckpts:        its checkpoints (struct vmarena_gen), oldest first.
+ * @nr_ckpts:     how many.
+ * @last_gen:     the newest generation it took (0: none yet).
+ * @lineage:      a random number naming it in the streams it exports.
+ * @import_source: the lineage of the last stream it imported, while its
+ *                contents are still that stream's generation ...
+ * @import_gen:   ... that generation; 0 once it changed (a delta stream
+ *                applies only onto its base).
  * @lru:          its resident ring (unpinned pages), in policy order.
  * @node:         in the reclaimer's list of spaces (reclaim.c).
  * @put_work:     drops a reference from a context that holds another
@@ -79,7 +96,9 @@ struct vmarena_space_counters {
 struct vmarena_space {
 	u64 id;
 	struct kref ref;
-	struct mutex lock;	/* see the kernel-doc above */
+	struct mutex *lock;	/* see the kernel-doc above */
+	struct vmarena_family *family;
+	struct list_head family_node;
 	struct vmarena_pt pt;
 	struct inode *inode;
 	u64 resident;
@@ -88,6 +107,12 @@ struct vmarena_space {
 	u64 max_resident;
 	u64 swapped;
 	u64 pinned;
+	struct list_head ckpts;
+	unsigned int nr_ckpts;
+	u64 last_gen;
+	u64 lineage;
+	u64 import_source;
+	u64 import_gen;
 	struct vmarena_lru lru;
 	struct list_head node;
 	struct work_struct put_work;
@@ -96,17 +121,23 @@ struct vmarena_space {
 	struct dentry *debugfs;
 };
 
+/* The space a user page's frame is charged to. */
+static inline struct vmarena_space *vmarena_frame_owner(u32 frame)
+{
+	return vmarena_frame_table()[frame].owner;
+}
+
 /* The default cap on a space's pages (module parameter space_max_pages). */
 extern unsigned long vmarena_space_max_pages;
 
-struct vmarena_space *vmarena_space_create(void);
+struct vmarena_space *vmarena_space_create(struct vmarena_space *parent);
 void vmarena_space_put(struct vmarena_space *space);
 void vmarena_space_put_async(struct vmarena_space *space);
 int vmarena_space_init(void);
 void vmarena_space_exit(void);
 
-int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, u32 *frame,
-			   int *kind);
+int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
+			   u32 *frame, int *kind);
 int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 			    u64 **pte);
 int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
@@ -116,7 +147,7 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 			       u64 vpn, u64 slot);
-void vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
+bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 				  u64 vpn);
 bool vmarena_space_owns(struct vmarena_space *space, u32 frame, u64 vpn);
 void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
@@ -124,7 +155,13 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
 /* For evict.c: a page leaves its frame. */
 void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr);
 void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr);
-void vmarena_space_forget_frame(struct vmarena_space *space, u32 frame);
+void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr);
+void vmarena_space_forget_frame(u32 frame);
+int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
+struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent);
+int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame);
+void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
+			      u64 slot);
 void vmarena_space_account_pt(struct vmarena_space *space);
 u64 vmarena_space_default_cap(void);
 void vmarena_space_stats(struct vmarena_space *space, u64 *v);

@@ -30,6 +30,8 @@
  * @path:  the path it was attached by.
  * @slots: its slots (allocation and freeing also under @lock, so that a
  *         detach never races with them).
+ * @extra: per slot, the holders beyond the first (swap entries of clones
+ *         and checkpoints share slots); 0 for most.
  * @fail_reads:  fault injection: fail this many more read bios.
  * @fail_writes: ... write bios.
  */
@@ -38,6 +40,7 @@ struct vmarena_swap {
 	struct block_device *bdev;
 	char path[VMARENA_SWAP_PATH_MAX];
 	struct vmarena_slots slots;
+	u32 *extra;
 	atomic64_t fail_reads;
 	atomic64_t fail_writes;
 };
@@ -80,6 +83,7 @@ int vmarena_swap_attach(const char *path)
 {
 	struct block_device *bdev;
 	u64 nr, *map, *bad;
+	u32 *extra;
 	int ret;
 
 	if (!*path || strlen(path) >= VMARENA_SWAP_PATH_MAX)
@@ -93,14 +97,17 @@ int vmarena_swap_attach(const char *path)
 		goto out;
 	map = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
 	bad = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
-	if (!map || !bad) {
+	extra = kvcalloc(nr, sizeof(u32), GFP_KERNEL);
+	if (!map || !bad || !extra) {
 		kvfree(map);
 		kvfree(bad);
+		kvfree(extra);
 		blkdev_put(bdev, SWAP_MODE);
 		ret = -ENOMEM;
 		goto out;
 	}
 	vmarena_slots_init(&swap.slots, map, bad, nr);
+	swap.extra = extra;
 	swap.bdev = bdev;
 	strscpy(swap.path, path, sizeof(swap.path));
 	pr_info("swap: %s attached, %llu slots\n", path, nr);
@@ -116,6 +123,8 @@ static void swap_release(void)
 	blkdev_put(swap.bdev, SWAP_MODE);
 	kvfree(swap.slots.map);
 	kvfree(swap.slots.bad);
+	kvfree(swap.extra);
+	swap.extra = NULL;
 	swap.bdev = NULL;
 	swap.path[0] = '\0';
 	memset(&swap.slots, 0, sizeof(swap.slots));
@@ -188,19 +197,58 @@ unsigned int vmarena_swap_alloc(unsigned int want, u64 *first)
 }
 
 /**
- * vmarena_swap_free() - give back a slot, or retire it after an I/O error.
+ * vmarena_swap_free() - drop one holder of a slot; the last one gives it
+ * back, or retires it after an I/O error.
  * @slot:   the slot.
- * @retire: never hand it out again.
+ * @retire: never hand it out again (when no other holder is left).
  */
 void vmarena_swap_free(u64 slot, bool retire)
 {
 	mutex_lock(&swap.lock);
-	if (!WARN_ON_ONCE(!swap.bdev)) {
-		if (retire)
-			vmarena_slots_retire(&swap.slots, slot);
-		else
-			vmarena_slots_free(&swap.slots, slot);
+	if (WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr))
+		goto out;
+	if (swap.extra[slot]) {
+		/* Another entry still holds it: a suspect slot is theirs too. */
+		if (!--swap.extra[slot])
+			atomic64_dec(&vmarena_counters.pages_shared);
+		goto out;
 	}
+	if (retire)
+		vmarena_slots_retire(&swap.slots, slot);
+	else
+		vmarena_slots_free(&swap.slots, slot);
+out:
+	mutex_unlock(&swap.lock);
+}
+
+/**
+ * vmarena_swap_holders() - how many entries hold a slot.
+ * @slot: an allocated slot.
+ *
+ * Return: 1 or more.
+ */
+unsigned int vmarena_swap_holders(u64 slot)
+{
+	unsigned int n = 1;
+
+	mutex_lock(&swap.lock);
+	if (swap.bdev && slot < swap.slots.nr)
+		n += swap.extra[slot];
+	mutex_unlock(&swap.lock);
+	return n;
+}
+
+/**
+ * vmarena_swap_dup() - one more swap entry holds a slot (a clone or a
+ * checkpoint shares it); vmarena_swap_free() drops one holder.
+ * @slot: an allocated slot.
+ */
+void vmarena_swap_dup(u64 slot)
+{
+	mutex_lock(&swap.lock);
+	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr) &&
+	    !swap.extra[slot]++)
+		atomic64_inc(&vmarena_counters.pages_shared);
 	mutex_unlock(&swap.lock);
 }
 
@@ -209,8 +257,9 @@ static bool swap_inject(atomic64_t *fail)
 	return atomic64_read(fail) && atomic64_dec_if_positive(fail) >= 0;
 }
 
+/* One bio over @n frames' pages, or over @page alone if @frames is NULL. */
 static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
-		    unsigned int n)
+		    unsigned int n, struct page *page)
 {
 	struct bio *bio;
 	unsigned int i;
@@ -219,7 +268,8 @@ static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
 	bio = bio_alloc(swap.bdev, n, op, GFP_NOIO);
 	bio->bi_iter.bi_sector = slot << (VMARENA_PAGE_SHIFT - SECTOR_SHIFT);
 	for (i = 0; i < n; i++)
-		__bio_add_page(bio, vmarena_frame_page(frames[i]), PAGE_SIZE, 0);
+		__bio_add_page(bio, frames ? vmarena_frame_page(frames[i]) : page,
+			       PAGE_SIZE, 0);
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	return ret;
@@ -240,7 +290,7 @@ int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
 	int ret = -EIO;
 
 	if (!swap_inject(&swap.fail_writes))
-		ret = swap_bio(REQ_OP_WRITE, slot, frames, n);
+		ret = swap_bio(REQ_OP_WRITE, slot, frames, n, NULL);
 	if (ret) {
 		atomic64_add(n, &vmarena_counters.write_errors);
 		return -EIO;
@@ -264,12 +314,33 @@ int vmarena_swap_read(u64 slot, u32 frame)
 	int ret = -EIO;
 
 	if (!swap_inject(&swap.fail_reads))
-		ret = swap_bio(REQ_OP_READ, slot, &frame, 1);
+		ret = swap_bio(REQ_OP_READ, slot, &frame, 1, NULL);
 	if (ret) {
 		atomic64_inc(&vmarena_counters.read_errors);
 		return -EIO;
 	}
 	atomic64_inc(&vmarena_counters.swap_ins);
+	return 0;
+}
+
+/**
+ * vmarena_swap_read_page() - read a slot into a page that is not a frame
+ * (EXPORT reads a swapped page of a checkpoint into a bounce page).
+ * @slot: the slot, held by an entry the caller keeps (its space locked).
+ * @page: the page.
+ *
+ * Return: 0 or -EIO.
+ */
+int vmarena_swap_read_page(u64 slot, struct page *page)
+{
+	int ret = -EIO;
+
+	if (!swap_inject(&swap.fail_reads))
+		ret = swap_bio(REQ_OP_READ, slot, NULL, 1, page);
+	if (ret) {
+		atomic64_inc(&vmarena_counters.read_errors);
+		return -EIO;
+	}
 	return 0;
 }
 

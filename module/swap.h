@@ -22,8 +22,11 @@ ssize_t vmarena_swap_path(char *buf, size_t len);
 int vmarena_swap_show(struct seq_file *m, void *unused);
 unsigned int vmarena_swap_alloc(unsigned int want, u64 *first);
 void vmarena_swap_free(u64 slot, bool retire);
+void vmarena_swap_dup(u64 slot);
+unsigned int vmarena_swap_holders(u64 slot);
 int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read(u64 slot, u32 frame);
+int vmarena_swap_read_page(u64 slot, struct page *page);
 void vmarena_swap_fail_next(bool write, u64 n);
 void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired);
 

@@ -180,6 +180,64 @@ TRACE_EVENT(reclaim,
 		      __entry->ns)
 );
 
+/*
+ * A write to a shared page copied it: the space, the page, the frame it
+ * left (still held by others) and its own new frame, and the time taken.
+ */
+TRACE_EVENT(cow_break,
+	    TP_PROTO(u64 space, u64 vpn, u32 old, u32 new, u64 ns),
+	    TP_ARGS(space, vpn, old, new, ns),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, vpn)
+			     __field(u64, ns)
+			     __field(u32, old)
+			     __field(u32, new)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->vpn = vpn;
+			   __entry->ns = ns;
+			   __entry->old = old;
+			   __entry->new = new;),
+	    TP_printk("space=%llu vpn=%llu old=%u new=%u ns=%llu",
+		      __entry->space, __entry->vpn, __entry->old, __entry->new,
+		      __entry->ns)
+);
+
+/*
+ * Generations: a checkpoint was taken, or a space rewound to one.  The
+ * space, the generation, its pages (for restore: the space's pages
+ * afterwards) and the time taken; clone: the new space's id as gen.
+ */
+DECLARE_EVENT_CLASS(vmarena_gen_class,
+		    TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
+		    TP_ARGS(space, gen, pages, ns),
+		    TP_STRUCT__entry(__field(u64, space)
+				     __field(u64, gen)
+				     __field(u64, pages)
+				     __field(u64, ns)),
+		    TP_fast_assign(__entry->space = space;
+				   __entry->gen = gen;
+				   __entry->pages = pages;
+				   __entry->ns = ns;),
+		    TP_printk("space=%llu gen=%llu pages=%llu ns=%llu",
+			      __entry->space, __entry->gen, __entry->pages,
+			      __entry->ns)
+);
+
+DEFINE_EVENT(vmarena_gen_class, checkpoint,
+	     TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
+	     TP_ARGS(space, gen, pages, ns)
+);
+
+DEFINE_EVENT(vmarena_gen_class, restore,
+	     TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
+	     TP_ARGS(space, gen, pages, ns)
+);
+
+DEFINE_EVENT(vmarena_gen_class, clone,
+	     TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
+	     TP_ARGS(space, gen, pages, ns)
+);
+
 #endif /* _VMARENA_TRACE_H */
 
 /* Out-of-tree: the header is found beside trace.c (CFLAGS_trace.o). */

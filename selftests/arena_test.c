@@ -54,6 +54,7 @@ struct slab_line {
 static int slabinfo(const char *cache, struct slab_line *s)
 {
 	char line[512], name[32];
+	struct slab_line t;
 	int ret = -1;
 	FILE *f = fopen(DBG "slabinfo", "r");
 
@@ -62,11 +63,14 @@ static int slabinfo(const char *cache, struct slab_line *s)
 	while (fgets(line, sizeof(line), f)) {
 		if (line[0] == '#')
 			continue;
+		/* Parsed aside: a later cache's line must not overwrite *s. */
 		if (sscanf(line, "%31s %llu %llu %llu %llu %llu %llu %llu %llu %15s",
-			   name, &s->object_size, &s->size, &s->objs_per_slab,
-			   &s->frames_per_slab, &s->active, &s->total, &s->slabs,
-			   &s->waste, s->debug) == 10 && !strcmp(name, cache))
+			   name, &t.object_size, &t.size, &t.objs_per_slab,
+			   &t.frames_per_slab, &t.active, &t.total, &t.slabs,
+			   &t.waste, t.debug) == 10 && !strcmp(name, cache)) {
+			*s = t;
 			ret = 0;
+		}
 	}
 	fclose(f);
 	return ret;

@@ -25,6 +25,7 @@
 
 #include "kselftest_harness.h"
 #include "space_util.h"
+#include "cow_util.h"
 #include "vm_util.h"
 
 #define SYS "/sys/class/misc/vmarena/"
@@ -632,6 +633,114 @@ TEST(the_daemon_wakes_below_the_low_watermark_and_frees_up_to_high)
 	write_str(SYS "watermark_low", buf);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)frames / 16);
 	write_str(SYS "watermark_high", buf);
+}
+
+/* Evicts every page of a space (SET_LIMIT to one frame, then back). */
+static void evict_all(struct __test_metadata *_metadata, int fd)
+{
+	ASSERT_EQ(0, set_limit(fd, 0, 1));
+	ASSERT_EQ(0, set_limit(fd, 0, 0));
+}
+
+TEST(a_clone_shares_swapped_pages_and_neither_sees_the_others_writes)
+{
+	int fd, c, n = 64, i;
+	char *p = filled_space(_metadata, "clock", n, 1, &fd), *q;
+	__u64 used;
+
+	ASSERT_NE(NULL, p);
+	evict_all(_metadata, fd);
+	used = global_stat(fd, VMARENA_STAT_SWAP_SLOTS_USED);
+	c = clone_space(fd);
+	ASSERT_LE(0, c);
+	/* Same slots (and the one page the cap left resident), no new ones. */
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(flags_of(fd, i) & VMARENA_PTE_INFO_SWAPPED,
+			  flags_of(c, i) & VMARENA_PTE_INFO_SWAPPED);
+		ASSERT_EQ(frame_of(fd, i), frame_of(c, i));
+	}
+	EXPECT_EQ(n - 1, space_stat(c, VMARENA_SPACE_STAT_SWAPPED));
+	EXPECT_EQ(used, global_stat(fd, VMARENA_STAT_SWAP_SLOTS_USED));
+	q = map(c, n, 0);
+	ASSERT_NE(NULL, q);
+	/* A read brings a page back for both: one frame, shared. */
+	i = flags_of(fd, 0) & VMARENA_PTE_INFO_SWAPPED ? 0 : 1;
+	ASSERT_TRUE(flags_of(fd, i) & VMARENA_PTE_INFO_SWAPPED);
+	EXPECT_TRUE(intact(q, i, 1));
+	EXPECT_EQ(frame_of(fd, i), frame_of(c, i));
+	EXPECT_TRUE(flags_of(fd, i) & VMARENA_PTE_INFO_PRESENT);
+	EXPECT_TRUE(flags_of(c, i) & VMARENA_PTE_INFO_COW);
+	for (i = 0; i < n; i += 2)
+		fill(q, i, 2);
+	for (i = 1; i < n; i += 2)
+		fill(p, i, 3);
+	evict_all(_metadata, fd);
+	evict_all(_metadata, c);
+	for (i = 0; i < n; i++) {
+		ASSERT_TRUE(intact(q, i, i % 2 ? 1 : 2));
+		ASSERT_TRUE(intact(p, i, i % 2 ? 3 : 1));
+	}
+	munmap(q, n * PAGE);
+	close(c);
+	munmap(p, n * PAGE);
+	close(fd);
+}
+
+TEST(generations_survive_eviction_and_restore_from_swap_is_exact)
+{
+	int fd, n = 96, i;
+	char *p = filled_space(_metadata, "lru", n, 1, &fd);
+	__u64 bitmap[2], g1, g2;
+
+	ASSERT_NE(NULL, p);
+	g1 = checkpoint(fd);
+	ASSERT_NE(0, g1);
+	for (i = 0; i < n; i += 3)
+		fill(p, i, 2);
+	g2 = checkpoint(fd);
+	for (i = 1; i < n; i += 3)
+		fill(p, i, 3);
+	evict_all(_metadata, fd);
+	/* Eviction and swap-in are no changes: exactly the pages written. */
+	ASSERT_EQ(n / 3, get_dirty(fd, g2, n, bitmap, 0));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(i % 3 == 1, bit_of(bitmap, i));
+	ASSERT_EQ(0, restore(fd, g1));
+	ASSERT_EQ(0, bad_pages(p, 0, n, 1));
+	evict_all(_metadata, fd);
+	ASSERT_EQ(0, restore(fd, g2));
+	for (i = 0; i < n; i++)
+		ASSERT_TRUE(intact(p, i, i % 3 == 0 ? 2 : 1));
+	munmap(p, n * PAGE);
+	close(fd);
+}
+
+TEST(export_reads_swapped_pages_of_a_generation_back_exactly)
+{
+	int fd, dst, st = memfd_create("stream", MFD_CLOEXEC), n = 80, i;
+	char *p = filled_space(_metadata, "fifo", n, 4, &fd), *q;
+	struct vmarena_export e = { .fd = st };
+	struct vmarena_import im = { .fd = st };
+
+	ASSERT_NE(NULL, p);
+	e.generation = checkpoint(fd);
+	for (i = 0; i < n; i += 2)
+		fill(p, i, 5);
+	evict_all(_metadata, fd);
+	ASSERT_LT(n / 2, space_stat(fd, VMARENA_SPACE_STAT_SWAPPED));
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_EXPORT, &e));
+	ASSERT_EQ(n, e.pages);
+	lseek(st, 0, SEEK_SET);
+	dst = open_space(_metadata);
+	ASSERT_EQ(0, ioctl(dst, VMARENA_IOC_IMPORT, &im));
+	q = map(dst, n, 0);
+	ASSERT_NE(NULL, q);
+	ASSERT_EQ(0, bad_pages(q, 0, n, 4));
+	munmap(q, n * PAGE);
+	close(dst);
+	munmap(p, n * PAGE);
+	close(fd);
+	close(st);
 }
 
 TEST_HARNESS_MAIN

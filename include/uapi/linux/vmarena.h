@@ -368,7 +368,8 @@ struct vmarena_ckpt_list {
  * @pages:      pages in the range, 1..VMARENA_DIRTY_MAX.
  * @bitmap:     user pointer to __u64[(@pages + 63) / 64]: bit i (bit i % 64
  *              of word i / 64) is set when page @offset / 4096 + i has
- *              changed: written, discarded, or made by a first touch.
+ *              changed: written or discarded (a page a read made
+ *              holds zeros, like the hole it was: no change).
  * @dirty:      out: bits set.
  * @flags:      VMARENA_DIRTY_*.
  * @reserved0:  must be zero.

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt.c - checkpoints: CHECKPOINT, RESTORE, CKPT_LIST, CKPT_DROP and
+ * GET_DIRTY.
+ *
+ * Generation N of a space is a page table of the space's family holding
+ * the space's pages as they were when it was taken, copy-on-write
+ * (share.c): taking it copies no data (pinned pages excepted) and costs
+ * page-table nodes, and from then on each page the space writes for the
+ * first time costs one copy.  Generations are numbered from 1 per space
+ * and never reused; a space holds at most VMARENA_CKPT_MAX of them.
+ *
+ * RESTORE makes the live table a copy-on-write copy of generation N's (it
+ * is built first, so a failure changes nothing), then waits for faults
+ * installing the old pages, zaps every hardware mapping and lets the old
+ * table go: live mappings see the generation at their next access.  Later
+ * generations are kept, so a space can be rewound and fast-forwarded.
+ *
+ * GET_DIRTY compares the live table with generation N's: a page changed
+ * when the two entries do not hold the same frame or slot.  Sharing is
+ * broken only by a write or DISCARD, never by a read, eviction or swap-in
+ * (which change every holder together), so the answer is exact; a page
+ * made by a read fault holds zeros and compares equal to a hole.
+ */
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "caches.h"
+#include "ckpt.h"
+#include "share.h"
+#include "space.h"
+#include "stats.h"
+#include "swap.h"
+#include "trace.h"
+
+/**
+ * vmarena_ckpt_account_pt() - keep the global page-table frame count in
+ * step with a checkpoint's table.
+ * @ckpt: the checkpoint, its space locked.
+ */
+void vmarena_ckpt_account_pt(struct vmarena_gen *ckpt)
+{
+	u64 now = vmarena_pt_frames(&ckpt->pt);
+
+	atomic64_add(now - ckpt->pt_frames, &vmarena_counters.pt_frames);
+	ckpt->pt_frames = now;
+}
+
+/**
+ * vmarena_ckpt_find() - a space's generation by number.
+ * @space: the space, locked.
+ * @gen:   the generation.
+ *
+ * Return: the checkpoint, or NULL.
+ */
+struct vmarena_gen *vmarena_ckpt_find(struct vmarena_space *space, u64 gen)
+{
+	struct vmarena_gen *ck;
+
+	lockdep_assert_held(space->lock);
+	list_for_each_entry(ck, &space->ckpts, node)
+		if (ck->gen == gen)
+			return ck;
+	return NULL;
+}
+
+/* Frees a checkpoint's table and the checkpoint; space locked. */
+static void ckpt_free(struct vmarena_space *space, struct vmarena_gen *ck)
+{
+	vmarena_pt_destroy(&ck->pt, vmarena_space_release_entry, space);
+	vmarena_ckpt_account_pt(ck);
+	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_CKPT], ck);
+}
+
+/**
+ * vmarena_ckpt_drop_all() - a space is going: its checkpoints go first.
+ * @space: the space, locked.
+ */
+void vmarena_ckpt_drop_all(struct vmarena_space *space)
+{
+	struct vmarena_gen *ck, *tmp;
+
+	lockdep_assert_held(space->lock);
+	list_for_each_entry_safe(ck, tmp, &space->ckpts, node) {
+		list_del(&ck->node);
+		ckpt_free(space, ck);
+	}
+	space->nr_ckpts = 0;
+}
+
+static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
+{
+	struct vmarena_gen *ck;
+	u64 swapped;
+	int ret;
+
+	if (space->nr_ckpts >= VMARENA_CKPT_MAX)
+		return -ENOSPC;
+	ck = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_CKPT]);
+	if (!ck)
+		return -ENOMEM;
+	vmarena_pt_init(&ck->pt);
+	ret = vmarena_share_copy(space, space, &ck->pt, &swapped);
+	if (ret) {
+		ckpt_free(space, ck);
+		return ret;
+	}
+	vmarena_ckpt_account_pt(ck);
+	ck->gen = ++space->last_gen;
+	ck->created_ns = ktime_get_ns();
+	list_add_tail(&ck->node, &space->ckpts);
+	space->nr_ckpts++;
+	*gen = ck->gen;
+	*pages = ck->pt.used;
+	return 0;
+}
+
+/**
+ * vmarena_ckpt_take() - CHECKPOINT: take the next generation of a space.
+ * @space: the space (not locked).
+ * @gen:   out: its number.
+ * @pages: out: pages it holds.
+ *
+ * Return: 0; -ENOSPC at VMARENA_CKPT_MAX generations; -ENOMEM (page-table
+ * nodes, copies of pinned pages); -EDQUOT (copies of pinned pages beyond
+ * the space's resident cap).
+ */
+int vmarena_ckpt_take(struct vmarena_space *space, u64 *gen, u64 *pages)
+{
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	mutex_lock(space->lock);
+	ret = ckpt_take_locked(space, gen, pages);
+	mutex_unlock(space->lock);
+	if (ret)
+		return ret;
+	atomic64_inc(&vmarena_counters.checkpoints);
+	atomic64_add(*pages, &vmarena_counters.ckpt_pages);
+	trace_checkpoint(space->id, *gen, *pages, ktime_get_ns() - t0);
+	return 0;
+}
+
+/* Builds the table a restore installs: generation @ck's pages, shared. */
+struct ckpt_build {
+	struct vmarena_space *space;
+	struct vmarena_pt pt;
+};
+
+static int ckpt_build_entry(void *arg, u64 vpn, u64 *src, u64 *dst)
+{
+	return vmarena_share_entry(src, dst);
+}
+
+/* Waits for faults installing an old page before its mappings go. */
+static int ckpt_wait_entry(void *arg, u64 vpn, u64 *pte)
+{
+	struct page *page;
+
+	if (*pte & VMARENA_PTE_PRESENT) {
+		page = vmarena_frame_page(vmarena_pte_frame(*pte));
+		lock_page(page);
+		unlock_page(page);
+	}
+	return 0;
+}
+
+static int ckpt_count_swapped(void *arg, u64 vpn, u64 *pte)
+{
+	*(u64 *)arg += !!(*pte & VMARENA_PTE_SWAP);
+	return 0;
+}
+
+/**
+ * vmarena_ckpt_install() - a new live table replaces the space's: the old
+ * one is let go once no fault is installing its pages, and every hardware
+ * mapping is zapped (they fault in the new pages).
+ * @space: the space, locked.
+ * @pt:    the new table, holding its pages (shares, slots, frames).
+ */
+void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
+{
+	struct vmarena_pt old = space->pt;
+
+	space->pt = *pt;
+	space->swapped = 0;
+	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_count_swapped,
+			 &space->swapped);
+	space->import_gen = 0;
+	vmarena_pt_range(&old, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, NULL);
+	vmarena_space_tlb_flush(space, 0, U64_MAX);
+	vmarena_space_unmap(space, 0, VMARENA_MAX_PAGES);
+	vmarena_pt_destroy(&old, vmarena_space_release_entry, space);
+	vmarena_space_account_pt(space);
+}
+
+static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
+			       u64 *pages)
+{
+	struct ckpt_build b = { .space = space };
+	struct vmarena_gen *ck = vmarena_ckpt_find(space, gen);
+	int ret;
+
+	if (!ck)
+		return -ENOENT;
+	if (space->pinned)
+		return -EBUSY;
+	vmarena_pt_init(&b.pt);
+	ret = vmarena_pt_copy(&ck->pt, &b.pt, ckpt_build_entry, &b);
+	if (ret) {
+		vmarena_pt_destroy(&b.pt, vmarena_space_release_entry, space);
+		return ret;
+	}
+	vmarena_ckpt_install(space, &b.pt);
+	space->c.restores++;
+	*pages = space->pt.used;
+	return 0;
+}
+
+/**
+ * vmarena_ckpt_restore() - RESTORE: rewind a space to a generation.
+ * @space: the space (not locked).
+ * @gen:   the generation; it and every other one are kept.
+ * @pages: out: pages the space holds afterwards.
+ *
+ * Return: 0; -ENOENT for no such generation; -EBUSY while pages are
+ * pinned (a pin promises the frame stays); -ENOMEM (page-table nodes): the
+ * space is unchanged.
+ */
+int vmarena_ckpt_restore(struct vmarena_space *space, u64 gen, u64 *pages)
+{
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	mutex_lock(space->lock);
+	ret = ckpt_restore_locked(space, gen, pages);
+	mutex_unlock(space->lock);
+	if (ret)
+		return ret;
+	atomic64_inc(&vmarena_counters.restores);
+	trace_restore(space->id, gen, *pages, ktime_get_ns() - t0);
+	return 0;
+}
+
+/* Whether an entry's page is held by no other entry (frame or slot). */
+static bool ckpt_private(u64 pte)
+{
+	if (pte & VMARENA_PTE_PRESENT)
+		return vmarena_frame_table()[vmarena_pte_frame(pte)].shares == 1;
+	if (vmarena_pte_frame(pte) == VMARENA_SLOT_LOST)
+		return true;
+	return vmarena_swap_holders(vmarena_pte_frame(pte)) == 1;
+}
+
+static int ckpt_count_private(void *arg, u64 vpn, u64 *pte)
+{
+	*(u64 *)arg += ckpt_private(*pte);
+	return 0;
+}
+
+/**
+ * vmarena_ckpt_drop() - CKPT_DROP: let a generation go.
+ * @space: the space (not locked).
+ * @gen:   the generation.
+ * @freed: out: its pages whose frame or slot no one else held (freed).
+ *
+ * Return: 0, -ENOENT, or -EBUSY while an EXPORT reads it.
+ */
+int vmarena_ckpt_drop(struct vmarena_space *space, u64 gen, u64 *freed)
+{
+	struct vmarena_gen *ck;
+
+	*freed = 0;
+	mutex_lock(space->lock);
+	ck = vmarena_ckpt_find(space, gen);
+	if (ck && ck->busy) {
+		mutex_unlock(space->lock);
+		return -EBUSY;
+	}
+	if (ck) {
+		vmarena_pt_range(&ck->pt, 0, VMARENA_MAX_PAGES,
+				 ckpt_count_private, freed);
+		list_del(&ck->node);
+		space->nr_ckpts--;
+		ckpt_free(space, ck);
+	}
+	mutex_unlock(space->lock);
+	return ck ? 0 : -ENOENT;
+}
+
+/**
+ * vmarena_ckpt_list() - CKPT_LIST: the generations of a space.
+ * @space: the space (not locked).
+ * @out:   room for @max entries, oldest first.
+ * @max:   entries @out holds.
+ * @count: out: generations the space holds.
+ *
+ * Return: 0.
+ */
+int vmarena_ckpt_list(struct vmarena_space *space,
+		      struct vmarena_ckpt_info *out, u32 max, u32 *count)
+{
+	struct vmarena_gen *ck;
+	u32 n = 0;
+
+	mutex_lock(space->lock);
+	list_for_each_entry(ck, &space->ckpts, node) {
+		if (n < max) {
+			out[n].generation = ck->gen;
+			out[n].pages = ck->pt.used;
+			out[n].private = 0;
+			vmarena_pt_range(&ck->pt, 0, VMARENA_MAX_PAGES,
+					 ckpt_count_private, &out[n].private);
+			out[n].pinned_bytes = (out[n].private + ck->pt_frames) *
+					      VMARENA_PAGE_SIZE;
+			out[n].created_ns = ck->created_ns;
+		}
+		n++;
+	}
+	mutex_unlock(space->lock);
+	*count = n;
+	return 0;
+}
+
+/* GET_DIRTY: the range, its bitmap, and the tables compared. */
+struct ckpt_dirty {
+	struct vmarena_space *space;
+	struct vmarena_gen *ck;
+	u64 first;
+	unsigned long *bitmap;
+	u64 dirty;
+};
+
+static u64 ckpt_entry(struct vmarena_pt *pt, u64 vpn)
+{
+	u64 *pte = vmarena_pt_lookup(pt, vpn);
+
+	return pte ? *pte : 0;
+}
+
+/**
+ * vmarena_ckpt_content() - what an entry's page holds, for comparing
+ * generations: a page never written since its first touch (clean, no slot
+ * copy) holds zeros, like a hole, so a read that made it is no change.
+ * @pte: the entry; its space locked.
+ *
+ * Return: the entry's identity (vmarena_pte_id()), or 0 for zeros.
+ */
+u64 vmarena_ckpt_content(u64 pte)
+{
+	if ((pte & VMARENA_PTE_PRESENT) && !(pte & VMARENA_PTE_DIRTY) &&
+	    vmarena_frame_table()[vmarena_pte_frame(pte)].slot == VMARENA_NO_SLOT)
+		return 0;
+	return vmarena_pte_id(pte);
+}
+
+static void ckpt_mark(struct ckpt_dirty *d, u64 vpn, u64 live, u64 old)
+{
+	if (vmarena_ckpt_content(live) == vmarena_ckpt_content(old) ||
+	    test_bit(vpn - d->first, d->bitmap))
+		return;
+	__set_bit(vpn - d->first, d->bitmap);
+	d->dirty++;
+}
+
+static int ckpt_dirty_live(void *arg, u64 vpn, u64 *pte)
+{
+	struct ckpt_dirty *d = arg;
+
+	ckpt_mark(d, vpn, *pte, ckpt_entry(&d->ck->pt, vpn));
+	return 0;
+}
+
+static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
+{
+	struct ckpt_dirty *d = arg;
+
+	ckpt_mark(d, vpn, ckpt_entry(&d->space->pt, vpn), *pte);
+	return 0;
+}
+
+/* Generation @d->ck's page @vpn becomes the live one. */
+static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
+{
+	struct vmarena_space *space = d->space;
+	u64 *live = vmarena_pt_lookup(&space->pt, vpn);
+	u64 *old = vmarena_pt_lookup(&d->ck->pt, vpn);
+	u64 pte = old ? *old : 0;
+	int ret = 0;
+
+	if (pte)
+		vmarena_pt_clear(&d->ck->pt, vpn);
+	if (live && *live)
+		ret = vmarena_share_copy_entry(space, &d->ck->pt, vpn, live);
+	/* Let go of the old page last: it may have been the only holder. */
+	if (pte)
+		vmarena_space_release_entry(space, vpn, &pte);
+	return ret;
+}
+
+static int ckpt_rearm(struct ckpt_dirty *d, u64 nr)
+{
+	unsigned long i;
+	int ret;
+
+	vmarena_share_wrprotect(d->space);
+	for_each_set_bit(i, d->bitmap, nr) {
+		ret = ckpt_rearm_one(d, d->first + i);
+		if (ret)
+			return ret;
+	}
+	vmarena_ckpt_account_pt(d->ck);
+	return 0;
+}
+
+/**
+ * vmarena_ckpt_dirty() - GET_DIRTY: which pages of a range changed since a
+ * generation.
+ * @space:  the space (not locked).
+ * @gen:    the generation.
+ * @first:  first page of the range.
+ * @nr:     pages, validated by the caller.
+ * @rearm:  afterwards, the generation's range becomes the live contents.
+ * @bitmap: out: bit i for page @first + i; zeroed by the caller.
+ * @dirty:  out: bits set.
+ *
+ * Return: 0; -ENOENT for no such generation; -EBUSY for a re-arm while
+ * an EXPORT reads the generation; -ENOMEM while re-arming
+ * (page-table nodes): the bitmap is not valid, and part of the range may
+ * have been re-armed.
+ */
+int vmarena_ckpt_dirty(struct vmarena_space *space, u64 gen, u64 first,
+		       u64 nr, bool rearm, unsigned long *bitmap, u64 *dirty)
+{
+	struct ckpt_dirty d = { .space = space, .first = first, .bitmap = bitmap };
+	int ret = 0;
+
+	mutex_lock(space->lock);
+	d.ck = vmarena_ckpt_find(space, gen);
+	if (!d.ck || (rearm && d.ck->busy)) {
+		ret = d.ck ? -EBUSY : -ENOENT;
+		goto out;
+	}
+	vmarena_pt_range(&space->pt, first, nr, ckpt_dirty_live, &d);
+	vmarena_pt_range(&d.ck->pt, first, nr, ckpt_dirty_old, &d);
+	if (rearm)
+		ret = ckpt_rearm(&d, nr);
+	*dirty = d.dirty;
+out:
+	mutex_unlock(space->lock);
+	return ret;
+}

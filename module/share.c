@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * share.c - copy-on-write sharing of frames and swap slots between the
+ * tables of a family: the live tables of a space and its clones, and
+ * their checkpoints.
+ *
+ * Sharing never moves a page: a shared frame or slot is held by entries
+ * for the same page number in several tables, so the entries holding it
+ * are found by looking that page up in each table of the family
+ * (vmarena_share_each()); this is the reverse map beyond the frame
+ * descriptor's owner.  Every table of a family is under the family's one
+ * lock.  A frame counts the entries holding it (vmarena_frame.shares), a
+ * slot its holders beyond the first (swap.c).
+ *
+ * A frame is charged to one space, whose resident ring holds it, like a
+ * page charged to the memory cgroup that first touched it: eviction of a
+ * shared frame (evict.c) turns every entry holding it into a swap entry
+ * for one slot, and swap-in of a shared slot gives every entry holding it
+ * the new frame.  When the charged space goes, its shared frames move to
+ * another member's ring (vmarena_share_rehome()).
+ *
+ * A present entry holding a frame with other holders has the COW bit and
+ * is never mapped writable: the first write copies the page for the
+ * writer (vmarena_share_cow()); a write to an entry whose frame has lost
+ * its other holders takes the frame over without copying.  Taking a share
+ * (clone, checkpoint) write-protects each page as it shares it: its
+ * writable hardware mappings are made read-only (a run at a time, all
+ * before the call returns; vmarena_space_wrprotect()), after the page lock
+ * has been waited for so that no fault is still installing one; writes
+ * then fault and wait for the family lock, which is held until the
+ * sharing is complete, so a clone or checkpoint is one point in time for
+ * the writers (vmarena_share_copy()).
+ *
+ * Pinned pages are never shared: a pin promises the frame stays, so a
+ * clone or checkpoint copies them at once, and PIN of a shared page
+ * copies it first.
+ */
+#include <linux/highmem.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "caches.h"
+#include "share.h"
+#include "space.h"
+#include "stats.h"
+#include "swap.h"
+#include "trace.h"
+
+/**
+ * vmarena_family_join() - make @space a member of a family.
+ * @space:  a new space.
+ * @parent: the space it is cloned from (its family is joined), or NULL
+ *          for a family of its own.
+ *
+ * Sets @space->family and @space->lock.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vmarena_family_join(struct vmarena_space *space,
+			struct vmarena_space *parent)
+{
+	struct vmarena_family *fam;
+
+	if (parent) {
+		fam = parent->family;
+		kref_get(&fam->ref);
+	} else {
+		fam = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_FAMILY]);
+		if (!fam)
+			return -ENOMEM;
+		mutex_init(&fam->lock);
+		kref_init(&fam->ref);
+		INIT_LIST_HEAD(&fam->spaces);
+	}
+	space->family = fam;
+	space->lock = &fam->lock;
+	mutex_lock(&fam->lock);
+	list_add_tail(&space->family_node, &fam->spaces);
+	mutex_unlock(&fam->lock);
+	return 0;
+}
+
+static void family_release(struct kref *ref)
+{
+	struct vmarena_family *fam = container_of(ref, struct vmarena_family, ref);
+
+	mutex_destroy(&fam->lock);
+	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_FAMILY], fam);
+}
+
+/**
+ * vmarena_family_leave() - drop @space's membership; the last member frees
+ * the family.
+ * @space: a space whose tables are empty, taken out of the member list
+ *         (vmarena_share_rehome()); its family's lock is not held.
+ */
+void vmarena_family_leave(struct vmarena_space *space)
+{
+	kref_put(&space->family->ref, family_release);
+}
+
+/* Calls @fn for @pte if it holds @id; returns 1 if so. */
+static unsigned int share_one(struct vmarena_space *space,
+			      struct vmarena_gen *ckpt, u64 vpn, u64 *pte,
+			      u64 id, vmarena_share_fn fn, void *arg)
+{
+	if (!pte || vmarena_pte_id(*pte) != id)
+		return 0;
+	if (fn)
+		fn(arg, space, ckpt, vpn, pte);
+	return 1;
+}
+
+/**
+ * vmarena_share_each() - call @fn for every entry of @space's family that
+ * holds a page.
+ * @space: a member, its family locked.
+ * @vpn:   the page number.
+ * @id:    what the entries hold: vmarena_pte_id() of one of them.
+ * @fn:    called for each; may change the entry; NULL only counts.
+ * @arg:   for @fn.
+ *
+ * Return: the entries found.
+ */
+unsigned int vmarena_share_each(struct vmarena_space *space, u64 vpn, u64 id,
+				vmarena_share_fn fn, void *arg)
+{
+	struct vmarena_space *s;
+	struct vmarena_gen *ck;
+	unsigned int n = 0;
+
+	lockdep_assert_held(space->lock);
+	list_for_each_entry(s, &space->family->spaces, family_node) {
+		n += share_one(s, NULL, vpn, vmarena_pt_lookup(&s->pt, vpn),
+			       id, fn, arg);
+		list_for_each_entry(ck, &s->ckpts, node)
+			n += share_one(s, ck, vpn, vmarena_pt_lookup(&ck->pt, vpn),
+				       id, fn, arg);
+	}
+	return n;
+}
+
+/**
+ * vmarena_share_unmap() - zap the hardware mappings of a range of pages in
+ * every space of @space's family.
+ * @space: a member, its family locked.
+ * @first: first page.
+ * @nr:    pages.
+ */
+void vmarena_share_unmap(struct vmarena_space *space, u64 first, u64 nr)
+{
+	struct vmarena_space *s;
+
+	lockdep_assert_held(space->lock);
+	list_for_each_entry(s, &space->family->spaces, family_node)
+		vmarena_space_unmap(s, first, nr);
+}
+
+/**
+ * vmarena_share_get() - one more entry holds a frame.
+ * @frame: a user page's frame, its family locked, with fewer than
+ *         VMARENA_SHARES_MAX holders (vmarena_share_entry() checks; a
+ *         swap-in gives a frame no more holders than its slot had).
+ */
+void vmarena_share_get(u32 frame)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	if (++f->shares == 2)
+		atomic64_inc(&vmarena_counters.pages_shared);
+}
+
+/**
+ * vmarena_share_put() - an entry lets go of a frame.
+ * @frame: a user page's frame, its family locked.
+ *
+ * Return: true if it was the last: the caller frees the frame.
+ */
+bool vmarena_share_put(u32 frame)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	if (WARN_ON_ONCE(!f->shares))
+		return false;
+	if (--f->shares == 1)
+		atomic64_dec(&vmarena_counters.pages_shared);
+	return !f->shares;
+}
+
+/**
+ * vmarena_share_entry() - share what an entry holds with a new entry.
+ * @pte: an entry, not pinned; a present one becomes copy-on-write.
+ * @copy: out: the entry for the other table.
+ *
+ * Return: 0, or -EMLINK when the frame has VMARENA_SHARES_MAX holders.
+ */
+int vmarena_share_entry(u64 *pte, u64 *copy)
+{
+	u64 slot = vmarena_pte_frame(*pte);
+
+	/* A slot's holders all get its frame at swap-in: the same cap. */
+	if ((*pte & VMARENA_PTE_PRESENT) ?
+	    vmarena_frame_table()[slot].shares >= VMARENA_SHARES_MAX :
+	    slot != VMARENA_SLOT_LOST &&
+	    vmarena_swap_holders(slot) >= VMARENA_SHARES_MAX)
+		return -EMLINK;
+	if (*pte & VMARENA_PTE_PRESENT) {
+		vmarena_share_get(slot);
+		*pte = (*pte | VMARENA_PTE_COW) & ~VMARENA_PTE_WRITE;
+	} else if (slot != VMARENA_SLOT_LOST) {
+		vmarena_swap_dup(slot);
+	}
+	*copy = *pte;
+	return 0;
+}
+
+/**
+ * vmarena_share_drop_entry() - an entry that is going away lets go of
+ * what it holds (a slot, or a share of a frame).
+ * @space: the space whose table (or checkpoint) held it, locked.
+ * @pte:   the entry's value.
+ *
+ * Return: true if it held the last share of a frame: the caller takes
+ * the frame from its owner and frees it (vmarena_space_forget_frame(),
+ * vmarena_arena_release_user()).
+ */
+bool vmarena_share_drop_entry(struct vmarena_space *space, u64 pte)
+{
+	u64 slot = vmarena_pte_frame(pte);
+
+	lockdep_assert_held(space->lock);
+	if (pte & VMARENA_PTE_PRESENT)
+		return vmarena_share_put(slot);
+	if ((pte & VMARENA_PTE_SWAP) && slot != VMARENA_SLOT_LOST)
+		vmarena_swap_free(slot, false);
+	return false;
+}
+
+/*
+ * The copy for a write to a shared page: a new frame with the page's
+ * bytes, charged to the writer.  The source is locked meanwhile, which
+ * also waits for faults installing it and for a read bringing it in.
+ */
+static int share_copy(struct vmarena_space *space, u64 vpn, u64 *pte,
+		      u32 *new)
+{
+	u64 id = vmarena_pte_id(*pte);
+	struct page *src;
+	int ret;
+
+	ret = vmarena_space_alloc_frame(space, new);
+	if (ret)
+		return ret;
+	/* Making room may have evicted the page: the fault is retried. */
+	pte = vmarena_pt_lookup(&space->pt, vpn);
+	src = vmarena_frame_page(vmarena_pte_frame(id));
+	if (!pte || vmarena_pte_id(*pte) != id)
+		goto again;
+	lock_page(src);
+	if (!PageUptodate(src)) {
+		unlock_page(src);	/* its read failed: lost */
+		goto again;
+	}
+	copy_highpage(vmarena_frame_page(*new), src);
+	SetPageUptodate(vmarena_frame_page(*new));
+	return 0;
+again:
+	vmarena_frames_free(*new, 0);
+	return -EAGAIN;
+}
+
+/**
+ * vmarena_share_cow() - a write to a copy-on-write page: the writer gets
+ * a private copy, or the frame itself if no other entry holds it now.
+ * @space: the writing space, locked.
+ * @vpn:   the page.
+ * @pte:   in: its present COW entry; out: the entry (same slot).
+ *
+ * The space's hardware mappings of the page are zapped when it moves to
+ * a copy; the entry is neither dirty nor writable yet unless copied (the
+ * caller notes the write).
+ *
+ * Return: 0; -EAGAIN when the page changed meanwhile (evicted to make
+ * room, or lost): the access is retried; or as vmarena_space_fault_in().
+ */
+int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
+{
+	u32 old = vmarena_pte_frame(**pte), new;
+	u64 t0 = ktime_get_ns();
+	int ret;
+
+	lockdep_assert_held(space->lock);
+	if (vmarena_frame_table()[old].shares == 1) {
+		**pte &= ~VMARENA_PTE_COW;
+		space->c.cow_reuses++;
+		atomic64_inc(&vmarena_counters.cow_reuses);
+		return 0;
+	}
+	ret = share_copy(space, vpn, *pte, &new);
+	if (ret)
+		return ret;
+	*pte = vmarena_pt_lookup(&space->pt, vpn);
+	**pte = vmarena_pte_make(new, VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
+				 VMARENA_PTE_DIRTY | (**pte & VMARENA_PTE_GEN_MASK));
+	vmarena_space_take_frame(space, new, vpn, VMARENA_NO_SLOT);
+	vmarena_share_put(old);
+	vmarena_space_unmap(space, vpn, 1);
+	unlock_page(vmarena_frame_page(old));
+	space->c.cow_breaks++;
+	atomic64_inc(&vmarena_counters.cow_breaks);
+	trace_cow_break(space->id, vpn, old, new, ktime_get_ns() - t0);
+	return 0;
+}
+
+/**
+ * vmarena_share_rehome() - a space is going: its ring's frames, which
+ * other members of its family still hold, move to another member's ring.
+ * @space: the space, locked, its tables empty; it leaves the member list.
+ */
+void vmarena_share_rehome(struct vmarena_space *space)
+{
+	struct vmarena_frame *ft = vmarena_frame_table();
+	struct vmarena_space *heir;
+	u32 frame;
+
+	lockdep_assert_held(space->lock);
+	list_del(&space->family_node);
+	heir = list_first_entry_or_null(&space->family->spaces,
+					struct vmarena_space, family_node);
+	while (space->lru.nr) {
+		frame = space->lru.hand;
+		vmarena_lru_del(&space->lru, ft, frame);
+		if (WARN_ON_ONCE(!heir))
+			continue;
+		ft[frame].owner = heir;
+		vmarena_lru_add(&heir->lru, ft, frame);
+		heir->resident++;
+		space->resident--;
+	}
+}
+
+/*
+ * Write-protecting a space's entries: the run of neighbouring pages whose
+ * writable mappings are still to be made read-only.
+ */
+struct share_wp {
+	struct vmarena_space *space;
+	u64 first;
+	u64 nr;
+};
+
+static void share_wp_flush(struct share_wp *w)
+{
+	if (w->nr)
+		vmarena_space_wrprotect(w->space, w->first, w->nr);
+	w->nr = 0;
+}
+
+/*
+ * Write-protects one live entry (but a pinned one, which is never shared):
+ * a fault installing a writable mapping of it is waited for (page lock),
+ * and its mapping joins the run to write-protect.
+ */
+static void share_wp_entry(struct share_wp *w, u64 vpn, u64 *pte)
+{
+	struct page *page;
+
+	if (!(*pte & VMARENA_PTE_WRITE) || (*pte & VMARENA_PTE_PINNED))
+		return;
+	*pte &= ~VMARENA_PTE_WRITE;
+	/*
+	 * A fault installing the page locked it under the space lock, which
+	 * is held here: if it is not locked now, none is on its way.
+	 */
+	page = vmarena_frame_page(vmarena_pte_frame(*pte));
+	if (PageLocked(page)) {
+		lock_page(page);
+		unlock_page(page);
+	}
+	if (w->nr && vpn != w->first + w->nr)
+		share_wp_flush(w);
+	if (!w->nr)
+		w->first = vpn;
+	w->nr++;
+}
+
+static int share_wp_one(void *arg, u64 vpn, u64 *pte)
+{
+	share_wp_entry(arg, vpn, pte);
+	return 0;
+}
+
+/**
+ * vmarena_share_wrprotect() - make every writable hardware mapping of a
+ * space's pages (but pinned ones) read-only, before they are shared.
+ * @space: the space, locked (so none can come back until it is unlocked).
+ */
+void vmarena_share_wrprotect(struct vmarena_space *space)
+{
+	struct share_wp w = { .space = space };
+
+	lockdep_assert_held(space->lock);
+	vmarena_pt_range(&space->pt, 0, VMARENA_MAX_PAGES, share_wp_one, &w);
+	share_wp_flush(&w);
+}
+
+/* A pinned page: the new table gets a copy of its own, charged to @charge. */
+static int share_copy_pinned(struct vmarena_space *charge, u64 vpn, u64 pte,
+			     u64 *copy)
+{
+	u32 frame;
+	int ret;
+
+	ret = vmarena_space_alloc_frame(charge, &frame);
+	if (ret)
+		return ret;
+	copy_highpage(vmarena_frame_page(frame),
+		      vmarena_frame_page(vmarena_pte_frame(pte)));
+	SetPageUptodate(vmarena_frame_page(frame));
+	vmarena_space_take_frame(charge, frame, vpn, VMARENA_NO_SLOT);
+	*copy = vmarena_pte_make(frame, VMARENA_PTE_PRESENT | VMARENA_PTE_DIRTY |
+				 (pte & VMARENA_PTE_GEN_MASK));
+	return 0;
+}
+
+/* What another table's entry for the page of @pte is to be. */
+static int share_copy_value(struct vmarena_space *charge, u64 vpn, u64 *pte,
+			    u64 *copy)
+{
+	if (*pte & VMARENA_PTE_PINNED)
+		return share_copy_pinned(charge, vpn, *pte, copy);
+	return vmarena_share_entry(pte, copy);
+}
+
+/**
+ * vmarena_share_copy_entry() - give another table of the family the page
+ * a live entry holds, copy-on-write (a pinned page is copied at once).
+ * @charge: the space a copy of a pinned page is charged to, locked.
+ * @dst:    the other table (a clone's, a checkpoint's).
+ * @vpn:    the page.
+ * @pte:    the live entry, write-protected (vmarena_share_wrprotect()).
+ *
+ * Return: 0, or -ENOMEM/-EDQUOT/-EMLINK (nothing changed).
+ */
+int vmarena_share_copy_entry(struct vmarena_space *charge,
+			     struct vmarena_pt *dst, u64 vpn, u64 *pte)
+{
+	u64 copy;
+	int ret;
+
+	ret = share_copy_value(charge, vpn, pte, &copy);
+	if (ret)
+		return ret;
+	ret = vmarena_pt_set(dst, vpn, copy);
+	if (ret && vmarena_share_drop_entry(charge, copy)) {
+		vmarena_space_forget_frame(vmarena_pte_frame(copy));
+		vmarena_arena_release_user(vmarena_pte_frame(copy));
+	}
+	return ret;
+}
+
+/* Copying a whole live table, node by node. */
+struct share_copy {
+	struct share_wp wp;
+	struct vmarena_space *charge;
+	u64 swapped;
+	u64 shared;
+};
+
+static int share_copy_one(void *arg, u64 vpn, u64 *src, u64 *dst)
+{
+	struct share_copy *c = arg;
+	struct vmarena_frame *f;
+
+	share_wp_entry(&c->wp, vpn, src);
+	/* The common case inline: a resident, unpinned page. */
+	if ((*src & (VMARENA_PTE_PRESENT | VMARENA_PTE_PINNED)) ==
+	    VMARENA_PTE_PRESENT) {
+		f = &vmarena_frame_table()[vmarena_pte_frame(*src)];
+		if (f->shares >= VMARENA_SHARES_MAX)
+			return -EMLINK;
+		c->shared += ++f->shares == 2;
+		*src |= VMARENA_PTE_COW;
+		*dst = *src;
+		return 0;
+	}
+	c->swapped += !!(*src & VMARENA_PTE_SWAP);
+	return share_copy_value(c->charge, vpn, src, dst);
+}
+
+/**
+ * vmarena_share_copy() - give a new table of the family every page of a
+ * space, copy-on-write: one point in time for the space's writers.
+ * @space:   the space, locked.
+ * @charge:  the space copies of pinned pages are charged to.
+ * @dst:     the new, empty table.
+ * @swapped: out: swap entries copied.
+ *
+ * One pass: each page is write-protected (its writable mappings made
+ * read-only a run at a time, the last run before returning) and shared.
+ * Writes through a mapping not write-protected yet land in the shared
+ * frame before the call returns, as if made before it; every other write
+ * faults and waits for the space lock, so the copy is one point in time
+ * for the writers.
+ *
+ * Return: 0; -ENOMEM (page-table nodes, copies of pinned pages), -EDQUOT
+ * or -EMLINK: @dst then holds part of the pages and is to be released.
+ */
+int vmarena_share_copy(struct vmarena_space *space,
+		       struct vmarena_space *charge, struct vmarena_pt *dst,
+		       u64 *swapped)
+{
+	struct share_copy c = { .wp.space = space, .charge = charge };
+	int ret;
+
+	lockdep_assert_held(space->lock);
+	ret = vmarena_pt_copy(&space->pt, dst, share_copy_one, &c);
+	share_wp_flush(&c.wp);
+	atomic64_add(c.shared, &vmarena_counters.pages_shared);
+	*swapped = c.swapped;
+	return ret;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt_test.c - checkpoints: CHECKPOINT, RESTORE, CKPT_LIST, CKPT_DROP
+ * and GET_DIRTY.  The swapped-page cases are in paging_test.c.
+ *
+ * Runs in the VM, as root, with the module loaded (run_vmarena.sh).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#include "kselftest_harness.h"
+
+#include "space_util.h"
+#include "cow_util.h"
+
+#define N 128
+#define GENS 6
+
+/* One byte a page stands for its contents: the test fills whole pages. */
+FIXTURE(gens) {
+	int fd;
+	char *p;
+	unsigned char model[GENS + 1][N];	/* [g]: contents at gen g */
+	__u64 gen[GENS + 1];
+};
+
+FIXTURE_SETUP(gens)
+{
+	self->fd = open_space(_metadata);
+	self->p = map(self->fd, N, 0);
+	ASSERT_NE(NULL, self->p);
+	srand(42);
+}
+
+FIXTURE_TEARDOWN(gens)
+{
+	munmap(self->p, N * PAGE);
+	close(self->fd);
+}
+
+/* Random writes (and a few discards) to the space and the model. */
+static void scribble(char *p, unsigned char *now, unsigned int writes)
+{
+	unsigned int i, page;
+
+	for (i = 0; i < writes; i++) {
+		page = rand() % N;
+		now[page] = 1 + rand() % 255;
+		fill_page(p, page, now[page]);
+	}
+}
+
+static bool matches(const char *p, const unsigned char *model)
+{
+	unsigned int i;
+
+	for (i = 0; i < N; i++)
+		if (!page_is(p, i, model[i]))
+			return false;
+	return true;
+}
+
+TEST_F(gens, restore_to_each_generation_in_turn_gives_its_data)
+{
+	static const unsigned int order[] = { 3, 1, 6, 2, 5, 4, 1 };
+	unsigned char now[N] = { 0 };
+	unsigned int g, i;
+
+	for (g = 1; g <= GENS; g++) {
+		scribble(self->p, now, 40);
+		memcpy(self->model[g], now, N);
+		self->gen[g] = checkpoint(self->fd);
+		ASSERT_EQ(g, self->gen[g]);
+	}
+	scribble(self->p, now, 40);
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		g = order[i];
+		ASSERT_EQ(0, restore(self->fd, self->gen[g]));
+		/* The mapping made before the restore sees the generation. */
+		ASSERT_TRUE(matches(self->p, self->model[g]));
+		/* And writes after a restore do not reach the generation. */
+		scribble(self->p, now, 10);
+	}
+	EXPECT_EQ(GENS, space_stat(self->fd, VMARENA_SPACE_STAT_CHECKPOINTS));
+	EXPECT_EQ(ARRAY_SIZE(order), space_stat(self->fd, VMARENA_SPACE_STAT_RESTORES));
+}
+
+TEST_F(gens, get_dirty_is_exactly_the_pages_written_not_read)
+{
+	unsigned char now[N] = { 0 }, wrote[N] = { 0 };
+	__u64 bitmap[N / 64], gen;
+	unsigned int i, page, n = 0;
+	volatile char sink;
+
+	scribble(self->p, now, 200);
+	gen = checkpoint(self->fd);
+	ASSERT_NE(0, gen);
+	for (i = 0; i < 30; i++) {
+		page = rand() % N;
+		self->p[page * PAGE + 7] = 1;
+		n += !wrote[page];
+		wrote[page] = 1;
+	}
+	for (i = 0; i < N; i++)
+		sink = self->p[i * PAGE];	/* reads are not writes */
+	(void)sink;
+	ASSERT_EQ(n, get_dirty(self->fd, gen, N, bitmap, 0));
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(wrote[i], bit_of(bitmap, i));
+}
+
+TEST_F(gens, discard_and_first_write_count_as_changes)
+{
+	__u64 bitmap[N / 64], gen;
+
+	fill_page(self->p, 0, 1);
+	fill_page(self->p, 1, 2);
+	gen = checkpoint(self->fd);
+	ASSERT_EQ(0, discard(self->fd, 0, PAGE));
+	fill_page(self->p, 9, 9);
+	EXPECT_EQ(0, self->p[10 * PAGE]);	/* a read of a hole: no change */
+	ASSERT_EQ(2, get_dirty(self->fd, gen, N, bitmap, 0));
+	EXPECT_TRUE(bit_of(bitmap, 0));
+	EXPECT_TRUE(bit_of(bitmap, 9));
+	EXPECT_FALSE(bit_of(bitmap, 1));
+}
+
+TEST_F(gens, rearm_moves_the_generation_so_only_later_writes_are_reported)
+{
+	__u64 bitmap[N / 64], gen;
+
+	fill_page(self->p, 3, 3);
+	gen = checkpoint(self->fd);
+	fill_page(self->p, 4, 4);
+	fill_page(self->p, 5, 5);
+	ASSERT_EQ(2, get_dirty(self->fd, gen, N, bitmap, VMARENA_DIRTY_REARM));
+	ASSERT_EQ(0, get_dirty(self->fd, gen, N, bitmap, 0));
+	fill_page(self->p, 5, 6);
+	ASSERT_EQ(1, get_dirty(self->fd, gen, N, bitmap, 0));
+	EXPECT_TRUE(bit_of(bitmap, 5));
+	/* The generation now holds what the space held at the re-arm. */
+	ASSERT_EQ(0, restore(self->fd, gen));
+	EXPECT_TRUE(page_is(self->p, 4, 4));
+	EXPECT_TRUE(page_is(self->p, 5, 5));
+}
+
+TEST_F(gens, taking_a_checkpoint_copies_no_data)
+{
+	__u64 resident, free0, pages = 0, gen = 0;
+	unsigned int i;
+
+	for (i = 0; i < N; i++)
+		fill_page(self->p, i, i);
+	resident = global_stat(self->fd, VMARENA_STAT_RESIDENT);
+	free0 = global_stat(self->fd, VMARENA_STAT_FREE_FRAMES);
+	ASSERT_EQ(0, ckpt_call(self->fd, VMARENA_IOC_CHECKPOINT, &gen, &pages));
+	EXPECT_EQ(N, pages);
+	EXPECT_EQ(resident, global_stat(self->fd, VMARENA_STAT_RESIDENT));
+	/* Only metadata: a path of 4 page-table nodes, and a slab. */
+	EXPECT_GE(5, free0 - global_stat(self->fd, VMARENA_STAT_FREE_FRAMES));
+	/* Each page written afterwards costs one frame. */
+	for (i = 0; i < 10; i++)
+		self->p[i * PAGE] = 1;
+	EXPECT_EQ(resident + 10, global_stat(self->fd, VMARENA_STAT_RESIDENT));
+}
+
+TEST_F(gens, drop_frees_exactly_the_pages_only_that_generation_held)
+{
+	struct vmarena_ckpt_info info[2];
+	struct vmarena_ckpt_list l = { .count = 2, .entries = (uintptr_t)info };
+	__u64 g1, g2, freed, res;
+	unsigned int i;
+
+	for (i = 0; i < 20; i++)
+		fill_page(self->p, i, 1);
+	g1 = checkpoint(self->fd);
+	for (i = 0; i < 8; i++)
+		fill_page(self->p, i, 2);
+	g2 = checkpoint(self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, VMARENA_IOC_CKPT_LIST, &l));
+	ASSERT_EQ(2, l.count);
+	EXPECT_EQ(g1, info[0].generation);
+	EXPECT_EQ(20, info[0].pages);
+	EXPECT_EQ(8, info[0].private);
+	EXPECT_EQ(0, info[1].private);
+	res = global_stat(self->fd, VMARENA_STAT_RESIDENT);
+	freed = g1;
+	ASSERT_EQ(0, ckpt_call(self->fd, VMARENA_IOC_CKPT_DROP, &freed, NULL));
+	EXPECT_EQ(res - 8, global_stat(self->fd, VMARENA_STAT_RESIDENT));
+	EXPECT_EQ(-ENOENT, restore(self->fd, g1));
+	EXPECT_EQ(0, restore(self->fd, g2));
+	for (i = 0; i < 20; i++)
+		ASSERT_TRUE(page_is(self->p, i, i < 8 ? 2 : 1));
+}
+
+TEST(drop_reports_the_pages_it_freed)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 4, 0);
+	__u64 gen, freed = 0;
+	struct vmarena_ckpt c = { 0 };
+
+	ASSERT_NE(NULL, p);
+	fill_page(p, 0, 1);
+	fill_page(p, 1, 1);
+	gen = checkpoint(fd);
+	fill_page(p, 0, 2);
+	c.generation = gen;
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CKPT_DROP, &c));
+	freed = c.pages;
+	EXPECT_EQ(1, freed);
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+TEST(at_most_ckpt_max_generations_then_enospc)
+{
+	int fd = open_space(_metadata);
+	__u64 gen = 0;
+	unsigned int i;
+
+	for (i = 0; i < VMARENA_CKPT_MAX; i++)
+		ASSERT_NE(0, checkpoint(fd));
+	EXPECT_EQ(-ENOSPC, ckpt_call(fd, VMARENA_IOC_CHECKPOINT, &gen, NULL));
+	gen = 1;
+	ASSERT_EQ(0, ckpt_call(fd, VMARENA_IOC_CKPT_DROP, &gen, NULL));
+	EXPECT_EQ(VMARENA_CKPT_MAX + 1, checkpoint(fd));
+	close(fd);
+}
+
+TEST(bad_arguments_are_refused_and_change_nothing)
+{
+	int fd = open_space(_metadata);
+	struct vmarena_ckpt c = { .reserved = { 1 } };
+	__u64 bitmap[1], gen;
+	struct vmarena_dirty d = { .pages = 1, .bitmap = (uintptr_t)bitmap };
+
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_CHECKPOINT, &c));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_CHECKPOINTS));
+	EXPECT_EQ(-ENOENT, restore(fd, 7));
+	gen = checkpoint(fd);
+	d.generation = gen;
+	d.flags = 2;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EINVAL, errno);
+	d.flags = 0;
+	d.pages = VMARENA_DIRTY_MAX + 1;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EINVAL, errno);
+	d.pages = 1;
+	d.offset = 100;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-ENOENT, get_dirty(fd, gen + 1, 1, bitmap, 0));
+	close(fd);
+}
+
+TEST(restore_is_refused_while_pages_are_pinned)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 1, 0);
+	__u64 gen;
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	gen = checkpoint(fd);
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, 0, PAGE));
+	p[0] = 2;
+	EXPECT_EQ(-EBUSY, restore(fd, gen));
+	EXPECT_EQ(2, p[0]);
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_UNPIN, 0, PAGE));
+	EXPECT_EQ(0, restore(fd, gen));
+	EXPECT_EQ(1, p[0]);
+	munmap(p, PAGE);
+	close(fd);
+}
+
+TEST(a_clone_takes_no_checkpoints_and_the_parents_survive_it)
+{
+	int fd = open_space(_metadata), c;
+	char *p = map(fd, 2, 0);
+	__u64 gen;
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	gen = checkpoint(fd);
+	p[0] = 2;
+	c = clone_space(fd);
+	ASSERT_LE(0, c);
+	EXPECT_EQ(0, space_stat(c, VMARENA_SPACE_STAT_CHECKPOINTS));
+	EXPECT_EQ(-ENOENT, restore(c, gen));
+	close(c);
+	EXPECT_EQ(0, restore(fd, gen));
+	EXPECT_EQ(1, p[0]);
+	munmap(p, 2 * PAGE);
+	close(fd);
+}
+
+TEST(every_frame_comes_back_when_a_space_with_generations_closes)
+{
+	int fd = open_space(_metadata);
+	__u64 free0 = global_stat(fd, VMARENA_STAT_FREE_FRAMES);
+	char *p = map(fd, 64, 0);
+	unsigned int g, i;
+
+	ASSERT_NE(NULL, p);
+	for (g = 0; g < 5; g++) {
+		for (i = g; i < 64; i += 3)
+			fill_page(p, i, g + 1);
+		ASSERT_NE(0, checkpoint(fd));
+	}
+	munmap(p, 64 * PAGE);
+	close(fd);
+	expect_all_frames_back(_metadata, free0);
+}
+
+TEST_HARNESS_MAIN
