@@ -21,6 +21,15 @@
  *   vmarena page PAGES [CAP]
  *                        write PAGES pages (with at most CAP resident),
  *                        read them back and check them, show the counters
+ *   vmarena clone PAGES  a space, its copy-on-write clone, writes in the
+ *                        clone: both spaces' counters and TRANSLATE
+ *   vmarena ckpt FD save | restore GEN | list | drop GEN | dirty GEN [PAGES]
+ *                | export GEN [BASE] >FILE | import <FILE | show [PAGES]
+ *                        checkpoints of the space open as fd FD (a shell
+ *                        keeps one with `exec 3<>/dev/vmarena`)
+ *   vmarena migrate [PAGES [ROUNDS]]
+ *                        move a live space to another process by
+ *                        iterative pre-copy, printing each round
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,15 +44,15 @@
 
 #include <linux/vmarena.h>
 
+#include "vmarena.h"
+
 #define DEV "/dev/vmarena"
 #define SYS "/sys/class/misc/vmarena/"
 #define DBG "/sys/kernel/debug/vmarena/"
 #define STATS DBG "stats"
 #define NR_ORDERS 11
 
-static void usage(void);
-
-static int open_space(void)
+int open_space(void)
 {
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
 
@@ -283,7 +292,7 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	"checkpoints", "last_generation", "restores",
 };
 
-static void show_space(int fd)
+void show_space(int fd)
 {
 	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
 	struct vmarena_stats st = { .which = VMARENA_STATS_SPACE,
@@ -299,7 +308,7 @@ static void show_space(int fd)
 		printf("  %-20s %llu\n", space_stat_names[i], (unsigned long long)v[i]);
 }
 
-static void show_translate(int fd, unsigned long pages)
+void show_translate(int fd, unsigned long pages)
 {
 	struct vmarena_pte_info e[8];
 	struct vmarena_translate tr = { .offset = 0, .entries = (uintptr_t)e };
@@ -440,7 +449,7 @@ static int cmd_page(int argc, char **argv)
 	return bad ? 1 : 0;
 }
 
-static void usage(void)
+void usage(void)
 {
 	fprintf(stderr,
 		"usage: vmarena COMMAND [ARGS]\n"
@@ -456,7 +465,12 @@ static void usage(void)
 		"  swap       swap device, slots, I/O, policy, watermarks (root)\n"
 		"  swap attach PATH | swap detach   the backing device (root)\n"
 		"  policy [NAME]  show the replacement policies, or switch (root)\n"
-		"  page PAGES [CAP]  write and check PAGES pages, CAP resident\n");
+		"  page PAGES [CAP]  write and check PAGES pages, CAP resident\n"
+		"  clone PAGES  a space and its copy-on-write clone\n"
+		"  ckpt FD save|restore GEN|list|drop GEN|dirty GEN [PAGES]|\n"
+		"          export GEN [BASE] >FILE|import <FILE|show [PAGES]\n"
+		"             checkpoints of the space open as fd FD\n"
+		"  migrate [PAGES [ROUNDS]]  move a live space by pre-copy\n");
 	exit(2);
 }
 
@@ -488,6 +502,12 @@ int main(int argc, char **argv)
 		return cmd_policy(argc, argv);
 	if (!strcmp(argv[1], "page") && (argc == 3 || argc == 4))
 		return cmd_page(argc, argv);
+	if (!strcmp(argv[1], "clone") && argc == 3)
+		return cmd_clone(argv[2]);
+	if (!strcmp(argv[1], "ckpt"))
+		return cmd_ckpt(argc, argv);
+	if (!strcmp(argv[1], "migrate") && argc <= 4)
+		return cmd_migrate(argc, argv);
 	usage();
 	return 2;
 }

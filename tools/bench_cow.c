@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench_cow - copy-on-write and checkpoints against the kernel's ways, in
+ * one boot (make bench; Documentation/results.rst).
+ *
+ *   bench_cow MIB DIRTY REPEAT
+ *
+ * 1. CLONE of a space with MIB MiB resident vs fork() of a process with
+ *    MIB MiB of anonymous memory written: the time of the call, and the
+ *    cost per page of the first write afterwards (a COW break in both).
+ * 2. An incremental checkpoint of MIB MiB with DIRTY pages rewritten:
+ *    vmarena: CHECKPOINT, rewrite, CHECKPOINT, EXPORT of the delta to a
+ *    file; the kernel's way on 6.1: clear_refs 4 (soft-dirty), rewrite,
+ *    scan /proc/PID/pagemap, copy the dirty pages with process_vm_readv,
+ *    write them to a file.  Both files on the same tmpfs.  Also the EXPORT
+ *    alone per dirty page against write() of 4 KiB per page to that file.
+ * 3. RESTORE per page: rewinding MIB MiB all rewritten since.
+ *
+ * Each figure is the median of REPEAT runs; ratios are vmarena / kernel.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vmarena.h>
+
+#define PAGE 4096UL
+#define MAX_REPEAT 32
+#define SOFT_DIRTY (1ULL << 55)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench_cow: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ULL + t.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median(uint64_t *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return v[n / 2];
+}
+
+static int open_space(void)
+{
+	int fd = open("/dev/vmarena", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		die("open /dev/vmarena");
+	return fd;
+}
+
+static char *map_fd(int fd, unsigned long pages)
+{
+	char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		       fd < 0 ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	return p;
+}
+
+static void write_pages(char *p, unsigned long pages, char v)
+{
+	unsigned long i;
+
+	for (i = 0; i < pages; i++)
+		p[i * PAGE] = v;
+}
+
+/* The DIRTY pages rewritten: a fixed pseudo-random spread. */
+static unsigned long dirty_page(unsigned long i, unsigned long pages)
+{
+	return (i * 2654435761UL) % pages;
+}
+
+/* CLONE: the call, then the first write to every page (parent side). */
+static void clone_once(unsigned long pages, uint64_t *call, uint64_t *wr)
+{
+	struct vmarena_clone c = { .flags = VMARENA_CLONE_CLOEXEC };
+	int fd = open_space(), cfd;
+	char *p = map_fd(fd, pages);
+	uint64_t t0;
+
+	write_pages(p, pages, 1);
+	t0 = now_ns();
+	cfd = ioctl(fd, VMARENA_IOC_CLONE, &c);
+	*call = now_ns() - t0;
+	if (cfd < 0)
+		die("CLONE");
+	t0 = now_ns();
+	write_pages(p, pages, 2);
+	*wr = (now_ns() - t0) / pages;
+	close(cfd);
+	munmap(p, pages * PAGE);
+	close(fd);
+}
+
+/* fork(): the call, then the child's first write to every page. */
+static void fork_once(unsigned long pages, uint64_t *call, uint64_t *wr)
+{
+	char *p = map_fd(-1, pages);
+	int res[2];
+	uint64_t t0;
+	pid_t pid;
+
+	write_pages(p, pages, 1);
+	if (pipe(res))
+		die("pipe");
+	t0 = now_ns();
+	pid = fork();
+	if (!pid) {
+		uint64_t t = now_ns();
+
+		write_pages(p, pages, 2);
+		t = (now_ns() - t) / pages;
+		_exit(write(res[1], &t, sizeof(t)) != sizeof(t));
+	}
+	*call = now_ns() - t0;
+	if (pid < 0 || read(res[0], wr, sizeof(*wr)) != sizeof(*wr))
+		die("fork");
+	waitpid(pid, NULL, 0);
+	close(res[0]);
+	close(res[1]);
+	munmap(p, pages * PAGE);
+}
+
+static uint64_t ckpt(int fd)
+{
+	struct vmarena_ckpt c = { 0 };
+
+	if (ioctl(fd, VMARENA_IOC_CHECKPOINT, &c))
+		die("CHECKPOINT");
+	return c.generation;
+}
+
+static int sink(void)
+{
+	int fd = open("/tmp/bench_cow.sink", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		      0600);
+
+	if (fd < 0)
+		die("sink");
+	return fd;
+}
+
+/* vmarena: checkpoint, rewrite, checkpoint, export the delta. */
+static void vmarena_incr(unsigned long pages, unsigned long dirty,
+			 uint64_t *total, uint64_t *export)
+{
+	int fd = open_space(), out = sink();
+	char *p = map_fd(fd, pages);
+	struct vmarena_export e = { .fd = out, .flags = VMARENA_EXPORT_DELTA };
+	unsigned long i;
+	uint64_t t0, t1;
+
+	write_pages(p, pages, 1);
+	e.base = ckpt(fd);
+	t0 = now_ns();
+	for (i = 0; i < dirty; i++)
+		p[dirty_page(i, pages) * PAGE] = 3;
+	e.generation = ckpt(fd);
+	t1 = now_ns();
+	if (ioctl(fd, VMARENA_IOC_EXPORT, &e))
+		die("EXPORT");
+	*export = (now_ns() - t1) / e.pages;
+	*total = now_ns() - t0;
+	munmap(p, pages * PAGE);
+	close(fd);
+	close(out);
+}
+
+/* The soft-dirty pipeline's scan and copy of @pid's range at @addr. */
+static void soft_dirty_collect(pid_t pid, char *addr, unsigned long pages,
+			       int out)
+{
+	uint64_t *pm = malloc(pages * 8);
+	char path[64], *buf = malloc(PAGE);
+	struct iovec local = { buf, PAGE }, remote = { NULL, PAGE };
+	unsigned long i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, pm, pages * 8, (uintptr_t)addr / PAGE * 8) !=
+		      (ssize_t)(pages * 8))
+		die("pagemap");
+	for (i = 0; i < pages; i++) {
+		if (!(pm[i] & SOFT_DIRTY))
+			continue;
+		remote.iov_base = addr + i * PAGE;
+		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)PAGE ||
+		    write(out, buf, PAGE) != (ssize_t)PAGE)
+			die("process_vm_readv");
+	}
+	close(fd);
+	free(pm);
+	free(buf);
+}
+
+static void write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0 || write(fd, s, strlen(s)) < 0)
+		die(path);
+	close(fd);
+}
+
+/*
+ * The kernel's way: a child holds the memory and rewrites pages when told;
+ * the parent clears its soft-dirty bits, then scans and copies.
+ */
+static void soft_dirty_incr(unsigned long pages, unsigned long dirty,
+			    uint64_t *total)
+{
+	char *p = map_fd(-1, pages), path[64], b;
+	int go[2], done[2], out = sink();
+	unsigned long i;
+	uint64_t t0;
+	pid_t pid;
+
+	write_pages(p, pages, 1);
+	if (pipe(go) || pipe(done))
+		die("pipe");
+	pid = fork();
+	if (!pid) {
+		if (read(go[0], &b, 1) != 1)
+			_exit(1);
+		for (i = 0; i < dirty; i++)
+			p[dirty_page(i, pages) * PAGE] = 3;
+		if (write(done[1], "d", 1) != 1)
+			_exit(1);
+		/* Alive until the parent has read its memory. */
+		_exit(read(go[0], &b, 1) != 1);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
+	t0 = now_ns();
+	write_str(path, "4");
+	if (write(go[1], "g", 1) != 1 || read(done[0], &b, 1) != 1)
+		die("child");
+	soft_dirty_collect(pid, p, pages, out);
+	*total = now_ns() - t0;
+	if (write(go[1], "x", 1) != 1)
+		die("child");
+	waitpid(pid, NULL, 0);
+	munmap(p, pages * PAGE);
+	close(out);
+	close(go[0]);
+	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+}
+
+/* write() of 4 KiB a page from user memory to the same sink. */
+static uint64_t copy_4k(unsigned long dirty)
+{
+	char *p = map_fd(-1, dirty);
+	int out = sink();
+	unsigned long i;
+	uint64_t t0;
+
+	write_pages(p, dirty, 1);
+	t0 = now_ns();
+	for (i = 0; i < dirty; i++)
+		if (write(out, p + i * PAGE, PAGE) != (ssize_t)PAGE)
+			die("write");
+	t0 = (now_ns() - t0) / dirty;
+	close(out);
+	munmap(p, dirty * PAGE);
+	return t0;
+}
+
+static uint64_t restore_once(unsigned long pages)
+{
+	int fd = open_space();
+	char *p = map_fd(fd, pages);
+	struct vmarena_ckpt c = { 0 };
+	uint64_t t0;
+
+	write_pages(p, pages, 1);
+	c.generation = ckpt(fd);
+	write_pages(p, pages, 2);
+	t0 = now_ns();
+	if (ioctl(fd, VMARENA_IOC_RESTORE, &c))
+		die("RESTORE");
+	t0 = (now_ns() - t0) / pages;
+	if (p[0] != 1)
+		die("RESTORE gave the wrong data");
+	munmap(p, pages * PAGE);
+	close(fd);
+	return t0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 16;
+	unsigned long dirty = argc > 2 ? strtoul(argv[2], NULL, 0) : 1024;
+	int r, rep = argc > 3 ? atoi(argv[3]) : 5;
+	unsigned long pages = mib * 256;
+	uint64_t a[6][MAX_REPEAT], m[6], k[MAX_REPEAT];
+
+	if (rep < 1 || rep > MAX_REPEAT || dirty > pages)
+		die("usage: bench_cow MIB DIRTY REPEAT");
+	for (r = 0; r < rep; r++) {
+		clone_once(pages, &a[0][r], &a[1][r]);
+		fork_once(pages, &a[2][r], &a[3][r]);
+	}
+	for (r = 0; r < 4; r++)
+		m[r] = median(a[r], rep);
+	printf("# clone vs fork, %lu MiB resident (median of %d)\n", mib, rep);
+	printf("%-28s %12s %12s %7s\n", "", "vmarena", "kernel", "ratio");
+	printf("%-28s %10.1fus %10.1fus %7.2f\n", "clone / fork call",
+	       m[0] / 1e3, m[2] / 1e3, (double)m[0] / m[2]);
+	printf("%-28s %10.2fus %10.2fus %7.2f\n", "first write per page",
+	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3]);
+	for (r = 0; r < rep; r++) {
+		vmarena_incr(pages, dirty, &a[0][r], &a[1][r]);
+		soft_dirty_incr(pages, dirty, &a[2][r]);
+		a[3][r] = copy_4k(dirty);
+		k[r] = restore_once(pages);
+	}
+	for (r = 0; r < 4; r++)
+		m[r] = median(a[r], rep);
+	printf("\n# incremental checkpoint, %lu MiB, %lu pages rewritten (median of %d)\n",
+	       mib, dirty, rep);
+	printf("%-28s %12s %12s %7s\n", "", "vmarena", "soft-dirty", "ratio");
+	printf("%-28s %10.1fms %10.1fms %7.2f\n", "ckpt+rewrite+export",
+	       m[0] / 1e6, m[2] / 1e6, (double)m[0] / m[2]);
+	printf("%-28s %10.2fus %10.2fus %7.2f\n", "... per dirty page",
+	       m[0] / 1e3 / dirty, m[2] / 1e3 / dirty, (double)m[0] / m[2]);
+	printf("%-28s %10.2fus %10.2fus %7.2f\n", "export per page / write 4K",
+	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3]);
+	printf("\n# restore, %lu MiB all rewritten since the checkpoint\n", mib);
+	printf("%-28s %10.2fus\n", "restore per page", median(k, rep) / 1e3);
+	unlink("/tmp/bench_cow.sink");
+	return 0;
+}
