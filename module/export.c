@@ -4,10 +4,12 @@
  * descriptor (the format: stream.c, Documentation/stream.rst).
  *
  * EXPORT plans its records under the space lock (the pages of generation
- * N, or those that differ from generation M), then copies them out a
- * batch at a time: the lock is taken to copy a batch into a bounce buffer
- * (reading swapped pages from their slots), and dropped to write it, so
- * that a pipe whose reader is a writer of this very space cannot stall
+ * N, or those that differ from generation M), then writes them a batch at
+ * a time: under the lock it takes a reference on each resident page's
+ * frame (a frame a generation holds is never written again: every write
+ * to it copies) and reads swapped pages into bounce pages; then it drops
+ * the lock and writes the batch's records and pages in one vectored write,
+ * so that a pipe whose reader is a writer of this very space cannot stall
  * it.  The generation is marked busy meanwhile (CKPT_DROP and a re-arming
  * GET_DIRTY get -EBUSY), and a generation never changes otherwise.
  *
@@ -18,6 +20,7 @@
  * install it as RESTORE does.  Any failure before that frees the staged
  * frames and leaves the space as it was.
  */
+#include <linux/bvec.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -25,6 +28,7 @@
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/uio.h>
 
 #include "internal.h"
 #include "arena.h"
@@ -146,64 +150,136 @@ static int export_plan(struct vmarena_space *space, struct export_plan *p,
 	return 0;
 }
 
-/* Copies a page of generation N into @page; space locked. */
-static int export_copy(struct vmarena_gen *ck, u64 vpn, struct page *page)
+/*
+ * The page whose bytes a record of generation N carries, referenced (so it
+ * stays, even if evicted meanwhile): its own frame if resident (a frame a
+ * generation holds is never written: every write copies), else @bounce,
+ * read from the slot.  Space locked.
+ */
+static int export_page(struct vmarena_gen *ck, u64 vpn, struct page *bounce,
+		       struct page **src)
 {
 	u64 *pte = vmarena_pt_lookup(&ck->pt, vpn);
-	struct page *src;
-	u64 slot;
+	u64 slot = vmarena_pte_frame(*pte);
+	struct page *page;
 	int ret = 0;
 
 	if (*pte & VMARENA_PTE_PRESENT) {
 		/* A read bringing it in (for a fault) is waited for. */
-		src = vmarena_frame_page(vmarena_pte_frame(*pte));
-		lock_page(src);
-		if (PageUptodate(src))
-			copy_highpage(page, src);
-		else
+		page = vmarena_frame_page(slot);
+		lock_page(page);
+		if (PageUptodate(page)) {
+			get_page(page);
+			*src = page;
+		} else {
 			ret = -EIO;	/* that read failed: the page is lost */
-		unlock_page(src);
+		}
+		unlock_page(page);
 		return ret;
 	}
-	slot = vmarena_pte_frame(*pte);
 	if (slot == VMARENA_SLOT_LOST)
 		return -EIO;
-	return vmarena_swap_read_page(slot, page);
+	ret = vmarena_swap_read_page(slot, bounce);
+	if (!ret) {
+		get_page(bounce);
+		*src = bounce;
+	}
+	return ret;
 }
 
 struct export_out {
 	struct file *file;
 	struct vmarena_stream_writer w;
 	struct page *bounce[EXPORT_BATCH];
+	struct page *src[EXPORT_BATCH];
+	struct page *recpage;	/* the batch's records */
+	struct bio_vec bv[2 * EXPORT_BATCH];
 	u64 bytes;
 };
 
-/* One batch: copied under the lock, written without it. */
+/*
+ * Writes the batch's records and pages in one vectored write (or more);
+ * a file with no ->write_iter gets them one write at a time.
+ */
+static int export_write(struct export_out *o, unsigned int nbv, size_t len)
+{
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+	int ret = 0;
+
+	if (!o->file->f_op->write_iter) {
+		for (i = 0; i < nbv && !ret; i++)
+			ret = xfer_write(o->file, page_address(o->bv[i].bv_page) +
+					 o->bv[i].bv_offset, o->bv[i].bv_len,
+					 &o->bytes);
+		return ret;
+	}
+	iov_iter_bvec(&iter, ITER_SOURCE, o->bv, nbv, len);
+	while (iov_iter_count(&iter)) {
+		file_start_write(o->file);
+		n = vfs_iter_write(o->file, &iter, &o->file->f_pos, 0);
+		file_end_write(o->file);
+		if (n <= 0)
+			return n ? n : -EIO;
+		o->bytes += n;
+	}
+	return 0;
+}
+
+static void export_bv(struct export_out *o, unsigned int *nbv, size_t *len,
+		      struct page *page, unsigned int off, unsigned int n)
+{
+	o->bv[*nbv].bv_page = page;
+	o->bv[*nbv].bv_offset = off;
+	o->bv[*nbv].bv_len = n;
+	(*nbv)++;
+	*len += n;
+}
+
+/* One batch: its pages found under the lock, written without it. */
 static int export_batch(struct vmarena_space *space, struct export_plan *p,
 			struct export_out *o, u64 first, unsigned int n)
 {
-	struct vmarena_stream_record rec;
-	unsigned int i;
+	struct vmarena_stream_record *rec = page_address(o->recpage);
+	unsigned int i, nbv = 0;
+	size_t len = 0;
 	int ret = 0;
 
+	memset(o->src, 0, sizeof(o->src));
 	mutex_lock(space->lock);
 	for (i = 0; i < n && !ret; i++)
 		if (!(p->recs[first + i] & EXPORT_ZERO))
-			ret = export_copy(p->ck, p->recs[first + i], o->bounce[i]);
+			ret = export_page(p->ck, p->recs[first + i], o->bounce[i],
+					  &o->src[i]);
 	mutex_unlock(space->lock);
 	for (i = 0; i < n && !ret; i++) {
 		u64 r = p->recs[first + i];
 
-		vmarena_stream_write_record(&o->w, &rec, r & ~EXPORT_ZERO,
+		vmarena_stream_write_record(&o->w, &rec[i], r & ~EXPORT_ZERO,
 					    r & EXPORT_ZERO);
-		ret = xfer_write(o->file, &rec, sizeof(rec), &o->bytes);
-		if (ret || (r & EXPORT_ZERO))
+		export_bv(o, &nbv, &len, o->recpage, i * sizeof(*rec), sizeof(*rec));
+		if (r & EXPORT_ZERO)
 			continue;
-		vmarena_stream_write_data(&o->w, page_address(o->bounce[i]));
-		ret = xfer_write(o->file, page_address(o->bounce[i]), PAGE_SIZE,
-				 &o->bytes);
+		vmarena_stream_write_data(&o->w, page_address(o->src[i]));
+		export_bv(o, &nbv, &len, o->src[i], 0, PAGE_SIZE);
 	}
+	if (!ret)
+		ret = export_write(o, nbv, len);
+	for (i = 0; i < n; i++)
+		if (o->src[i])
+			put_page(o->src[i]);
 	return ret;
+}
+
+/* A piece of the stream outside the batches (header, trailer). */
+static int export_piece(struct export_out *o, const void *buf, size_t len)
+{
+	memcpy(page_address(o->recpage), buf, len);
+	o->bv[0].bv_page = o->recpage;
+	o->bv[0].bv_offset = 0;
+	o->bv[0].bv_len = len;
+	return export_write(o, 1, len);
 }
 
 static int export_stream(struct vmarena_space *space, struct export_plan *p,
@@ -216,14 +292,14 @@ static int export_stream(struct vmarena_space *space, struct export_plan *p,
 
 	vmarena_stream_write_header(&o->w, &h, space->lineage, gen, base,
 				    p->base, p->n);
-	ret = xfer_write(o->file, &h, sizeof(h), &o->bytes);
+	ret = export_piece(o, &h, sizeof(h));
 	for (i = 0; i < p->n && !ret; i += EXPORT_BATCH)
 		ret = export_batch(space, p, o, i,
 				   min_t(u64, EXPORT_BATCH, p->n - i));
 	if (ret)
 		return ret;
 	vmarena_stream_write_trailer(&o->w, &t);
-	return xfer_write(o->file, &t, sizeof(t), &o->bytes);
+	return export_piece(o, &t, sizeof(t));
 }
 
 static void export_done(struct vmarena_space *space, struct export_plan *p)
@@ -243,6 +319,8 @@ static void export_bounce_free(struct export_out *o)
 	for (i = 0; i < EXPORT_BATCH; i++)
 		if (o->bounce[i])
 			__free_page(o->bounce[i]);
+	if (o->recpage)
+		__free_page(o->recpage);
 }
 
 /**
@@ -271,6 +349,9 @@ int vmarena_export(struct vmarena_space *space, struct file *file, u64 gen,
 	if (!o)
 		return -ENOMEM;
 	o->file = file;
+	o->recpage = alloc_page(GFP_KERNEL);
+	if (!o->recpage)
+		goto out;
 	for (i = 0; i < EXPORT_BATCH; i++) {
 		o->bounce[i] = alloc_page(GFP_KERNEL);
 		if (!o->bounce[i])

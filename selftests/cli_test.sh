@@ -69,7 +69,7 @@ report "migrate exits 0" "$status" 0
 report "migrate: the receiver's space matches the source" \
 	"$(grep -c '^receiver.s space matches the source' <<<"$out")" 1
 report "migrate: the deltas converged (the final one under half the space)" \
-	"$(awk '/^final/ { print ($3 < 2048 / 2) }' <<<"$out")" 1
+	"$(awk '/^final/ { print ($4 < 2048 / 2) }' <<<"$out")" 1
 echo "$out" | sed 's/^/# /'
 echo "1..$n"
 exit $failed
