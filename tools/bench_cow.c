@@ -8,6 +8,9 @@
  * 1. CLONE of a space with MIB MiB resident vs fork() of a process with
  *    MIB MiB of anonymous memory written: the time of the call, and the
  *    cost per page of the first write afterwards (a COW break in both).
+ *    Fork twice: with the memory in transparent huge pages (the kernel's
+ *    default: a few PMDs to copy) and in 4 KiB pages (MADV_NOHUGEPAGE:
+ *    a PTE a page, like vmarena's table).
  * 2. An incremental checkpoint of MIB MiB with DIRTY pages rewritten:
  *    vmarena: CHECKPOINT, rewrite, CHECKPOINT, EXPORT of the delta to a
  *    file; the kernel's way on 6.1: clear_refs 4 (soft-dirty), rewrite,
@@ -20,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,14 +124,20 @@ static void clone_once(unsigned long pages, uint64_t *call, uint64_t *wr)
 	close(fd);
 }
 
-/* fork(): the call, then the child's first write to every page. */
-static void fork_once(unsigned long pages, uint64_t *call, uint64_t *wr)
+/*
+ * fork(): the call, then the child's first write to every page; with
+ * @small, the memory in 4 KiB pages only (MADV_NOHUGEPAGE), as vmarena's.
+ */
+static void fork_once(unsigned long pages, bool small, uint64_t *call,
+		      uint64_t *wr)
 {
 	char *p = map_fd(-1, pages);
 	int res[2];
 	uint64_t t0;
 	pid_t pid;
 
+	if (small && madvise(p, pages * PAGE, MADV_NOHUGEPAGE))
+		die("madvise");
 	write_pages(p, pages, 1);
 	if (pipe(res))
 		die("pipe");
@@ -328,16 +338,22 @@ int main(int argc, char **argv)
 		die("usage: bench_cow MIB DIRTY REPEAT");
 	for (r = 0; r < rep; r++) {
 		clone_once(pages, &a[0][r], &a[1][r]);
-		fork_once(pages, &a[2][r], &a[3][r]);
+		fork_once(pages, false, &a[2][r], &a[3][r]);
+		fork_once(pages, true, &a[4][r], &a[5][r]);
 	}
-	for (r = 0; r < 4; r++)
+	for (r = 0; r < 6; r++)
 		m[r] = median(a[r], rep);
-	printf("# clone vs fork, %lu MiB resident (median of %d)\n", mib, rep);
-	printf("%-28s %12s %12s %7s\n", "", "vmarena", "kernel", "ratio");
-	printf("%-28s %10.1fus %10.1fus %7.2f\n", "clone / fork call",
-	       m[0] / 1e3, m[2] / 1e3, (double)m[0] / m[2]);
-	printf("%-28s %10.2fus %10.2fus %7.2f\n", "first write per page",
-	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3]);
+	printf("# clone vs fork, %lu MiB resident (median of %d); fork of memory\n"
+	       "# in transparent huge pages (the default) and in 4 KiB pages\n",
+	       mib, rep);
+	printf("%-22s %10s %10s %6s %10s %6s\n", "", "vmarena", "fork THP",
+	       "ratio", "fork 4K", "ratio");
+	printf("%-22s %8.1fus %8.1fus %6.2f %8.1fus %6.2f\n", "clone / fork call",
+	       m[0] / 1e3, m[2] / 1e3, (double)m[0] / m[2], m[4] / 1e3,
+	       (double)m[0] / m[4]);
+	printf("%-22s %8.2fus %8.2fus %6.2f %8.2fus %6.2f\n", "first write per page",
+	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3], m[5] / 1e3,
+	       (double)m[1] / m[5]);
 	for (r = 0; r < rep; r++) {
 		vmarena_incr(pages, dirty, &a[0][r], &a[1][r]);
 		soft_dirty_incr(pages, dirty, &a[2][r]);

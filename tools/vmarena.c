@@ -321,11 +321,12 @@ void show_translate(int fd, unsigned long pages)
 	}
 	printf("  %4s %8s %s\n", "page", "frame", "flags");
 	for (i = 0; i < tr.pages; i++)
-		printf("  %4lu %8llu %s%s%s%s\n", i, (unsigned long long)e[i].frame,
+		printf("  %4lu %8llu %s%s%s%s%s\n", i, (unsigned long long)e[i].frame,
 		       e[i].flags & VMARENA_PTE_INFO_PRESENT ? "present " : "hole",
 		       e[i].flags & VMARENA_PTE_INFO_ACCESSED ? "accessed " : "",
 		       e[i].flags & VMARENA_PTE_INFO_DIRTY ? "dirty " : "",
-		       e[i].flags & VMARENA_PTE_INFO_WRITABLE ? "writable" : "");
+		       e[i].flags & VMARENA_PTE_INFO_WRITABLE ? "writable " : "",
+		       e[i].flags & VMARENA_PTE_INFO_COW ? "cow (shared)" : "");
 }
 
 static int cmd_touch(const char *arg)

@@ -325,11 +325,15 @@ static uint64_t precopy(struct migration *m, unsigned int rounds)
 	double ms;
 
 	n = send_gen(m, gen, 0, &ms);
+	if (n < 0)
+		return 0;
 	last = n;
 	printf("round %2u: full   %6ld pages %8.1f ms (writer running)\n", 0, n, ms);
-	for (r = 1; r <= rounds && n >= 0; r++) {
+	for (r = 1; r <= rounds; r++) {
 		next = take(m);
 		n = send_gen(m, next, gen, &ms);
+		if (n < 0)
+			return 0;
 		printf("round %2u: delta  %6ld pages %8.1f ms (writer running)\n",
 		       r, n, ms);
 		drop(m, gen);
@@ -341,6 +345,17 @@ static uint64_t precopy(struct migration *m, unsigned int rounds)
 	return gen;
 }
 
+/* Stops the writer; it acknowledges once it will write no more. */
+static void stop_writer(struct migration *m)
+{
+	int status;
+
+	*m->stop = 1;
+	while (*m->stop != 2)
+		sched_yield();
+	waitpid(m->writer, &status, 0);
+}
+
 static int migrate_run(struct migration *m, unsigned int rounds)
 {
 	uint64_t gen, last, sum;
@@ -350,12 +365,13 @@ static int migrate_run(struct migration *m, unsigned int rounds)
 
 	gen = precopy(m, rounds);
 	t0 = now_ms();
-	*m->stop = 1;
-	while (*m->stop != 2)
-		sched_yield();		/* the writer acknowledges its stop */
-	waitpid(m->writer, &status, 0);
+	stop_writer(m);
+	if (!gen)
+		return 1;		/* a round failed (said why) */
 	last = take(m);
 	n = send_gen(m, last, gen, &ms);
+	if (n < 0)
+		return 1;
 	printf("final   : delta  %6ld pages %8.1f ms (writer stopped: pause %.1f ms)\n",
 	       n, ms, now_ms() - t0);
 	if (write(m->to_rx, "E", 1) != 1 ||
@@ -383,9 +399,16 @@ int cmd_migrate(int argc, char **argv)
 		memset(m.p + i * PAGE, (int)i, PAGE);
 	m.stop = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* A receiver that dies shows as EPIPE (export) or EOF (its answers). */
+	signal(SIGPIPE, SIG_IGN);
 	m.receiver = fork();
-	if (!m.receiver)
+	if (!m.receiver) {
+		close(tx[1]);
+		close(rx[0]);
 		receiver(tx[0], rx[1], m.pages);
+	}
+	close(tx[0]);
+	close(rx[1]);
 	m.writer = fork();
 	if (!m.writer)
 		writer(&m);
