@@ -27,9 +27,11 @@
  *                | export GEN [BASE] >FILE | import <FILE | show [PAGES]
  *                        checkpoints of the space open as fd FD (a shell
  *                        keeps one with `exec 3<>/dev/vmarena`)
- *   vmarena migrate [PAGES [ROUNDS]]
+ *   vmarena migrate [PAGES [ROUNDS [COLD]]]
  *                        move a live space to another process by
- *                        iterative pre-copy, printing each round
+ *                        iterative pre-copy, printing each round, while
+ *                        a writer writes (COLD percent of its writes
+ *                        outside its hot set of PAGES/16 pages; 10)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -471,7 +473,7 @@ void usage(void)
 		"  ckpt FD save|restore GEN|list|drop GEN|dirty GEN [PAGES]|\n"
 		"          export GEN [BASE] >FILE|import <FILE|show [PAGES]\n"
 		"             checkpoints of the space open as fd FD\n"
-		"  migrate [PAGES [ROUNDS]]  move a live space by pre-copy\n");
+		"  migrate [PAGES [ROUNDS [COLD]]]  move a live space by pre-copy\n");
 	exit(2);
 }
 
@@ -507,7 +509,7 @@ int main(int argc, char **argv)
 		return cmd_clone(argv[2]);
 	if (!strcmp(argv[1], "ckpt"))
 		return cmd_ckpt(argc, argv);
-	if (!strcmp(argv[1], "migrate") && argc <= 4)
+	if (!strcmp(argv[1], "migrate") && argc <= 5)
 		return cmd_migrate(argc, argv);
 	usage();
 	return 2;

@@ -217,7 +217,7 @@ int cmd_ckpt(int argc, char **argv)
 }
 
 /*
- * vmarena migrate [PAGES [ROUNDS]]: iterative pre-copy of a live space
+ * vmarena migrate [PAGES [ROUNDS [COLD]]]: iterative pre-copy of a live space
  * from this process to a receiver process, through a pipe, while a writer
  * process keeps writing to it.
  */
@@ -225,6 +225,7 @@ struct migration {
 	int src;
 	char *p;
 	unsigned long pages;
+	unsigned int cold;	/* percent of writes outside the hot set */
 	volatile int *stop;	/* shared with the writer */
 	int to_rx;		/* the stream pipe */
 	int from_rx;		/* the receiver's acknowledgements */
@@ -242,15 +243,19 @@ static uint64_t contents_sum(const char *p, unsigned long pages)
 	return h;
 }
 
-/* The writer: 90% of its writes go to a hot 1/16 of the pages. */
+/*
+ * The writer: all but @m->cold percent of its writes go to a hot 1/16 of
+ * the pages (its working set), the rest anywhere.
+ */
 static void writer(struct migration *m)
 {
 	unsigned long n = 0, page;
 
 	srand(getpid());
 	while (!*m->stop) {
-		page = rand() % 10 ? rand() % (m->pages / 16 + 1) :
-				     (unsigned long)rand() % m->pages;
+		page = (unsigned int)rand() % 100 >= m->cold ?
+		       rand() % (m->pages / 16 + 1) :
+		       (unsigned long)rand() % m->pages;
 		n++;
 		((volatile uint64_t *)(m->p + page * PAGE))[n % 512] = n;
 		if (!(n % 64))
@@ -387,11 +392,12 @@ static int migrate_run(struct migration *m, unsigned int rounds)
 int cmd_migrate(int argc, char **argv)
 {
 	unsigned int rounds = argc > 3 ? strtoul(argv[3], NULL, 0) : 10;
-	struct migration m = { .pages = argc > 2 ? strtoul(argv[2], NULL, 0) : 4096 };
+	struct migration m = { .pages = argc > 2 ? strtoul(argv[2], NULL, 0) : 4096,
+			       .cold = argc > 4 ? strtoul(argv[4], NULL, 0) : 10 };
 	int tx[2], rx[2];
 	unsigned long i;
 
-	if (!m.pages || pipe2(tx, O_CLOEXEC) || pipe2(rx, O_CLOEXEC))
+	if (!m.pages || m.cold > 100 || pipe2(tx, O_CLOEXEC) || pipe2(rx, O_CLOEXEC))
 		usage();
 	m.src = open_space();
 	m.p = map_space(m.src, m.pages);
@@ -414,6 +420,8 @@ int cmd_migrate(int argc, char **argv)
 		writer(&m);
 	m.to_rx = tx[1];
 	m.from_rx = rx[0];
-	printf("migrating a %lu-page space while a writer writes to it:\n", m.pages);
+	printf("migrating a %lu-page space while a writer writes to it (%u%% of its\n"
+	       "writes outside a hot set of %lu pages):\n", m.pages, m.cold,
+	       m.pages / 16 + 1);
 	return migrate_run(&m, rounds);
 }
