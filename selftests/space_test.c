@@ -323,7 +323,7 @@ TEST(a_fault_beyond_the_page_cap_is_sigbus_and_the_process_goes_on)
 TEST(an_empty_arena_gives_sigbus_to_the_faulting_space_only)
 {
 	int victim = open_space(_metadata), fd = open_space(_metadata);
-	__u64 frames = global_stat(fd, VMARENA_STAT_ARENA_FRAMES);
+	__u64 frames = global_stat(fd, VMARENA_STAT_ARENA_FRAMES), destroyed;
 	size_t n = frames + 16, i;
 	char *v = map(victim, 1, 0), *p = map(fd, n, 0);
 
@@ -338,7 +338,9 @@ TEST(an_empty_arena_gives_sigbus_to_the_faulting_space_only)
 	EXPECT_EQ(0, global_stat(fd, VMARENA_STAT_FREE_FRAMES));
 	EXPECT_STREQ("victim data", v);
 	munmap(p, n * PAGE);
+	destroyed = global_stat(victim, VMARENA_STAT_SPACES_DESTROYED);
 	close(fd);
+	ASSERT_TRUE(wait_spaces_destroyed(victim, destroyed + 1));
 	/* Everything the hog held is back. */
 	EXPECT_LT(frames - 64, global_stat(victim, VMARENA_STAT_FREE_FRAMES));
 	munmap(v, PAGE);
@@ -369,6 +371,7 @@ TEST(a_process_that_exits_with_live_mappings_frees_its_space)
 {
 	int fd = open_space(_metadata), status;
 	__u64 resident0 = global_stat(fd, VMARENA_STAT_RESIDENT);
+	__u64 destroyed = global_stat(fd, VMARENA_STAT_SPACES_DESTROYED);
 	pid_t pid = fork();
 
 	ASSERT_LE(0, pid);
@@ -383,6 +386,7 @@ TEST(a_process_that_exits_with_live_mappings_frees_its_space)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_TRUE(wait_spaces_destroyed(fd, destroyed + 1));
 	EXPECT_EQ(resident0, global_stat(fd, VMARENA_STAT_RESIDENT));
 	close(fd);
 }

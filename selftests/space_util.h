@@ -121,6 +121,24 @@ static inline bool read_survives_sigbus(volatile char *p, char *out)
 	return access_survives_sigbus(p, out);
 }
 
+/*
+ * Waits, up to 30 s, until @n spaces have been destroyed since the load.
+ * Closing a space's last fd frees it at once, unless the page-out daemon
+ * holds a reference for its round: then the daemon frees it when the
+ * round ends.  Returns false if that never happens.
+ */
+static inline bool wait_spaces_destroyed(int fd, __u64 n)
+{
+	int i;
+
+	for (i = 0; i < 30000; i++) {
+		if (global_stat(fd, VMARENA_STAT_SPACES_DESTROYED) >= n)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
 static inline int range_ioctl(int fd, unsigned long cmd, __u64 off, __u64 len)
 {
 	struct vmarena_range r = { .offset = off, .length = len };
