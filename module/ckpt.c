@@ -158,13 +158,8 @@ static int ckpt_build_entry(void *arg, u64 vpn, u64 *src, u64 *dst)
 /* Waits for faults installing an old page before its mappings go. */
 static int ckpt_wait_entry(void *arg, u64 vpn, u64 *pte)
 {
-	struct page *page;
-
-	if (*pte & VMARENA_PTE_PRESENT) {
-		page = vmarena_frame_page(vmarena_pte_frame(*pte));
-		lock_page(page);
-		unlock_page(page);
-	}
+	if (*pte & VMARENA_PTE_PRESENT)
+		vmarena_space_wait_install(arg, vmarena_pte_frame(*pte));
 	return 0;
 }
 
@@ -190,7 +185,7 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_count_swapped,
 			 &space->swapped);
 	space->import_gen = 0;
-	vmarena_pt_range(&old, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, NULL);
+	vmarena_pt_range(&old, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, space);
 	vmarena_space_tlb_flush(space, 0, U64_MAX);
 	vmarena_space_unmap(space, 0, VMARENA_MAX_PAGES);
 	vmarena_pt_destroy(&old, vmarena_space_release_entry, space);
@@ -334,13 +329,6 @@ struct ckpt_dirty {
 	u64 dirty;
 };
 
-static u64 ckpt_entry(struct vmarena_pt *pt, u64 vpn)
-{
-	u64 *pte = vmarena_pt_lookup(pt, vpn);
-
-	return pte ? *pte : 0;
-}
-
 /**
  * vmarena_ckpt_content() - what an entry's page holds, for comparing
  * generations: a page never written since its first touch (clean, no slot
@@ -370,7 +358,7 @@ static int ckpt_dirty_live(void *arg, u64 vpn, u64 *pte)
 {
 	struct ckpt_dirty *d = arg;
 
-	ckpt_mark(d, vpn, *pte, ckpt_entry(&d->ck->pt, vpn));
+	ckpt_mark(d, vpn, *pte, vmarena_pt_get(&d->ck->pt, vpn));
 	return 0;
 }
 
@@ -378,7 +366,7 @@ static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
 {
 	struct ckpt_dirty *d = arg;
 
-	ckpt_mark(d, vpn, ckpt_entry(&d->space->pt, vpn), *pte);
+	ckpt_mark(d, vpn, vmarena_pt_get(&d->space->pt, vpn), *pte);
 	return 0;
 }
 

@@ -87,20 +87,13 @@ static int xfer_read(struct file *f, void *buf, size_t len, u64 *bytes)
 	return 0;
 }
 
-/* What an entry's page holds, for comparing (ckpt.c): 0 for zeros. */
-static u64 export_content(struct vmarena_pt *pt, u64 vpn)
-{
-	u64 *pte = pt ? vmarena_pt_lookup(pt, vpn) : NULL;
-
-	return pte ? vmarena_ckpt_content(*pte) : 0;
-}
-
 static int export_plan_new(void *arg, u64 vpn, u64 *pte)
 {
 	struct export_plan *p = arg;
 	u64 now = vmarena_ckpt_content(*pte);
+	u64 old = p->base ? vmarena_pt_get(&p->base->pt, vpn) : 0;
 
-	if (now == export_content(p->base ? &p->base->pt : NULL, vpn))
+	if (now == vmarena_ckpt_content(old))
 		return 0;
 	p->recs[p->n++] = vpn | (now ? 0 : EXPORT_ZERO);
 	return 0;
@@ -110,10 +103,9 @@ static int export_plan_new(void *arg, u64 vpn, u64 *pte)
 static int export_plan_old(void *arg, u64 vpn, u64 *pte)
 {
 	struct export_plan *p = arg;
-	u64 *now = vmarena_pt_lookup(&p->ck->pt, vpn);
 
 	/* Entries generation N holds were planned by export_plan_new(). */
-	if (vmarena_ckpt_content(*pte) && (!now || !*now))
+	if (vmarena_ckpt_content(*pte) && !vmarena_pt_get(&p->ck->pt, vpn))
 		p->recs[p->n++] = vpn | EXPORT_ZERO;
 	return 0;
 }

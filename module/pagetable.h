@@ -98,4 +98,12 @@ int vmarena_pt_copy(struct vmarena_pt *src, struct vmarena_pt *dst,
 		    vmarena_pt_copy_fn fn, void *arg);
 u64 vmarena_pt_frames(const struct vmarena_pt *pt);
 
+/* A page's entry, 0 when no leaf node covers it. */
+static inline u64 vmarena_pt_get(struct vmarena_pt *pt, u64 vpn)
+{
+	u64 *pte = vmarena_pt_lookup(pt, vpn);
+
+	return pte ? *pte : 0;
+}
+
 #endif /* _VMARENA_PAGETABLE_H */

@@ -289,7 +289,7 @@ again:
 int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 {
 	u32 old = vmarena_pte_frame(**pte), new;
-	u64 t0 = ktime_get_ns();
+	u64 t0;
 	int ret;
 
 	lockdep_assert_held(space->lock);
@@ -299,6 +299,8 @@ int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 		atomic64_inc(&vmarena_counters.cow_reuses);
 		return 0;
 	}
+	/* A write fault's path: the clock is read only while traced. */
+	t0 = trace_cow_break_enabled() ? ktime_get_ns() : 0;
 	ret = share_copy(space, vpn, *pte, &new);
 	if (ret)
 		return ret;
@@ -311,7 +313,8 @@ int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 	unlock_page(vmarena_frame_page(old));
 	space->c.cow_breaks++;
 	atomic64_inc(&vmarena_counters.cow_breaks);
-	trace_cow_break(space->id, vpn, old, new, ktime_get_ns() - t0);
+	if (t0)
+		trace_cow_break(space->id, vpn, old, new, ktime_get_ns() - t0);
 	return 0;
 }
 
@@ -366,20 +369,10 @@ static void share_wp_flush(struct share_wp *w)
  */
 static void share_wp_entry(struct share_wp *w, u64 vpn, u64 *pte)
 {
-	struct page *page;
-
 	if (!(*pte & VMARENA_PTE_WRITE) || (*pte & VMARENA_PTE_PINNED))
 		return;
 	*pte &= ~VMARENA_PTE_WRITE;
-	/*
-	 * A fault installing the page locked it under the space lock, which
-	 * is held here: if it is not locked now, none is on its way.
-	 */
-	page = vmarena_frame_page(vmarena_pte_frame(*pte));
-	if (PageLocked(page)) {
-		lock_page(page);
-		unlock_page(page);
-	}
+	vmarena_space_wait_install(w->space, vmarena_pte_frame(*pte));
 	if (w->nr && vpn != w->first + w->nr)
 		share_wp_flush(w);
 	if (!w->nr)
@@ -455,10 +448,8 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 	if (ret)
 		return ret;
 	ret = vmarena_pt_set(dst, vpn, copy);
-	if (ret && vmarena_share_drop_entry(charge, copy)) {
-		vmarena_space_forget_frame(vmarena_pte_frame(copy));
-		vmarena_arena_release_user(vmarena_pte_frame(copy));
-	}
+	if (ret)
+		vmarena_space_release_entry(charge, vpn, &copy);
 	return ret;
 }
 

@@ -450,20 +450,15 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 	return 0;
 }
 
-/* Swap-in of a slot shared by @k entries: each gets the new frame. */
-struct space_swap_in {
-	u32 frame;
-	unsigned int k;
-};
-
+/*
+ * Swap-in: each entry holding the slot gets the new frame, copy-on-write
+ * (the caller clears COW when its own entry turns out to be the only one).
+ */
 static void space_swap_in_entry(void *arg, struct vmarena_space *space,
 				struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
 {
-	struct space_swap_in *si = arg;
-
-	*pte = vmarena_pte_make(si->frame, VMARENA_PTE_PRESENT |
-				(si->k > 1 ? VMARENA_PTE_COW : 0) |
-				(*pte & VMARENA_PTE_GEN_MASK));
+	*pte = vmarena_pte_make(*(u32 *)arg, VMARENA_PTE_PRESENT |
+				VMARENA_PTE_COW | (*pte & VMARENA_PTE_GEN_MASK));
 	if (!ckpt)
 		space->swapped--;
 }
@@ -479,9 +474,8 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 {
 	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
 	u64 slot = vmarena_pte_frame(*pte), id = vmarena_pte_id(*pte);
-	struct space_swap_in si;
+	unsigned int i, holders;
 	struct page *page;
-	unsigned int i;
 	int ret;
 
 	if (slot == VMARENA_SLOT_LOST)
@@ -493,12 +487,14 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 	ClearPageUptodate(page);
 	if (WARN_ON_ONCE(!trylock_page(page)))
 		lock_page(page);
-	si.frame = *frame;
-	si.k = vmarena_share_each(space, vpn, id, NULL, NULL);
-	vmarena_share_each(space, vpn, id, space_swap_in_entry, &si);
-	vmarena_pt_lookup(&space->pt, vpn)[0] |= VMARENA_PTE_ACCESSED;
+	holders = vmarena_share_each(space, vpn, id, space_swap_in_entry, frame);
+	/* Eviction may have changed the table: look the entry up again. */
+	pte = vmarena_pt_lookup(&space->pt, vpn);
+	*pte |= VMARENA_PTE_ACCESSED;
+	if (holders == 1)
+		*pte &= ~VMARENA_PTE_COW;
 	vmarena_space_take_frame(space, *frame, vpn, slot);
-	for (i = 1; i < si.k; i++) {
+	for (i = 1; i < holders; i++) {
 		vmarena_share_get(*frame);
 		vmarena_swap_free(slot, false);	/* the frame keeps one */
 	}
@@ -587,18 +583,25 @@ bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 }
 
 /**
- * vmarena_space_owns() - whether a frame still holds a given page.
- * @space: the space.
- * @frame: the frame, its page locked by the caller (or the space locked).
- * @vpn:   the page.
+ * vmarena_space_wait_install() - wait for a fault installing a page's
+ * hardware mapping (or a read bringing it in) to finish.
+ * @space: the space, locked.
+ * @frame: the page's frame.
  *
- * Return: true if so.
+ * A fault locks the page under the space lock and unlocks it once its PTE
+ * is in place; a swap-in locks it under the space lock too.  With the
+ * space lock held, a page that is not locked now has none on its way, so
+ * the common case costs a flag test.
  */
-bool vmarena_space_owns(struct vmarena_space *space, u32 frame, u64 vpn)
+void vmarena_space_wait_install(struct vmarena_space *space, u32 frame)
 {
-	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	struct page *page = vmarena_frame_page(frame);
 
-	return f->owner == space && f->vpn == vpn;
+	lockdep_assert_held(space->lock);
+	if (PageLocked(page)) {
+		lock_page(page);
+		unlock_page(page);
+	}
 }
 
 /**

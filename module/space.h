@@ -149,7 +149,7 @@ int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 			       u64 vpn, u64 slot);
 bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 				  u64 vpn);
-bool vmarena_space_owns(struct vmarena_space *space, u32 frame, u64 vpn);
+void vmarena_space_wait_install(struct vmarena_space *space, u32 frame);
 void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
 
 /* For evict.c: a page leaves its frame. */

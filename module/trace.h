@@ -205,7 +205,7 @@ TRACE_EVENT(cow_break,
 /*
  * Generations: a checkpoint was taken, or a space rewound to one.  The
  * space, the generation, its pages (for restore: the space's pages
- * afterwards) and the time taken; clone: the new space's id as gen.
+ * afterwards) and the time taken.
  */
 DECLARE_EVENT_CLASS(vmarena_gen_class,
 		    TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
@@ -233,9 +233,21 @@ DEFINE_EVENT(vmarena_gen_class, restore,
 	     TP_ARGS(space, gen, pages, ns)
 );
 
-DEFINE_EVENT(vmarena_gen_class, clone,
-	     TP_PROTO(u64 space, u64 gen, u64 pages, u64 ns),
-	     TP_ARGS(space, gen, pages, ns)
+/* CLONE made space @child sharing @pages pages with @space, in @ns. */
+TRACE_EVENT(clone,
+	    TP_PROTO(u64 space, u64 child, u64 pages, u64 ns),
+	    TP_ARGS(space, child, pages, ns),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, child)
+			     __field(u64, pages)
+			     __field(u64, ns)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->child = child;
+			   __entry->pages = pages;
+			   __entry->ns = ns;),
+	    TP_printk("space=%llu child=%llu pages=%llu ns=%llu",
+		      __entry->space, __entry->child, __entry->pages,
+		      __entry->ns)
 );
 
 #endif /* _VMARENA_TRACE_H */
