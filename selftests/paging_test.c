@@ -489,9 +489,24 @@ static void fill_until_sigbus(__u64 limit)
 	_exit(0);
 }
 
+/* Polls @name of debugfs stats until it exceeds @than, for up to 20 s. */
+static long long wait_stat_above(const char *name, long long than)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long long v = debugfs_value("stats", name);
+	int i;
+
+	for (i = 0; i < 2000 && v <= than; i++) {
+		nanosleep(&ts, NULL);
+		v = debugfs_value("stats", name);
+	}
+	return v;
+}
+
 TEST(swap_full_and_arena_full_give_sigbus_and_the_system_recovers)
 {
 	long long free_before, frames = debugfs_value("stats", "arena_frames");
+	long long destroyed;
 	char dev[32], *p;
 	int loop, fd, status;
 	pid_t pid;
@@ -502,6 +517,7 @@ TEST(swap_full_and_arena_full_give_sigbus_and_the_system_recovers)
 	write_str(SYS "swap_dev", "\n");
 	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
 	free_before = debugfs_value("stats", "free_frames");	/* no space open */
+	destroyed = debugfs_value("stats", "spaces_destroyed");
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
@@ -509,7 +525,13 @@ TEST(swap_full_and_arena_full_give_sigbus_and_the_system_recovers)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(1, WEXITSTATUS(status));
-	/* All the child had is back (and a frame held before may be too). */
+	/*
+	 * The child's space goes when its last reference does: at its exit,
+	 * or when the page-out daemon, busy with the full arena, ends the
+	 * round it holds it for.  Then all it had is back (and a frame held
+	 * before may be too).
+	 */
+	ASSERT_LT(destroyed, wait_stat_above("spaces_destroyed", destroyed));
 	EXPECT_LE(free_before, debugfs_value("stats", "free_frames"));
 	EXPECT_EQ(0, debugfs_value("swap", "used"));
 	fd = open_space(_metadata);
@@ -576,20 +598,6 @@ TEST(watermarks_must_be_ordered_and_within_half_the_arena)
 	snprintf(buf, sizeof(buf), "%lld", high);
 	EXPECT_EQ(0, write_str(SYS "watermark_high", buf));
 	close(fd);
-}
-
-/* Polls @name of debugfs stats until it exceeds @than, for up to 20 s. */
-static long long wait_stat_above(const char *name, long long than)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	long long v = debugfs_value("stats", name);
-	int i;
-
-	for (i = 0; i < 2000 && v <= than; i++) {
-		nanosleep(&ts, NULL);
-		v = debugfs_value("stats", name);
-	}
-	return v;
 }
 
 /*
