@@ -164,8 +164,6 @@ static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 	/* The slot had one holder (the frame, or the write): now n entries. */
 	while (slot != VMARENA_NO_SLOT && n-- > 1)
 		vmarena_swap_dup(slot);
-	if (f->shares > 1)
-		atomic64_dec(&vmarena_counters.pages_shared);
 	trace_evict(space->id, f->vpn, frame, slot, e->policy, kind);
 	if (f->slot == slot)
 		f->slot = VMARENA_NO_SLOT;	/* now the entries' */

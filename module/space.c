@@ -244,6 +244,8 @@ void vmarena_space_forget_frame(u32 frame)
 		vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
 	if (f->slot != VMARENA_NO_SLOT)
 		vmarena_swap_free(f->slot, false);
+	if (f->shares > 1)	/* all its holders let go at once */
+		atomic64_dec(&vmarena_counters.pages_shared);
 	f->slot = VMARENA_NO_SLOT;
 	f->owner = NULL;
 	f->shares = 0;
@@ -571,8 +573,6 @@ bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 	}
 	vmarena_share_each(space, vpn, vmarena_frame_id(frame), space_lose_entry,
 			   &l);
-	if (f->shares > 1)
-		atomic64_dec(&vmarena_counters.pages_shared);
 	vmarena_swap_free(f->slot, true);
 	f->slot = VMARENA_NO_SLOT;
 	vmarena_space_forget_frame(frame);
