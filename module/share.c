@@ -190,6 +190,23 @@ bool vmarena_share_put(u32 frame)
 	return !f->shares;
 }
 
+/*
+ * Shares a present entry's frame with a new entry, made copy-on-write;
+ * @shared counts the frames it makes shared (a clone adds them up before
+ * touching the global counter).  -EMLINK at VMARENA_SHARES_MAX holders.
+ */
+static int share_present(u64 *pte, u64 *copy, u64 *shared)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
+
+	if (f->shares >= VMARENA_SHARES_MAX)
+		return -EMLINK;
+	*shared += ++f->shares == 2;
+	*pte = (*pte | VMARENA_PTE_COW) & ~VMARENA_PTE_WRITE;
+	*copy = *pte;
+	return 0;
+}
+
 /**
  * vmarena_share_entry() - share what an entry holds with a new entry.
  * @pte: an entry, not pinned; a present one becomes copy-on-write.
@@ -199,18 +216,18 @@ bool vmarena_share_put(u32 frame)
  */
 int vmarena_share_entry(u64 *pte, u64 *copy)
 {
-	u64 slot = vmarena_pte_frame(*pte);
+	u64 slot = vmarena_pte_frame(*pte), shared = 0;
+	int ret;
 
-	/* A slot's holders all get its frame at swap-in: the same cap. */
-	if ((*pte & VMARENA_PTE_PRESENT) ?
-	    vmarena_frame_table()[slot].shares >= VMARENA_SHARES_MAX :
-	    slot != VMARENA_SLOT_LOST &&
-	    vmarena_swap_holders(slot) >= VMARENA_SHARES_MAX)
-		return -EMLINK;
 	if (*pte & VMARENA_PTE_PRESENT) {
-		vmarena_share_get(slot);
-		*pte = (*pte | VMARENA_PTE_COW) & ~VMARENA_PTE_WRITE;
-	} else if (slot != VMARENA_SLOT_LOST) {
+		ret = share_present(pte, copy, &shared);
+		atomic64_add(shared, &vmarena_counters.pages_shared);
+		return ret;
+	}
+	/* A slot's holders all get its frame at swap-in: the same cap. */
+	if (slot != VMARENA_SLOT_LOST) {
+		if (vmarena_swap_holders(slot) >= VMARENA_SHARES_MAX)
+			return -EMLINK;
 		vmarena_swap_dup(slot);
 	}
 	*copy = *pte;
@@ -464,20 +481,12 @@ struct share_copy {
 static int share_copy_one(void *arg, u64 vpn, u64 *src, u64 *dst)
 {
 	struct share_copy *c = arg;
-	struct vmarena_frame *f;
 
 	share_wp_entry(&c->wp, vpn, src);
-	/* The common case inline: a resident, unpinned page. */
+	/* The common case: a resident, unpinned page, counted in a batch. */
 	if ((*src & (VMARENA_PTE_PRESENT | VMARENA_PTE_PINNED)) ==
-	    VMARENA_PTE_PRESENT) {
-		f = &vmarena_frame_table()[vmarena_pte_frame(*src)];
-		if (f->shares >= VMARENA_SHARES_MAX)
-			return -EMLINK;
-		c->shared += ++f->shares == 2;
-		*src |= VMARENA_PTE_COW;
-		*dst = *src;
-		return 0;
-	}
+	    VMARENA_PTE_PRESENT)
+		return share_present(src, dst, &c->shared);
 	c->swapped += !!(*src & VMARENA_PTE_SWAP);
 	return share_copy_value(c->charge, vpn, src, dst);
 }
