@@ -150,9 +150,21 @@ struct ckpt_build {
 	struct vmarena_pt pt;
 };
 
-static int ckpt_build_entry(void *arg, u64 vpn, u64 *src, u64 *dst)
+static int ckpt_build_leaf(void *arg, u64 base, u64 *src, u64 *dst,
+			   unsigned int *filled)
 {
-	return vmarena_share_entry(src, dst);
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
+		if (!src[i])
+			continue;
+		ret = vmarena_share_entry(&src[i], &dst[i]);
+		if (ret)
+			return ret;
+		*filled += !!dst[i];
+	}
+	return 0;
 }
 
 /* Waits for faults installing an old page before its mappings go. */
@@ -204,7 +216,7 @@ static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
 	if (space->pinned)
 		return -EBUSY;
 	vmarena_pt_init(&b.pt);
-	ret = vmarena_pt_copy(&ck->pt, &b.pt, ckpt_build_entry, &b);
+	ret = vmarena_pt_copy(&ck->pt, &b.pt, ckpt_build_leaf, &b);
 	if (ret) {
 		vmarena_pt_destroy(&b.pt, vmarena_space_release_entry, space);
 		return ret;

@@ -295,21 +295,19 @@ static int pt_copy_node(struct vmarena_pt *dst, u32 snode, u32 dnode,
 			void *arg)
 {
 	u64 *s = pt_entries(snode), *d = pt_entries(dnode), span = pt_span(level);
-	unsigned int i;
+	unsigned int i, filled = 0;
 	u32 child;
 	int ret;
 
+	if (level == VMARENA_PT_LEVELS - 1) {
+		ret = fn(arg, base, s, d, &filled);
+		pt_desc(dnode)->inuse += filled;
+		dst->used += filled;
+		return ret;
+	}
 	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
 		if (!s[i])
 			continue;
-		if (level == VMARENA_PT_LEVELS - 1) {
-			ret = fn(arg, base + i, &s[i], &d[i]);
-			if (ret)
-				return ret;
-			pt_desc(dnode)->inuse += !!d[i];
-			dst->used += !!d[i];
-			continue;
-		}
 		ret = pt_node_alloc(dst, level + 1, &child);
 		if (ret)
 			return ret;
@@ -327,14 +325,15 @@ static int pt_copy_node(struct vmarena_pt *dst, u32 snode, u32 dnode,
  * vmarena_pt_copy() - copy a table node by node into an empty one.
  * @src: the table copied.
  * @dst: an empty table (vmarena_pt_init()).
- * @fn:  called for each non-zero leaf entry of @src with its slot and the
- *       slot of @dst for the same page, which it fills (or leaves 0); it
- *       may change the source entry; a non-zero return stops the copy.
+ * @fn:  called for each leaf node of @src with its entries and those of
+ *       the new leaf of @dst, which it fills (vmarena_pt_copy_fn); it may
+ *       change the source entries; a non-zero return stops the copy.
  * @arg: passed to @fn.
  *
- * No walk from the root per entry: a clone or a checkpoint costs a visit
- * of each source node.  On failure @dst holds what was copied so far (its
- * counts right) and is to be destroyed by the caller.
+ * No walk from the root per entry and no call per entry: a clone or a
+ * checkpoint costs a visit of each source node and one loop per leaf.
+ * On failure @dst holds what was copied so far (its counts right) and is
+ * to be destroyed by the caller.
  *
  * Return: 0, -ENOMEM, or what @fn returned.
  */

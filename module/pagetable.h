@@ -82,8 +82,15 @@ struct vmarena_pt {
 /* Called for each non-zero leaf entry; a non-zero return stops the walk. */
 typedef int (*vmarena_pt_fn)(void *arg, u64 vpn, u64 *pte);
 
-/* Fills *@dst from *@src for one page (vmarena_pt_copy()). */
-typedef int (*vmarena_pt_copy_fn)(void *arg, u64 vpn, u64 *src, u64 *dst);
+/*
+ * Fills a new leaf node from a leaf of another table (vmarena_pt_copy()):
+ * @src and @dst are their VMARENA_PT_ENTRIES entries, the first for page
+ * @base.  Each zero source entry stays zero; a non-zero one is copied in
+ * order, and *@filled counts the non-zero entries written to @dst, on
+ * failure too.
+ */
+typedef int (*vmarena_pt_copy_fn)(void *arg, u64 base, u64 *src, u64 *dst,
+				  unsigned int *filled);
 
 void vmarena_pt_init(struct vmarena_pt *pt);
 u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);

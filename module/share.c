@@ -195,9 +195,10 @@ bool vmarena_share_put(u32 frame)
  * @shared counts the frames it makes shared (a clone adds them up before
  * touching the global counter).  -EMLINK at VMARENA_SHARES_MAX holders.
  */
-static int share_present(u64 *pte, u64 *copy, u64 *shared)
+static inline int share_present(struct vmarena_frame *ft, u64 *pte,
+				u64 *copy, u64 *shared)
 {
-	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
+	struct vmarena_frame *f = &ft[vmarena_pte_frame(*pte)];
 
 	if (f->shares >= VMARENA_SHARES_MAX)
 		return -EMLINK;
@@ -220,7 +221,7 @@ int vmarena_share_entry(u64 *pte, u64 *copy)
 	int ret;
 
 	if (*pte & VMARENA_PTE_PRESENT) {
-		ret = share_present(pte, copy, &shared);
+		ret = share_present(vmarena_frame_table(), pte, copy, &shared);
 		atomic64_add(shared, &vmarena_counters.pages_shared);
 		return ret;
 	}
@@ -478,17 +479,36 @@ struct share_copy {
 	u64 shared;
 };
 
-static int share_copy_one(void *arg, u64 vpn, u64 *src, u64 *dst)
+/*
+ * One leaf of a live table.  The common case, a resident unpinned page,
+ * is shared here without a call per page; its frame counts in a batch.
+ */
+static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
+			   unsigned int *filled)
 {
+	struct vmarena_frame *ft = vmarena_frame_table();
 	struct share_copy *c = arg;
+	unsigned int i;
+	int ret;
 
-	share_wp_entry(&c->wp, vpn, src);
-	/* The common case: a resident, unpinned page, counted in a batch. */
-	if ((*src & (VMARENA_PTE_PRESENT | VMARENA_PTE_PINNED)) ==
-	    VMARENA_PTE_PRESENT)
-		return share_present(src, dst, &c->shared);
-	c->swapped += !!(*src & VMARENA_PTE_SWAP);
-	return share_copy_value(c->charge, vpn, src, dst);
+	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
+		u64 *pte = &src[i];
+
+		if (!*pte)
+			continue;
+		share_wp_entry(&c->wp, base + i, pte);
+		if ((*pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_PINNED)) ==
+		    VMARENA_PTE_PRESENT) {
+			ret = share_present(ft, pte, &dst[i], &c->shared);
+		} else {
+			c->swapped += !!(*pte & VMARENA_PTE_SWAP);
+			ret = share_copy_value(c->charge, base + i, pte, &dst[i]);
+		}
+		if (ret)
+			return ret;
+		*filled += !!dst[i];
+	}
+	return 0;
 }
 
 /**
@@ -517,7 +537,7 @@ int vmarena_share_copy(struct vmarena_space *space,
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	ret = vmarena_pt_copy(&space->pt, dst, share_copy_one, &c);
+	ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
 	share_wp_flush(&c.wp);
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;

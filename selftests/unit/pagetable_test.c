@@ -193,15 +193,22 @@ struct copy_ctl {
 	u64 fail_at;
 };
 
-static int copy_plus_one(void *arg, u64 vpn, u64 *src, u64 *dst)
+static int copy_plus_one(void *arg, u64 base, u64 *src, u64 *dst,
+			 unsigned int *filled)
 {
 	struct copy_ctl *c = arg;
+	unsigned int i;
 
-	if (src != vmarena_pt_lookup(c->src, vpn))
-		return -EFAULT;		/* the page number must be the slot's */
-	if (c->fail_at && ++c->calls == c->fail_at)
-		return -EIO;
-	*dst = *src + 1;
+	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
+		if (!src[i])
+			continue;
+		if (&src[i] != vmarena_pt_lookup(c->src, base + i))
+			return -EFAULT;	/* the page number must be the slot's */
+		if (c->fail_at && ++c->calls == c->fail_at)
+			return -EIO;
+		dst[i] = src[i] + 1;
+		++*filled;
+	}
 	return 0;
 }
 
