@@ -171,9 +171,6 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 		ret = PTR_ERR(inode);
 		goto err_free;
 	}
-	ret = vmarena_family_join(space, parent);
-	if (ret)
-		goto err_inode;
 	kref_init(&space->ref);
 	INIT_LIST_HEAD(&space->ckpts);
 	vmarena_pt_init(&space->pt);
@@ -184,8 +181,16 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	vmarena_lru_init(&space->lru);
 	INIT_WORK(&space->put_work, space_put_work);
 	vmarena_space_tlb_flush(space, 0, U64_MAX);
-	atomic64_inc(&live_spaces);
 	space->id = atomic64_inc_return(&last_space_id);
+	/*
+	 * Published last: a family member is walked by the other members'
+	 * faults and evictions (vmarena_share_each()) as soon as it joins,
+	 * and the reclaimer and debugfs find it on their lists.
+	 */
+	ret = vmarena_family_join(space, parent);
+	if (ret)
+		goto err_inode;
+	atomic64_inc(&live_spaces);
 	vmarena_reclaim_space_add(space);
 	vmarena_debugfs_space_add(space);
 	vmarena_count(&vmarena_counters.spaces_created);
