@@ -30,6 +30,7 @@
 #include "arena.h"
 #include "caches.h"
 #include "ckpt.h"
+#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -216,6 +217,7 @@ static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
 	if (space->pinned)
 		return -EBUSY;
 	vmarena_pt_init(&b.pt);
+	vmarena_reclaim_room(space, vmarena_pt_frames(&ck->pt));
 	ret = vmarena_pt_copy(&ck->pt, &b.pt, ckpt_build_leaf, &b);
 	if (ret) {
 		vmarena_pt_destroy(&b.pt, vmarena_space_release_entry, space);
@@ -386,18 +388,21 @@ static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
 static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 {
 	struct vmarena_space *space = d->space;
-	u64 *live = vmarena_pt_lookup(&space->pt, vpn);
-	u64 *old = vmarena_pt_lookup(&d->ck->pt, vpn);
-	u64 pte = old ? *old : 0;
+	u64 *live = vmarena_pt_lookup(&space->pt, vpn), old = 0, *cur;
 	int ret = 0;
 
-	if (pte)
-		vmarena_pt_clear(&d->ck->pt, vpn);
-	if (live && *live)
-		ret = vmarena_share_copy_entry(space, &d->ck->pt, vpn, live);
+	if (live && *live) {
+		ret = vmarena_share_copy_entry(space, &d->ck->pt, vpn, live,
+					       &old);
+	} else {
+		cur = vmarena_pt_lookup(&d->ck->pt, vpn);
+		old = cur ? *cur : 0;
+		if (old)
+			vmarena_pt_clear(&d->ck->pt, vpn);
+	}
 	/* Let go of the old page last: it may have been the only holder. */
-	if (pte)
-		vmarena_space_release_entry(space, vpn, &pte);
+	if (old)
+		vmarena_space_release_entry(space, vpn, &old);
 	return ret;
 }
 

@@ -30,6 +30,7 @@
 #include "arena.h"
 #include "evict.h"
 #include "reclaim.h"
+#include "share.h"
 #include "space.h"
 #include "stats.h"
 #include "trace.h"
@@ -204,34 +205,105 @@ static int reclaim_daemon(void *unused)
 	return 0;
 }
 
-/**
- * vmarena_reclaim_direct() - evict a batch for an allocation that found no
- * free frame (its caller then wakes the daemon: vmarena_reclaim_check()).
- * @self: the allocating space, locked.
- *
- * Return: pages evicted.
+/*
+ * Evicts a batch from a locked space, trying until every page of its ring
+ * has been looked at twice (a second chance for each) or a page went:
+ * dirty pages with no slot to go to are put back, clean ones further on
+ * may still be dropped.  Returns pages evicted.
  */
-unsigned int vmarena_reclaim_direct(struct vmarena_space *self)
+static unsigned int reclaim_space_hard(struct vmarena_space *space)
+{
+	u64 rounds = 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH) + 1;
+	unsigned int got = 0;
+
+	while (!got && rounds--)
+		got = vmarena_evict(space, VMARENA_EVICT_BATCH);
+	return got;
+}
+
+/* The spaces of @self's family, all under the lock @self holds. */
+static unsigned int reclaim_family(struct vmarena_space *self)
+{
+	struct vmarena_space *s;
+	unsigned int got = reclaim_space_hard(self);
+
+	list_for_each_entry(s, &self->family->spaces, family_node)
+		if (!got && s != self)
+			got = reclaim_space_hard(s);
+	return got;
+}
+
+/*
+ * Other families, those whose lock can be taken without waiting; *@busy
+ * is set if some lock could not.
+ */
+static unsigned int reclaim_others(struct vmarena_space *self, bool *busy)
 {
 	struct vmarena_space *spaces[RECLAIM_ROUND];
+	unsigned int i, n, got = 0;
+
+	n = reclaim_snapshot(spaces, RECLAIM_ROUND, self);
+	for (i = 0; i < n; i++) {
+		if (!got && spaces[i]->lock != self->lock) {
+			if (mutex_trylock(spaces[i]->lock)) {
+				got = reclaim_space_hard(spaces[i]);
+				mutex_unlock(spaces[i]->lock);
+			} else {
+				*busy = true;
+			}
+		}
+		vmarena_space_put_async(spaces[i]);
+	}
+	return got;
+}
+
+/**
+ * vmarena_reclaim_direct() - evict for an allocation that found no free
+ * frame (its caller then wakes the daemon: vmarena_reclaim_check()).
+ * @self: the allocating space, locked.
+ *
+ * Tries its own family first (every member's ring, each page looked at
+ * twice), then each other space whose lock it can take without waiting
+ * (it holds its own, and two allocating spaces must not wait for each
+ * other), until one page goes.
+ *
+ * Return: true if a page was evicted, or another space was busy (it may
+ * be freeing frames): the caller tries its allocation again, a bounded
+ * number of times (VMARENA_RECLAIM_TRIES).
+ */
+bool vmarena_reclaim_direct(struct vmarena_space *self)
+{
 	u64 t0 = ktime_get_ns();
-	unsigned int i, n, got;
+	bool busy = false;
+	unsigned int got;
 
 	lockdep_assert_held(self->lock);
 	atomic64_inc(&vmarena_counters.direct_reclaims);
-	got = vmarena_evict(self, VMARENA_EVICT_BATCH);
-	if (!got) {
-		n = reclaim_snapshot(spaces, RECLAIM_ROUND, self);
-		for (i = 0; i < n; i++) {
-			if (!got && mutex_trylock(spaces[i]->lock)) {
-				got = vmarena_evict(spaces[i], VMARENA_EVICT_BATCH);
-				mutex_unlock(spaces[i]->lock);
-			}
-			vmarena_space_put_async(spaces[i]);
-		}
-	}
+	got = reclaim_family(self);
+	if (!got)
+		got = reclaim_others(self, &busy);
 	trace_reclaim(VMARENA_RECLAIM_DIRECT, self->id, got, ktime_get_ns() - t0);
-	return got;
+	if (!got && busy)
+		cond_resched();
+	return got || busy;
+}
+
+/**
+ * vmarena_reclaim_room() - before a caller takes @frames frames with no
+ * reclaim of its own (page-table nodes of a table it copies while the
+ * copy must not be evicted from), reclaim until they are free, as hard as
+ * an allocation would (vmarena_reclaim_direct(), VMARENA_RECLAIM_TRIES).
+ * @self:   the space, locked.
+ * @frames: frames wanted free.
+ */
+void vmarena_reclaim_room(struct vmarena_space *self, u64 frames)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+
+	lockdep_assert_held(self->lock);
+	while (vmarena_arena_free_frames() < frames && tries-- &&
+	       vmarena_reclaim_direct(self))
+		;
 }
 
 /**

@@ -23,7 +23,11 @@ void vmarena_reclaim_exit(void);
 void vmarena_reclaim_space_add(struct vmarena_space *space);
 void vmarena_reclaim_space_del(struct vmarena_space *space);
 void vmarena_reclaim_check(void);
-unsigned int vmarena_reclaim_direct(struct vmarena_space *self);
+/* Allocation attempts after direct reclaim before -ENOMEM. */
+#define VMARENA_RECLAIM_TRIES	8
+
+bool vmarena_reclaim_direct(struct vmarena_space *self);
+void vmarena_reclaim_room(struct vmarena_space *self, u64 frames);
 bool vmarena_reclaim_short(void);
 
 unsigned int vmarena_reclaim_policy(void);

@@ -43,6 +43,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
+#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -418,16 +419,26 @@ void vmarena_share_wrprotect(struct vmarena_space *space)
 	share_wp_flush(&w);
 }
 
-/* A pinned page: the new table gets a copy of its own, charged to @charge. */
-static int share_copy_pinned(struct vmarena_space *charge, u64 vpn, u64 pte,
-			     u64 *copy)
+/*
+ * A pinned page: the new table gets a copy of its own, charged to @charge,
+ * its frame from @pool (vmarena_space_reserve()) when the caller builds a
+ * table that eviction must not see half built, else allocated here.
+ */
+static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
+			     u64 pte, u64 *copy)
 {
 	u32 frame;
 	int ret;
 
-	ret = vmarena_space_alloc_frame(charge, &frame);
-	if (ret)
-		return ret;
+	if (pool) {
+		frame = vmarena_space_reserved(pool);
+		if (frame == VMARENA_NO_FRAME)	/* more pins than counted */
+			return -ENOMEM;
+	} else {
+		ret = vmarena_space_alloc_frame(charge, &frame);
+		if (ret)
+			return ret;
+	}
 	copy_highpage(vmarena_frame_page(frame),
 		      vmarena_frame_page(vmarena_pte_frame(pte)));
 	SetPageUptodate(vmarena_frame_page(frame));
@@ -438,33 +449,48 @@ static int share_copy_pinned(struct vmarena_space *charge, u64 vpn, u64 pte,
 }
 
 /* What another table's entry for the page of @pte is to be. */
-static int share_copy_value(struct vmarena_space *charge, u64 vpn, u64 *pte,
-			    u64 *copy)
+static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
+			    u64 *pte, u64 *copy)
 {
 	if (*pte & VMARENA_PTE_PINNED)
-		return share_copy_pinned(charge, vpn, *pte, copy);
+		return share_copy_pinned(charge, pool, vpn, *pte, copy);
 	return vmarena_share_entry(pte, copy);
 }
 
 /**
  * vmarena_share_copy_entry() - give another table of the family the page
- * a live entry holds, copy-on-write (a pinned page is copied at once).
+ * a live entry holds, copy-on-write (a pinned page is copied at once),
+ * in place of what that table held for the page.
  * @charge: the space a copy of a pinned page is charged to, locked.
- * @dst:    the other table (a clone's, a checkpoint's).
+ * @dst:    the other table (a checkpoint's), in the family.
  * @vpn:    the page.
  * @pte:    the live entry, write-protected (vmarena_share_wrprotect()).
+ * @old:    out: what @dst held for the page (0: nothing), no longer in
+ *          it: the caller lets it go (vmarena_space_release_entry()).
  *
- * Return: 0, or -ENOMEM/-EDQUOT/-EMLINK (nothing changed).
+ * The copy of a pinned page is made first, while @dst is whole, so that
+ * whatever its allocation evicts is found in @dst.
+ *
+ * Return: 0, or -ENOMEM/-EDQUOT/-EMLINK (nothing changed, *@old is 0).
  */
 int vmarena_share_copy_entry(struct vmarena_space *charge,
-			     struct vmarena_pt *dst, u64 vpn, u64 *pte)
+			     struct vmarena_pt *dst, u64 vpn, u64 *pte,
+			     u64 *old)
 {
-	u64 copy;
+	u64 copy, *cur;
 	int ret;
 
-	ret = share_copy_value(charge, vpn, pte, &copy);
+	*old = 0;
+	ret = share_copy_value(charge, NULL, vpn, pte, &copy);
 	if (ret)
 		return ret;
+	/* No allocation from here on: the table stays as it is looked up. */
+	cur = vmarena_pt_lookup(dst, vpn);
+	if (cur && *cur) {
+		*old = *cur;
+		*cur = copy;	/* an entry for an entry: the node's count holds */
+		return 0;
+	}
 	ret = vmarena_pt_set(dst, vpn, copy);
 	if (ret)
 		vmarena_space_release_entry(charge, vpn, &copy);
@@ -475,6 +501,7 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 struct share_copy {
 	struct share_wp wp;
 	struct vmarena_space *charge;
+	u32 pool;
 	u64 swapped;
 	u64 shared;
 };
@@ -502,7 +529,8 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 			ret = share_present(ft, pte, &dst[i], &c->shared);
 		} else {
 			c->swapped += !!(*pte & VMARENA_PTE_SWAP);
-			ret = share_copy_value(c->charge, base + i, pte, &dst[i]);
+			ret = share_copy_value(c->charge, &c->pool, base + i, pte,
+					       &dst[i]);
 		}
 		if (ret)
 			return ret;
@@ -537,8 +565,19 @@ int vmarena_share_copy(struct vmarena_space *space,
 	int ret;
 
 	lockdep_assert_held(space->lock);
+	/*
+	 * Every frame a user page takes comes before the first entry is
+	 * shared: an eviction while @dst is half built could take a copy
+	 * that no table it can see holds yet, or clear an entry of a leaf
+	 * whose count is not written yet.
+	 */
+	ret = vmarena_space_reserve(charge, space->pinned, &c.pool);
+	if (ret)
+		return ret;
+	vmarena_reclaim_room(space, vmarena_pt_frames(&space->pt));
 	ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
 	share_wp_flush(&c.wp);
+	vmarena_space_unreserve(c.pool);
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;
 	return ret;

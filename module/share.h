@@ -86,7 +86,8 @@ int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte);
 void vmarena_share_rehome(struct vmarena_space *space);
 void vmarena_share_wrprotect(struct vmarena_space *space);
 int vmarena_share_copy_entry(struct vmarena_space *charge,
-			     struct vmarena_pt *dst, u64 vpn, u64 *pte);
+			     struct vmarena_pt *dst, u64 vpn, u64 *pte,
+			     u64 *old);
 int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
 		       u64 *swapped);

@@ -374,10 +374,58 @@ void vmarena_space_exit(void)
 	destroy_workqueue(space_wq);
 }
 
+/*
+ * Evicts the space's own pages until @extra more frames fit under its
+ * resident cap; true if they do.
+ */
+static bool space_cap_room(struct vmarena_space *space, u64 extra)
+{
+	u64 t0, got = 0, n;
+
+	if (!space->max_resident)
+		return true;
+	t0 = ktime_get_ns();
+	while (space->resident + extra >= space->max_resident) {
+		n = vmarena_evict(space, space->resident + extra -
+				  space->max_resident + 1);
+		if (!n)
+			break;
+		got += n;
+	}
+	if (got) {
+		atomic64_add(got, &vmarena_counters.cap_reclaims);
+		trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got,
+			      ktime_get_ns() - t0);
+	}
+	return space->resident + extra < space->max_resident;
+}
+
+/* As vmarena_space_alloc_frame(), @extra frames already held uncharged. */
+static int space_alloc_frame(struct vmarena_space *space, u64 extra,
+			     u32 *frame)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	int ret;
+
+	if (!space_cap_room(space, extra))
+		return -EDQUOT;
+	ret = vmarena_frames_alloc(0, frame);
+	/*
+	 * An injected failure with frames to spare is not a shortage.  What
+	 * one reclaim frees, another allocator may take first: a few tries.
+	 */
+	while (ret == -ENOMEM && tries-- && vmarena_reclaim_short() &&
+	       vmarena_reclaim_direct(space))
+		ret = vmarena_frames_alloc(0, frame);
+	vmarena_reclaim_check();
+	return ret;
+}
+
 /**
  * vmarena_space_alloc_frame() - a frame for a page of @space, evicting the
  * space's own pages first when it is at its resident cap, and reclaiming
- * when the arena is empty.
+ * when the arena is empty (vmarena_reclaim_direct(), until it gives
+ * nothing more).
  * @space: the space, locked.
  * @frame: out: the frame.
  *
@@ -385,25 +433,67 @@ void vmarena_space_exit(void)
  */
 int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
 {
-	u64 t0, got;
+	return space_alloc_frame(space, 0, frame);
+}
+
+/**
+ * vmarena_space_reserve() - frames for copies that @space will be charged
+ * for, taken before a table is built so that no eviction runs while it is
+ * half built (an evicted copy that no table holds yet would be lost).
+ * @space: the space charged, locked.
+ * @n:     frames wanted.
+ * @pool:  out: the frames, chained through their first word and ended by
+ *         VMARENA_NO_FRAME; not charged, not in any ring.
+ *
+ * Return: 0; -EDQUOT when they do not fit under the space's resident cap
+ * beside what it holds, or -ENOMEM: *@pool is then empty.
+ */
+int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool)
+{
+	u64 i;
+	u32 f;
 	int ret;
 
-	if (space->max_resident && space->resident >= space->max_resident) {
-		t0 = ktime_get_ns();
-		got = vmarena_evict(space, space->resident - space->max_resident + 1);
-		atomic64_add(got, &vmarena_counters.cap_reclaims);
-		trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got,
-			      ktime_get_ns() - t0);
-		if (space->resident >= space->max_resident)
-			return -EDQUOT;
+	lockdep_assert_held(space->lock);
+	*pool = VMARENA_NO_FRAME;
+	for (i = 0; i < n; i++) {
+		ret = space_alloc_frame(space, i, &f);
+		if (ret) {
+			vmarena_space_unreserve(*pool);
+			*pool = VMARENA_NO_FRAME;
+			return ret;
+		}
+		*(u32 *)vmarena_frame_addr(f) = *pool;
+		*pool = f;
 	}
-	ret = vmarena_frames_alloc(0, frame);
-	/* An injected failure with frames to spare is not a shortage. */
-	if (ret == -ENOMEM && vmarena_reclaim_short() &&
-	    vmarena_reclaim_direct(space))
-		ret = vmarena_frames_alloc(0, frame);
-	vmarena_reclaim_check();
-	return ret;
+	return 0;
+}
+
+/**
+ * vmarena_space_reserved() - one frame of a pool (vmarena_space_reserve()).
+ * @pool: the pool; the frame leaves it.
+ *
+ * Return: the frame, or VMARENA_NO_FRAME if the pool is empty.
+ */
+u32 vmarena_space_reserved(u32 *pool)
+{
+	u32 f = *pool;
+
+	if (f != VMARENA_NO_FRAME)
+		*pool = *(u32 *)vmarena_frame_addr(f);
+	return f;
+}
+
+/**
+ * vmarena_space_unreserve() - give back what is left of a pool.
+ * @pool: the pool (vmarena_space_reserve()).
+ */
+void vmarena_space_unreserve(u32 pool)
+{
+	u32 f;
+
+	while ((f = vmarena_space_reserved(&pool)) != VMARENA_NO_FRAME)
+		vmarena_frames_free(f, 0);
 }
 
 /**

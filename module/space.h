@@ -160,6 +160,9 @@ void vmarena_space_forget_frame(u32 frame);
 int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
 struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent);
 int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame);
+int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool);
+u32 vmarena_space_reserved(u32 *pool);
+void vmarena_space_unreserve(u32 pool);
 void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 			      u64 slot);
 void vmarena_space_account_pt(struct vmarena_space *space);
