@@ -53,22 +53,6 @@ struct export_plan {
 	u64 n;
 };
 
-/* Writes all of @buf (a pipe may take it in parts). */
-static int xfer_write(struct file *f, const void *buf, size_t len, u64 *bytes)
-{
-	ssize_t n;
-
-	while (len) {
-		n = kernel_write(f, buf, len, &f->f_pos);
-		if (n <= 0)
-			return n ? n : -EIO;
-		buf += n;
-		len -= n;
-		*bytes += n;
-	}
-	return 0;
-}
-
 /* Reads all of @buf; the end of the stream before that is a truncation. */
 static int xfer_read(struct file *f, void *buf, size_t len, u64 *bytes)
 {
@@ -191,22 +175,13 @@ struct export_out {
 
 /*
  * Writes the batch's records and pages in one vectored write (or more);
- * a file with no ->write_iter gets them one write at a time.
+ * the file has ->write_iter (the ioctl refuses others).
  */
 static int export_write(struct export_out *o, unsigned int nbv, size_t len)
 {
 	struct iov_iter iter;
-	unsigned int i;
 	ssize_t n;
-	int ret = 0;
 
-	if (!o->file->f_op->write_iter) {
-		for (i = 0; i < nbv && !ret; i++)
-			ret = xfer_write(o->file, page_address(o->bv[i].bv_page) +
-					 o->bv[i].bv_offset, o->bv[i].bv_len,
-					 &o->bytes);
-		return ret;
-	}
 	iov_iter_bvec(&iter, ITER_SOURCE, o->bv, nbv, len);
 	while (iov_iter_count(&iter)) {
 		file_start_write(o->file);

@@ -280,6 +280,23 @@ static int vmarena_ioc_get_dirty(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
+/*
+ * EXPORT writes with vfs_iter_write(), which needs ->write_iter; IMPORT
+ * reads with kernel_read(), which needs ->read_iter and no ->read beside
+ * it, and logs a message for other files: such files are refused up front.
+ */
+static int vmarena_stream_file_ok(struct file *file, bool write)
+{
+	const struct file_operations *op = file->f_op;
+
+	if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (write ? !op->write_iter || !(file->f_mode & FMODE_CAN_WRITE) :
+		    !op->read_iter || op->read || !(file->f_mode & FMODE_CAN_READ))
+		return -EINVAL;
+	return 0;
+}
+
 static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
 {
 	struct vmarena_export *e = arg;
@@ -294,9 +311,9 @@ static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
 	file = fget(e->fd);
 	if (!file)
 		return -EBADF;
-	ret = file->f_mode & FMODE_WRITE ?
+	ret = vmarena_stream_file_ok(file, true) ?:
 	      vmarena_export(space, file, e->generation, e->base, delta,
-			     &e->pages, &e->bytes) : -EBADF;
+			     &e->pages, &e->bytes);
 	fput(file);
 	return ret;
 }
@@ -312,9 +329,9 @@ static int vmarena_ioc_import(struct vmarena_space *space, void *arg)
 	file = fget(im->fd);
 	if (!file)
 		return -EBADF;
-	ret = file->f_mode & FMODE_READ ?
+	ret = vmarena_stream_file_ok(file, false) ?:
 	      vmarena_import(space, file, &im->generation, &im->pages,
-			     &im->bytes) : -EBADF;
+			     &im->bytes);
 	fput(file);
 	return ret;
 }
