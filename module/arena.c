@@ -48,7 +48,9 @@ struct vmarena_pcp {
  * @use_pcp:   whether order-0 requests go through @pcp (a benchmark switch).
  * @stats:     per-CPU counters (splits and merges are the buddy's).
  * @fail_next: fault injection: refuse this many more frame allocations,
- *             whichever path serves them.
+ *             whichever path serves them ...
+ * @fail_skip: ... once this many more have been served (so that the Nth
+ *             allocation of an operation can be made to fail).
  * @deferred_lock: protects @deferred.
  * @deferred:  first of the user frames let go by their space while their
  *             page was still held elsewhere (a GUP pin), chained through
@@ -63,6 +65,7 @@ struct vmarena_arena {
 	bool use_pcp;
 	struct vmarena_arena_counters __percpu *stats;
 	atomic64_t fail_next;
+	atomic64_t fail_skip;
 	spinlock_t deferred_lock;	/* see the kernel-doc above */
 	u32 deferred;
 };
@@ -92,6 +95,8 @@ struct page *vmarena_frame_page(u32 frame)
 static bool arena_inject_failure(void)
 {
 	if (likely(!atomic64_read(&arena.fail_next)))
+		return false;
+	if (atomic64_dec_if_positive(&arena.fail_skip) >= 0)
 		return false;
 	if (atomic64_dec_if_positive(&arena.fail_next) < 0)
 		return false;
@@ -290,6 +295,17 @@ void vmarena_frames_free(u32 frame, unsigned int order)
 void vmarena_arena_fail_next(u64 n)
 {
 	atomic64_set(&arena.fail_next, n);
+}
+
+/**
+ * vmarena_arena_fail_skip() - let @n more frame allocations through before
+ * those that vmarena_arena_fail_next() armed fail (counted only while
+ * armed).
+ * @n: how many.
+ */
+void vmarena_arena_fail_skip(u64 n)
+{
+	atomic64_set(&arena.fail_skip, n);
 }
 
 /**

@@ -8,6 +8,7 @@
  *	swap		the backing device, its slots and I/O counts
  *	reclaim		policy, watermarks, per-policy scans and evictions
  *	fail_frames	write N: the next N frame allocations fail
+ *	fail_frames_skip write K: ... after K more have succeeded
  *	fail_swap_reads	write N: the next N swap read bios fail (-EIO)
  *	fail_swap_writes write N: the next N swap write bios fail (-EIO)
  *	slab/<cache>/debug	read/write: none, redzone or poison
@@ -105,6 +106,14 @@ static int fail_frames_set(void *data, u64 val)
 	return 0;
 }
 DEFINE_DEBUGFS_ATTRIBUTE(fail_frames_fops, NULL, fail_frames_set, "%llu\n");
+
+static int fail_frames_skip_set(void *data, u64 val)
+{
+	vmarena_arena_fail_skip(val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(fail_frames_skip_fops, NULL, fail_frames_skip_set,
+			 "%llu\n");
 
 static int fail_swap_reads_set(void *data, u64 val)
 {
@@ -289,6 +298,8 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file("reclaim", 0400, root, NULL, &vmarena_reclaim_fops);
 	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
 				   &fail_frames_fops);
+	debugfs_create_file_unsafe("fail_frames_skip", 0200, root, NULL,
+				   &fail_frames_skip_fops);
 	debugfs_create_file_unsafe("fail_swap_reads", 0200, root, NULL,
 				   &fail_swap_reads_fops);
 	debugfs_create_file_unsafe("fail_swap_writes", 0200, root, NULL,
