@@ -305,7 +305,7 @@ static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
 	int ret;
 
 	if ((e->flags & ~VMARENA_EXPORT_DELTA) || !e->generation ||
-	    (delta ? !e->base || e->base == e->generation : e->base) ||
+	    (delta ? !e->base || e->base >= e->generation : e->base) ||
 	    !vmarena_reserved_zero(e->reserved, sizeof(e->reserved)))
 		return -EINVAL;
 	file = fget(e->fd);

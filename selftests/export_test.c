@@ -193,9 +193,18 @@ TEST_F(xfer, export_refuses_bad_arguments)
 				    .base = self->g1 };
 	int ro = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+	__u64 g2 = checkpoint(self->src);
+
+	ASSERT_NE(0, g2);
 	EXPECT_EQ(-1, ioctl(self->src, VMARENA_IOC_EXPORT, &e));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_EQ(-ENOENT, export_to(self->src, self->g1 + 1, 0, &e));
+	/* A delta from a newer base than the generation: no such delta. */
+	e.generation = self->g1;
+	e.base = g2;
+	EXPECT_EQ(-1, ioctl(self->src, VMARENA_IOC_EXPORT, &e));
+	EXPECT_EQ(EINVAL, errno);
+	e.base = self->g1;
+	EXPECT_EQ(-ENOENT, export_to(self->src, g2 + 1, 0, &e));
 	e = (struct vmarena_export){ .fd = ro, .generation = self->g1 };
 	EXPECT_EQ(-1, ioctl(self->src, VMARENA_IOC_EXPORT, &e));
 	EXPECT_EQ(EBADF, errno);
