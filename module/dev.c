@@ -50,35 +50,53 @@ static const struct file_operations vmarena_fops = {
 };
 
 /**
- * vmarena_dev_install() - a new fd for a space made without open() (a
- * clone): a file like those of /dev/vmarena.
+ * vmarena_dev_prepare() - a new file for a space made without open() (a
+ * clone), like those of /dev/vmarena, and an fd for it, not installed yet.
  * @space:   the space; its reference passes to the file, or is dropped on
  *           failure.
  * @cloexec: the fd is close-on-exec.
+ * @write:   the file is open for writing too (else read-only).
+ * @file:    out: the file.
+ *
+ * The caller installs it (fd_install()) once nothing can fail any more,
+ * or gives both back (vmarena_dev_abort()).
  *
  * Return: the fd, or a negative errno.
  */
-int vmarena_dev_install(struct vmarena_space *space, bool cloexec)
+int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool write,
+			struct file **file)
 {
-	struct file *file;
 	int fd;
 
 	fd = get_unused_fd_flags(O_RDWR | (cloexec ? O_CLOEXEC : 0));
 	if (fd < 0)
 		goto err;
-	file = anon_inode_getfile("[vmarena]", &vmarena_fops, space, O_RDWR);
-	if (IS_ERR(file)) {
+	*file = anon_inode_getfile("[vmarena]", &vmarena_fops, space,
+				   write ? O_RDWR : O_RDONLY);
+	if (IS_ERR(*file)) {
 		put_unused_fd(fd);
-		fd = PTR_ERR(file);
+		fd = PTR_ERR(*file);
 		goto err;
 	}
-	file->f_mapping = space->inode->i_mapping;
-	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-	fd_install(fd, file);
+	(*file)->f_mapping = space->inode->i_mapping;
+	/* pwrite() on a read-only one gets -EBADF from vfs_write(). */
+	(*file)->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	return fd;
 err:
 	vmarena_space_put(space);
 	return fd;
+}
+
+/**
+ * vmarena_dev_abort() - give back what vmarena_dev_prepare() made (the
+ * space goes with its file's release).
+ * @fd:   the fd.
+ * @file: the file.
+ */
+void vmarena_dev_abort(int fd, struct file *file)
+{
+	put_unused_fd(fd);
+	fput(file);
 }
 
 /*

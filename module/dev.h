@@ -11,7 +11,9 @@
 struct vmarena_space;
 
 int vmarena_dev_init(umode_t mode);
-int vmarena_dev_install(struct vmarena_space *space, bool cloexec);
+int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool write,
+			struct file **file);
+void vmarena_dev_abort(int fd, struct file *file);
 void vmarena_dev_exit(void);
 
 /* ioctl.c */

@@ -199,7 +199,8 @@ static const struct vm_operations_struct vmarena_vm_ops = {
  */
 int vmarena_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	if (!(vma->vm_flags & VM_SHARED))
+	/* A shared mapping of a read-only fd has VM_MAYSHARE only. */
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vmarena_range_pages(vma->vm_pgoff, vma_pages(vma)))
 		return -EINVAL;

@@ -23,15 +23,30 @@
 /* Large enough for every command's argument (checked at build time). */
 #define VMARENA_IOCTL_BUF	256
 
-typedef int (*vmarena_ioctl_fn)(struct vmarena_space *space, void *arg);
+/*
+ * One call: the space, and whether its fd is open for writing.  CLONE
+ * leaves its new file and fd here, installed only once the result has
+ * been copied out (a process never holds an fd it was not told about).
+ */
+struct vmarena_ioc {
+	struct vmarena_space *space;
+	bool write;
+	struct file *new_file;
+	int new_fd;
+};
 
+typedef int (*vmarena_ioctl_fn)(struct vmarena_ioc *ioc, void *arg);
+
+/* @write: the command changes the space: its fd must be open for writing. */
 struct vmarena_ioctl_desc {
 	unsigned int cmd;
 	vmarena_ioctl_fn fn;
+	bool write;
 };
 
-static int vmarena_ioc_info(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_info(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_info *info = arg;
 
 	info->abi_version = VMARENA_ABI_VERSION;
@@ -42,8 +57,9 @@ static int vmarena_ioc_info(struct vmarena_space *space, void *arg)
 	return 0;
 }
 
-static int vmarena_ioc_stats(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_stats(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_stats *st = arg;
 	u32 nr, n;
 	u64 *v;
@@ -72,8 +88,9 @@ static int vmarena_ioc_stats(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
-static int vmarena_ioc_set_limit(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_set_limit(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_limit *l = arg;
 
 	if (!vmarena_reserved_zero(l->reserved, sizeof(l->reserved)))
@@ -92,24 +109,27 @@ static int ioc_range(void *arg, u64 *first, u64 *nr)
 	return 0;
 }
 
-static int vmarena_ioc_discard(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_discard(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 first, nr;
 
 	return ioc_range(arg, &first, &nr) ?:
 	       vmarena_space_discard(space, first, nr);
 }
 
-static int vmarena_ioc_pin(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_pin(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 first, nr;
 
 	return ioc_range(arg, &first, &nr) ?:
 	       vmarena_space_pin(space, first, nr);
 }
 
-static int vmarena_ioc_unpin(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_unpin(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 first, nr;
 
 	return ioc_range(arg, &first, &nr) ?:
@@ -148,8 +168,9 @@ static int translate_entry(void *arg, u64 vpn, u64 *pte)
 	return 0;
 }
 
-static int vmarena_ioc_translate(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_translate(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_translate *tr = arg;
 	struct translate_fill t;
 	size_t bytes;
@@ -175,8 +196,9 @@ static int vmarena_ioc_translate(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
-static int vmarena_ioc_clone(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_clone(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_clone *c = arg;
 	struct vmarena_space *child;
 	int fd;
@@ -187,14 +209,15 @@ static int vmarena_ioc_clone(struct vmarena_space *space, void *arg)
 	child = vmarena_space_clone(space);
 	if (IS_ERR(child))
 		return PTR_ERR(child);
-	/* Once installed, another thread may close it: read the id first. */
 	c->space_id = child->id;
-	fd = vmarena_dev_install(child, c->flags & VMARENA_CLONE_CLOEXEC);
-	if (fd >= 0) {
-		c->fd = fd;
-		vmarena_count(&vmarena_counters.clones);
-	}
-	return fd;
+	/* The clone has the access mode of the fd it was made through. */
+	fd = vmarena_dev_prepare(child, c->flags & VMARENA_CLONE_CLOEXEC,
+				 ioc->write, &ioc->new_file);
+	if (fd < 0)
+		return fd;
+	ioc->new_fd = fd;
+	c->fd = fd;
+	return 0;
 }
 
 /* A struct vmarena_ckpt argument: its reserved fields must be zero. */
@@ -208,32 +231,36 @@ static int ioc_ckpt(void *arg, u64 **gen, u64 **pages)
 	       0 : -EINVAL;
 }
 
-static int vmarena_ioc_checkpoint(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_checkpoint(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 *gen, *pages;
 
 	return ioc_ckpt(arg, &gen, &pages) ?:
 	       vmarena_ckpt_take(space, gen, pages);
 }
 
-static int vmarena_ioc_restore(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_restore(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 *gen, *pages;
 
 	return ioc_ckpt(arg, &gen, &pages) ?:
 	       vmarena_ckpt_restore(space, *gen, pages);
 }
 
-static int vmarena_ioc_ckpt_drop(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_ckpt_drop(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	u64 *gen, *pages;
 
 	return ioc_ckpt(arg, &gen, &pages) ?:
 	       vmarena_ckpt_drop(space, *gen, pages);
 }
 
-static int vmarena_ioc_ckpt_list(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_ckpt_list(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_ckpt_list *l = arg;
 	struct vmarena_ckpt_info *out;
 	u32 max = min_t(u32, l->count, VMARENA_CKPT_MAX), n;
@@ -254,14 +281,17 @@ static int vmarena_ioc_ckpt_list(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
-static int vmarena_ioc_get_dirty(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_get_dirty(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_dirty *d = arg;
 	unsigned long *bitmap;
 	u64 first, nr;
 	size_t bytes;
 	int ret;
 
+	if ((d->flags & VMARENA_DIRTY_REARM) && !ioc->write)
+		return -EBADF;	/* a re-arm changes the generation */
 	if ((d->flags & ~VMARENA_DIRTY_REARM) || d->reserved0 ||
 	    !vmarena_reserved_zero(d->reserved, sizeof(d->reserved)) ||
 	    !d->pages || d->pages > VMARENA_DIRTY_MAX ||
@@ -297,8 +327,9 @@ static int vmarena_stream_file_ok(struct file *file, bool write)
 	return 0;
 }
 
-static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_export(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_export *e = arg;
 	bool delta = e->flags & VMARENA_EXPORT_DELTA;
 	struct file *file;
@@ -318,8 +349,9 @@ static int vmarena_ioc_export(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
-static int vmarena_ioc_import(struct vmarena_space *space, void *arg)
+static int vmarena_ioc_import(struct vmarena_ioc *ioc, void *arg)
 {
+	struct vmarena_space *space = ioc->space;
 	struct vmarena_import *im = arg;
 	struct file *file;
 	int ret;
@@ -336,25 +368,27 @@ static int vmarena_ioc_import(struct vmarena_space *space, void *arg)
 	return ret;
 }
 
-#define VMARENA_IOCTL(name, func)					\
-	[_IOC_NR(VMARENA_IOC_##name)] = { .cmd = VMARENA_IOC_##name, .fn = func }
+#define VMARENA_IOCTL(name, func, wr)					\
+	[_IOC_NR(VMARENA_IOC_##name)] = { .cmd = VMARENA_IOC_##name,	\
+					  .fn = func, .write = wr }
 
+/* Which commands change the space (GET_DIRTY's re-arm checks itself). */
 static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
-	VMARENA_IOCTL(INFO, vmarena_ioc_info),
-	VMARENA_IOCTL(STATS, vmarena_ioc_stats),
-	VMARENA_IOCTL(SET_LIMIT, vmarena_ioc_set_limit),
-	VMARENA_IOCTL(DISCARD, vmarena_ioc_discard),
-	VMARENA_IOCTL(TRANSLATE, vmarena_ioc_translate),
-	VMARENA_IOCTL(PIN, vmarena_ioc_pin),
-	VMARENA_IOCTL(UNPIN, vmarena_ioc_unpin),
-	VMARENA_IOCTL(CLONE, vmarena_ioc_clone),
-	VMARENA_IOCTL(CHECKPOINT, vmarena_ioc_checkpoint),
-	VMARENA_IOCTL(RESTORE, vmarena_ioc_restore),
-	VMARENA_IOCTL(CKPT_DROP, vmarena_ioc_ckpt_drop),
-	VMARENA_IOCTL(CKPT_LIST, vmarena_ioc_ckpt_list),
-	VMARENA_IOCTL(GET_DIRTY, vmarena_ioc_get_dirty),
-	VMARENA_IOCTL(EXPORT, vmarena_ioc_export),
-	VMARENA_IOCTL(IMPORT, vmarena_ioc_import),
+	VMARENA_IOCTL(INFO, vmarena_ioc_info, false),
+	VMARENA_IOCTL(STATS, vmarena_ioc_stats, false),
+	VMARENA_IOCTL(SET_LIMIT, vmarena_ioc_set_limit, true),
+	VMARENA_IOCTL(DISCARD, vmarena_ioc_discard, true),
+	VMARENA_IOCTL(TRANSLATE, vmarena_ioc_translate, false),
+	VMARENA_IOCTL(PIN, vmarena_ioc_pin, true),
+	VMARENA_IOCTL(UNPIN, vmarena_ioc_unpin, true),
+	VMARENA_IOCTL(CLONE, vmarena_ioc_clone, false),
+	VMARENA_IOCTL(CHECKPOINT, vmarena_ioc_checkpoint, true),
+	VMARENA_IOCTL(RESTORE, vmarena_ioc_restore, true),
+	VMARENA_IOCTL(CKPT_DROP, vmarena_ioc_ckpt_drop, true),
+	VMARENA_IOCTL(CKPT_LIST, vmarena_ioc_ckpt_list, false),
+	VMARENA_IOCTL(GET_DIRTY, vmarena_ioc_get_dirty, false),
+	VMARENA_IOCTL(EXPORT, vmarena_ioc_export, false),
+	VMARENA_IOCTL(IMPORT, vmarena_ioc_import, true),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
@@ -380,7 +414,7 @@ static const struct vmarena_ioctl_desc *vmarena_ioctl_find(unsigned int cmd)
 	return &vmarena_ioctls[nr];
 }
 
-static long vmarena_ioctl_call(struct vmarena_space *space, unsigned int cmd,
+static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 			       void __user *uarg)
 {
 	const struct vmarena_ioctl_desc *desc = vmarena_ioctl_find(cmd);
@@ -390,15 +424,16 @@ static long vmarena_ioctl_call(struct vmarena_space *space, unsigned int cmd,
 
 	if (!desc)
 		return -ENOTTY;
+	if (desc->write && !ioc->write)
+		return -EBADF;
 	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(buf, uarg, size))
 		return -EFAULT;
-	ret = desc->fn(space, buf);
-	if (ret < 0)
+	ret = desc->fn(ioc, buf);
+	if (ret)
 		return ret;
-	/* A positive result (CLONE's fd) is returned as well as copied out. */
 	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
 		return -EFAULT;
-	return ret;
+	return 0;
 }
 
 /**
@@ -407,16 +442,31 @@ static long vmarena_ioctl_call(struct vmarena_space *space, unsigned int cmd,
  * @cmd:  a VMARENA_IOC_* command.
  * @arg:  its argument, a user pointer.
  *
- * Return: 0 or a negative errno (documented per command in abi.rst).
+ * Return: 0, CLONE's new fd, or a negative errno (documented per command
+ * in abi.rst).
  */
 long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
+	struct vmarena_ioc ioc = {
+		.space = vmarena_file_space(file),
+		.write = file->f_mode & FMODE_WRITE,
+		.new_fd = -1,
+	};
 	long ret;
 
 	vmarena_count(&vmarena_counters.ioctls);
-	ret = vmarena_ioctl_call(vmarena_file_space(file), cmd,
-				 (void __user *)arg);
-	if (ret)
+	ret = vmarena_ioctl_call(&ioc, cmd, (void __user *)arg);
+	if (ioc.new_fd >= 0) {
+		/* CLONE: the fd is the process's only once it was told. */
+		if (ret) {
+			vmarena_dev_abort(ioc.new_fd, ioc.new_file);
+		} else {
+			fd_install(ioc.new_fd, ioc.new_file);
+			vmarena_count(&vmarena_counters.clones);
+			ret = ioc.new_fd;
+		}
+	}
+	if (ret < 0)
 		vmarena_count(&vmarena_counters.ioctl_errors);
 	return ret;
 }
