@@ -11,15 +11,27 @@
 # parameters, runs every test program in $VMARENA_BUILD/selftests (or only
 # those named in $VMARENA_TESTS), and asserts that the arena's free count is
 # back to its load-time value and that the module unloads.  The paging
-# tests (paging_test*) then run in a load of their own, with a 1 MiB arena
+# tests (paging_*) then run in a load of their own, with a 1 MiB arena
 # and $VMARENA_SWAP_DEV as swap device, so that a space four times the
 # arena stays small.  Output is TAP; the exit status is non-zero when
 # anything failed.
+#
+# Each program runs under tools/tap_judge.sh: a "not ok" line when it exits
+# non-zero, is killed by a signal, runs longer than $VMARENA_TEST_TIMEOUT
+# seconds (default 600, 1500 on the debug kernel), or prints a plan (1..N)
+# other than its number of results.
 repo=$(cd "$(dirname "$0")/.." && pwd)
 ko=${VMARENA_KO:-$repo/vmarena.ko}
 bin=${VMARENA_BUILD:-$repo/build}/selftests
 stats=/sys/kernel/debug/vmarena/stats
 failed=0
+if [ "$VMARENA_KERNEL" = debug ]; then
+	test_timeout=${VMARENA_TEST_TIMEOUT:-1500}
+else
+	test_timeout=${VMARENA_TEST_TIMEOUT:-600}
+fi
+# shellcheck source=tools/tap_judge.sh
+. "$repo/tools/tap_judge.sh"
 
 stat() {
 	awk -v k="$1" '$1 == k { print $2 }' "$stats" 2>/dev/null
@@ -94,8 +106,7 @@ run_load() {
 	load_free=$(free_frames)
 	for t in $progs; do
 		[ -x "$bin/$t" ] || { tap 1 "$t: no such test program"; continue; }
-		echo "# $t"
-		"$bin/$t" || failed=1
+		tap_judge "$t" "$test_timeout" "$bin/$t" || failed=1
 	done
 	end_free=$(free_frames)
 	[ -n "$load_free" ] && [ "$end_free" = "$load_free" ]
@@ -105,13 +116,13 @@ run_load() {
 }
 
 all=${VMARENA_TESTS:-$(ls "$bin")}
-main=$(for t in $all; do case $t in paging_test*) ;; *) echo "$t" ;; esac; done)
+main=$(for t in $all; do case $t in paging_*) ;; *) echo "$t" ;; esac; done)
 # On the debug kernel (6-12 times slower) the 32-bit paging run is left
 # out: the stock kernel runs it, and the ioctls it adds share compat code.
 paging=$(for t in $all; do
 	case $t in
-	paging_test-32) [ "$VMARENA_KERNEL" = debug ] || echo "$t" ;;
-	paging_test*) echo "$t" ;;
+	paging_*-32) [ "$VMARENA_KERNEL" = debug ] || echo "$t" ;;
+	paging_*) echo "$t" ;;
 	esac
 done)
 [ -n "$main" ] && run_load "$main" "$@"
@@ -119,7 +130,8 @@ if [ -n "$paging" ]; then
 	if [ -n "$VMARENA_SWAP_DEV" ]; then
 		run_load "$paging" arena_mb=1 swap_dev="$VMARENA_SWAP_DEV" "$@"
 	else
-		echo "ok - # SKIP $paging: no spare disk for swap"
+		# shellcheck disable=SC2086 # one line for all the names
+		echo "ok - paging tests" $paging "# SKIP no spare disk for swap"
 	fi
 fi
 exit $failed
