@@ -7,6 +7,7 @@
  * copied out once (for commands that return output).  A command matches
  * only with its exact number, direction and size; anything else is -ENOTTY.
  */
+#include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -136,13 +137,18 @@ static int vmarena_ioc_unpin(struct vmarena_ioc *ioc, void *arg)
 	       vmarena_space_unpin(space, first, nr);
 }
 
-/* One shadow PTE in the ABI's form. */
-static void pte_info(u64 pte, struct vmarena_pte_info *e)
+/*
+ * One shadow PTE in the ABI's form.  Frame numbers are physical addresses
+ * of a sort (frames of a chunk are contiguous): like pagemap's PFNs, only
+ * CAP_SYS_ADMIN sees them (@frames); others get 0, the rest intact.
+ */
+static void pte_info(u64 pte, struct vmarena_pte_info *e, bool frames)
 {
 	bool lost = (pte & VMARENA_PTE_SWAP) &&
 		    vmarena_pte_frame(pte) == VMARENA_SLOT_LOST;
 
-	e->frame = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP) && !lost ?
+	e->frame = ((pte & VMARENA_PTE_SWAP) && !lost) ||
+		   ((pte & VMARENA_PTE_PRESENT) && frames) ?
 		   vmarena_pte_frame(pte) : 0;
 	e->flags = (pte & VMARENA_PTE_PRESENT ? VMARENA_PTE_INFO_PRESENT : 0) |
 		   (pte & VMARENA_PTE_SWAP ? VMARENA_PTE_INFO_SWAPPED : 0) |
@@ -157,6 +163,7 @@ static void pte_info(u64 pte, struct vmarena_pte_info *e)
 
 struct translate_fill {
 	u64 first;
+	bool frames;
 	struct vmarena_pte_info *out;
 };
 
@@ -164,7 +171,7 @@ static int translate_entry(void *arg, u64 vpn, u64 *pte)
 {
 	struct translate_fill *t = arg;
 
-	pte_info(*pte, &t->out[vpn - t->first]);
+	pte_info(*pte, &t->out[vpn - t->first], t->frames);
 	return 0;
 }
 
@@ -184,6 +191,7 @@ static int vmarena_ioc_translate(struct vmarena_ioc *ioc, void *arg)
 				&t.first, &nr))
 		return -EINVAL;
 	bytes = nr * sizeof(*t.out);
+	t.frames = capable(CAP_SYS_ADMIN);
 	t.out = kvzalloc(bytes, GFP_KERNEL);
 	if (!t.out)
 		return -ENOMEM;

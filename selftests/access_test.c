@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "space_util.h"
@@ -198,6 +199,44 @@ TEST(a_successful_clone_is_not_counted_as_an_ioctl_error)
 	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_CLONE, NULL));
 	EXPECT_EQ(errors + 1, global_stat(fd, VMARENA_STAT_IOCTL_ERRORS));
 	close(c);
+	close(fd);
+}
+
+/*
+ * Frame numbers are for CAP_SYS_ADMIN: a child that drops root reads the
+ * same entry (through the same fd) with frame 0 and the flags intact.
+ */
+TEST(an_unprivileged_translate_shows_frame_0_and_root_the_frame)
+{
+	int fd = open_space(_metadata), status;
+	struct vmarena_pte_info root, user;
+	int pipefd[2];
+	pid_t pid;
+
+	ASSERT_EQ(1, pwrite(fd, "a", 1, 0));
+	ASSERT_EQ(0, translate(fd, 0, 1, &root));
+	ASSERT_NE(0, root.flags & VMARENA_PTE_INFO_PRESENT);
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(pipefd[0]);
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		if (translate(fd, 0, 1, &user))
+			_exit(3);
+		_exit(write(pipefd[1], &user, sizeof(user)) == sizeof(user) ? 0 : 4);
+	}
+	close(pipefd[1]);
+	ASSERT_EQ(sizeof(user), read(pipefd[0], &user, sizeof(user)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	if (!root.frame)	/* frame 0 is a page-table node's or the slab's */
+		SKIP(return, "the page landed in frame 0: nothing to hide");
+	EXPECT_EQ(0, user.frame);
+	EXPECT_EQ(root.flags, user.flags);
+	EXPECT_EQ(root.generation, user.generation);
+	close(pipefd[0]);
 	close(fd);
 }
 

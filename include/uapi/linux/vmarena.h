@@ -236,7 +236,8 @@ struct vmarena_range {
 
 /**
  * struct vmarena_pte_info - one page of a TRANSLATE answer.
- * @frame:      the frame (PRESENT) or swap slot (SWAPPED), else 0.
+ * @frame:      the frame (PRESENT; 0 unless the caller has CAP_SYS_ADMIN)
+ *              or swap slot (SWAPPED), else 0.
  * @flags:      VMARENA_PTE_INFO_*; 0 for a hole.
  * @generation: the checkpoint generation the page was last written in.
  */
