@@ -460,7 +460,8 @@ static int import_apply(struct vmarena_space *space, struct import_in *in,
 			continue;
 		ret = vmarena_pt_set(pt, rec->vpn,
 				     vmarena_pte_make(rec->frame, VMARENA_PTE_PRESENT |
-						      VMARENA_PTE_DIRTY));
+						      VMARENA_PTE_DIRTY) |
+				     vmarena_space_gen_bits(space));
 		if (ret)
 			return ret;
 		vmarena_space_take_frame(space, rec->frame, rec->vpn,

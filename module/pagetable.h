@@ -44,7 +44,8 @@
  * PIN  pinned: never evicted.
  * -    bit 7: free between calls; PIN marks the pins it makes with it while
  *      it runs (space.c).
- * gen  the checkpoint generation the entry was last written in.
+ * gen  when the page was last written: the newest generation its space
+ *      had taken then (0: none yet), modulo 256.
  */
 #define VMARENA_PTE_PRESENT	BIT_ULL(0)
 #define VMARENA_PTE_SWAP	BIT_ULL(1)

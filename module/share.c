@@ -501,6 +501,7 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 struct share_copy {
 	struct share_wp wp;
 	struct vmarena_space *charge;
+	u64 keep;	/* entry bits kept: a clone's pages start at gen 0 */
 	u32 pool;
 	u64 swapped;
 	u64 shared;
@@ -534,6 +535,7 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 		}
 		if (ret)
 			return ret;
+		dst[i] &= c->keep;
 		*filled += !!dst[i];
 	}
 	return 0;
@@ -561,10 +563,14 @@ int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
 		       u64 *swapped)
 {
-	struct share_copy c = { .wp.space = space, .charge = charge };
+	struct share_copy c = { .wp.space = space, .charge = charge,
+				.keep = ~0ULL };
 	int ret;
 
 	lockdep_assert_held(space->lock);
+	/* The generations in the entries are @space's: not a clone's. */
+	if (charge != space)
+		c.keep = ~VMARENA_PTE_GEN_MASK;
 	/*
 	 * Every frame a user page takes comes before the first entry is
 	 * shared: an eviction while @dst is half built could take a copy

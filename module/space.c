@@ -701,7 +701,8 @@ void vmarena_space_wait_install(struct vmarena_space *space, u32 frame)
 
 /**
  * vmarena_space_write_notify() - a present page is about to be written:
- * dirty, and its slot copy (if any) is stale now.
+ * dirty, written in the generation in force (vmarena_space_gen_bits()),
+ * and its slot copy (if any) is stale now.
  * @space: the space, locked.
  * @pte:   the page's present entry.
  */
@@ -710,7 +711,8 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
 	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
 
 	lockdep_assert_held(space->lock);
-	*pte |= VMARENA_PTE_DIRTY | VMARENA_PTE_ACCESSED;
+	*pte = (*pte & ~VMARENA_PTE_GEN_MASK) | vmarena_space_gen_bits(space) |
+	       VMARENA_PTE_DIRTY | VMARENA_PTE_ACCESSED;
 	space->import_gen = 0;	/* no longer an imported generation */
 	if (f->slot != VMARENA_NO_SLOT) {
 		vmarena_swap_free(f->slot, false);

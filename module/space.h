@@ -127,6 +127,15 @@ static inline struct vmarena_space *vmarena_frame_owner(u32 frame)
 	return vmarena_frame_table()[frame].owner;
 }
 
+/*
+ * The entry bits of a page written now: the newest generation the space
+ * has taken (0 before its first), modulo 256 (pagetable.h).
+ */
+static inline u64 vmarena_space_gen_bits(const struct vmarena_space *space)
+{
+	return (space->last_gen << VMARENA_PTE_GEN_SHIFT) & VMARENA_PTE_GEN_MASK;
+}
+
 /* The default cap on a space's pages (module parameter space_max_pages). */
 extern unsigned long vmarena_space_max_pages;
 

@@ -326,4 +326,60 @@ TEST(every_frame_comes_back_when_a_space_with_generations_closes)
 	expect_all_frames_back(_metadata, free0);
 }
 
+/* TRANSLATE's generation of page @i (its 8 bits), or -1. */
+static int gen_of(int fd, __u64 i)
+{
+	struct vmarena_pte_info e;
+
+	if (translate(fd, i * PAGE, 1, &e))
+		return -1;
+	return e.generation;
+}
+
+/*
+ * Each entry records when its page was last written: the newest
+ * generation taken by then (0 before any), which agrees with GET_DIRTY.
+ */
+TEST(translate_shows_the_generation_in_force_at_each_pages_last_write)
+{
+	int fd = open_space(_metadata), clone;
+	__u64 g1, g2, dirty1 = 0, dirty2 = 0;
+	volatile char *p = (volatile char *)map(fd, 4, 0);
+	char c;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(1, pwrite(fd, "a", 1, 0));	/* page 0, before any */
+	c = p[3 * PAGE];			/* page 3: read, never written */
+	EXPECT_EQ(0, c);
+	EXPECT_EQ(0, gen_of(fd, 0));
+	g1 = checkpoint(fd);
+	ASSERT_NE(0, g1);
+	ASSERT_EQ(1, pwrite(fd, "b", 1, PAGE));	/* page 1, after g1 */
+	p[2 * PAGE] = 'c';			/* page 2, after g1, by a fault */
+	g2 = checkpoint(fd);
+	ASSERT_EQ(g1 + 1, g2);
+	p[0] = 'd';				/* page 0 again, after g2 */
+	EXPECT_EQ(g2 & 0xff, gen_of(fd, 0));
+	EXPECT_EQ(g1 & 0xff, gen_of(fd, 1));
+	EXPECT_EQ(g1 & 0xff, gen_of(fd, 2));
+	EXPECT_EQ(0, gen_of(fd, 3));
+	/* GET_DIRTY for N reports exactly the pages whose generation >= N. */
+	EXPECT_EQ(3, get_dirty(fd, g1, 4, &dirty1, 0));
+	EXPECT_EQ(0x7, dirty1);
+	EXPECT_EQ(1, get_dirty(fd, g2, 4, &dirty2, 0));
+	EXPECT_EQ(0x1, dirty2);
+	/* A clone has taken no generation: its pages start at 0. */
+	clone = clone_space(fd);
+	ASSERT_LE(0, clone);
+	EXPECT_EQ(0, gen_of(clone, 0));
+	EXPECT_EQ(0, gen_of(clone, 1));
+	/* ... while the checkpoints keep theirs, and a restore brings them. */
+	ASSERT_EQ(0, restore(fd, g2));
+	EXPECT_EQ(0, gen_of(fd, 0));
+	EXPECT_EQ(g1 & 0xff, gen_of(fd, 1));
+	close(clone);
+	munmap((void *)p, 4 * PAGE);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

@@ -239,7 +239,9 @@ struct vmarena_range {
  * @frame:      the frame (PRESENT; 0 unless the caller has CAP_SYS_ADMIN)
  *              or swap slot (SWAPPED), else 0.
  * @flags:      VMARENA_PTE_INFO_*; 0 for a hole.
- * @generation: the checkpoint generation the page was last written in.
+ * @generation: when the page was last written: the newest generation the
+ *              space had taken then (0 before its first CHECKPOINT; a
+ *              clone's pages start at 0), modulo 256.
  */
 struct vmarena_pte_info {
 	__u64 frame;
