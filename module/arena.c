@@ -152,8 +152,11 @@ static int pcp_alloc(u32 *frame)
 	return ret;
 }
 
-/* Frees the deferred frames whose pages only the arena holds now. */
-static void arena_reap_deferred(void)
+/**
+ * vmarena_arena_reap_deferred() - free the deferred frames whose pages only
+ * the arena holds now.
+ */
+void vmarena_arena_reap_deferred(void)
 {
 	u32 *link, f;
 
@@ -173,6 +176,23 @@ static void arena_reap_deferred(void)
 		link = &arena.deferred;
 	}
 	spin_unlock(&arena.deferred_lock);
+}
+
+/**
+ * vmarena_arena_put_page() - drop a reference taken on a frame's page
+ * (get_page() while it is read, written or installed without the space
+ * lock).
+ * @page: the page.
+ *
+ * A frame its space let go meanwhile was deferred (it was still held):
+ * the last such reference frees it, so the free count does not wait for
+ * the next shortage.
+ */
+void vmarena_arena_put_page(struct page *page)
+{
+	put_page(page);
+	if (unlikely(READ_ONCE(arena.deferred) != VMARENA_NO_FRAME))
+		vmarena_arena_reap_deferred();
 }
 
 /**
@@ -229,7 +249,7 @@ int vmarena_frames_alloc(unsigned int order, u32 *frame)
 	}
 	ret = arena_alloc_once(order, frame);
 	if (ret == -ENOMEM) {
-		arena_reap_deferred();
+		vmarena_arena_reap_deferred();
 		pcp_drain_all();
 		ret = arena_alloc_once(order, frame);
 	}
@@ -496,7 +516,7 @@ err_tables:
  */
 void vmarena_arena_exit(void)
 {
-	arena_reap_deferred();
+	vmarena_arena_reap_deferred();
 	pcp_drain_all();
 	if (WARN_ON_ONCE(arena.buddy.free_frames != arena.nr_frames)) {
 		pr_err("%llu frames leaked; the arena is kept\n",

@@ -297,3 +297,23 @@ unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 	vmarena_reclaim_count_evictions(e.policy, e.done);
 	return e.done;
 }
+
+/**
+ * vmarena_evict_hard() - vmarena_evict(), and if nothing went, batches
+ * until a page goes or every page of the ring has been looked at twice (a
+ * second chance for each): dirty pages with no free slot go back to the
+ * ring, clean ones behind them may still be dropped.
+ * @space: the space, locked.
+ * @want:  pages wanted by the first try.
+ *
+ * Return: pages evicted.
+ */
+unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want)
+{
+	u64 rounds = 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH);
+	unsigned int got = vmarena_evict(space, want);
+
+	while (!got && rounds--)
+		got = vmarena_evict(space, VMARENA_EVICT_BATCH);
+	return got;
+}

@@ -13,5 +13,6 @@
 struct vmarena_space;
 
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want);
+unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want);
 
 #endif /* _VMARENA_EVICT_H */

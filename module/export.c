@@ -235,7 +235,7 @@ static int export_batch(struct vmarena_space *space, struct export_plan *p,
 		ret = export_write(o, nbv, len);
 	for (i = 0; i < n; i++)
 		if (o->src[i])
-			put_page(o->src[i]);
+			vmarena_arena_put_page(o->src[i]);
 	return ret;
 }
 

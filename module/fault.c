@@ -58,7 +58,7 @@ static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
 	if (lost)
 		fault_sigbus(space);
 	mutex_unlock(space->lock);
-	put_page(page);
+	vmarena_arena_put_page(page);
 	return lost ? VM_FAULT_SIGBUS : VM_FAULT_NOPAGE;
 }
 
@@ -83,7 +83,7 @@ static vm_fault_t fault_lock_page(struct vmarena_space *space,
 	mutex_unlock(space->lock);
 	lock_page(page);
 	unlock_page(page);
-	put_page(page);
+	vmarena_arena_put_page(page);
 	return VM_FAULT_NOPAGE;
 }
 

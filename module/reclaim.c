@@ -205,20 +205,10 @@ static int reclaim_daemon(void *unused)
 	return 0;
 }
 
-/*
- * Evicts a batch from a locked space, trying until every page of its ring
- * has been looked at twice (a second chance for each) or a page went:
- * dirty pages with no slot to go to are put back, clean ones further on
- * may still be dropped.  Returns pages evicted.
- */
+/* A batch from a locked space, trying hard (vmarena_evict_hard()). */
 static unsigned int reclaim_space_hard(struct vmarena_space *space)
 {
-	u64 rounds = 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH) + 1;
-	unsigned int got = 0;
-
-	while (!got && rounds--)
-		got = vmarena_evict(space, VMARENA_EVICT_BATCH);
-	return got;
+	return vmarena_evict_hard(space, VMARENA_EVICT_BATCH);
 }
 
 /* The spaces of @self's family, all under the lock @self holds. */

@@ -60,7 +60,7 @@ again:
 	if (*page && !PageUptodate(*page)) {
 		wait_on_page_locked(*page);
 		if (!PageUptodate(*page)) {
-			put_page(*page);
+			vmarena_arena_put_page(*page);
 			cond_resched();
 			goto again;
 		}
@@ -104,7 +104,7 @@ static ssize_t rw_loop(struct file *file, char __user *buf, size_t len,
 			break;
 		left = rw_copy(page, off, buf + done, n, write);
 		if (page)
-			put_page(page);
+			vmarena_arena_put_page(page);
 		done += n - left;
 		pos += n - left;
 		if (left) {

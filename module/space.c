@@ -322,6 +322,8 @@ static void space_release(struct kref *ref)
 	mutex_unlock(space->lock);
 	vmarena_family_leave(space);
 	vmarena_fs_inode_free(space->inode);
+	/* Frames it let go while their pages were held (GUP) may be free now. */
+	vmarena_arena_reap_deferred();
 	vmarena_count(&vmarena_counters.spaces_destroyed);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
 	if (atomic64_dec_and_test(&live_spaces))
@@ -374,6 +376,15 @@ void vmarena_space_exit(void)
 	destroy_workqueue(space_wq);
 }
 
+/* Counts and traces the evictions a space's resident cap forced. */
+static void space_cap_reclaimed(struct vmarena_space *space, u64 got, u64 t0)
+{
+	if (!got)
+		return;
+	atomic64_add(got, &vmarena_counters.cap_reclaims);
+	trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got, ktime_get_ns() - t0);
+}
+
 /*
  * Evicts the space's own pages until @extra more frames fit under its
  * resident cap; true if they do.
@@ -386,17 +397,13 @@ static bool space_cap_room(struct vmarena_space *space, u64 extra)
 		return true;
 	t0 = ktime_get_ns();
 	while (space->resident + extra >= space->max_resident) {
-		n = vmarena_evict(space, space->resident + extra -
-				  space->max_resident + 1);
+		n = vmarena_evict_hard(space, space->resident + extra -
+				       space->max_resident + 1);
 		if (!n)
 			break;
 		got += n;
 	}
-	if (got) {
-		atomic64_add(got, &vmarena_counters.cap_reclaims);
-		trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got,
-			      ktime_get_ns() - t0);
-	}
+	space_cap_reclaimed(space, got, t0);
 	return space->resident + extra < space->max_resident;
 }
 
@@ -923,16 +930,23 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
  */
 static int space_shrink(struct vmarena_space *space)
 {
+	u64 t0 = ktime_get_ns(), got = 0, n;
 	unsigned int idle = 0;
+	int ret = 0;
 
 	while (space->max_resident && space->resident > space->max_resident) {
-		if (vmarena_evict(space, space->resident - space->max_resident))
+		n = vmarena_evict(space, space->resident - space->max_resident);
+		got += n;
+		if (n) {
 			idle = 0;
-		else if (++idle == 3)
-			return -ENOMEM;
+		} else if (++idle == 3) {
+			ret = -ENOMEM;
+			break;
+		}
 		cond_resched();
 	}
-	return 0;
+	space_cap_reclaimed(space, got, t0);
+	return ret;
 }
 
 /**
