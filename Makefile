@@ -42,7 +42,7 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
-VM_SCRIPTS := $(BUILD)/selftests/cli_test
+VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
@@ -117,12 +117,14 @@ $(BUILD)/fuzz/seeds/.stamp: $(BUILD)/fuzz/stream_seeds
 	$< $(dir $@)
 	@touch $@
 
-$(BUILD)/selftests/%: selftests/%.c selftests/vm_util.h selftests/space_util.h selftests/cow_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+SELFTEST_HDRS := $(wildcard selftests/*.h)
+
+$(BUILD)/selftests/%: selftests/%.c $(SELFTEST_HDRS) include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
 # The same tests as 32-bit programs exercise compat_ioctl.
-$(BUILD)/selftests/%-32: selftests/%.c selftests/vm_util.h selftests/space_util.h selftests/cow_util.h include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
+$(BUILD)/selftests/%-32: selftests/%.c $(SELFTEST_HDRS) include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 

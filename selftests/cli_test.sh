@@ -5,9 +5,18 @@
 # printing TAP (run_vmarena.sh runs it as build/selftests/cli_test).
 #
 # What it checks:
+#   - usage: no command, or an unknown one, prints the usage and exits 2
+#   - vmarena info, stats, buddyinfo, slabinfo: INFO and the debugfs files,
+#     as documented (Documentation/debugfs.rst), in the CLI's layout
+#   - vmarena map, open, touch: a space mapped, spaces held open, faults
+#     counted and TRANSLATE's flags
+#   - vmarena space ID, translate ID [FIRST [N]]: a space the shell holds
+#   - vmarena swap, swap attach PATH, swap detach, policy [NAME], page
+#     PAGES [CAP] (with $VMARENA_SWAP_DEV attached when nothing is)
 #   - vmarena clone: the clone's writes copy pages, the parent keeps its own
 #   - vmarena ckpt on a space the shell holds (exec 3<>/dev/vmarena): save,
-#     dirty, export, import into another space, restore, list, drop
+#     dirty, export (full and delta), import into another space, restore,
+#     list, drop, show
 #   - vmarena migrate: a live space reaches another process intact, and
 #     with a writer confined to a hot set, every delta is at most that set
 # Exit status 1 when any check failed.
@@ -76,5 +85,159 @@ report "migrate: the full copy, then deltas of at most the hot set" \
 		/^round +[1-9]|^final/ { n++; if ($4 > 2048 / 16 + 1) ok = 0 }
 		END { print (ok && n > 1) }' <<<"$out")" 1
 echo "$out" | sed 's/^/# /'
+
+dbg=/sys/kernel/debug/vmarena
+sys=/sys/class/misc/vmarena
+dstat() {	# dstat FILE NAME: a "name value" line of a debugfs file
+	awk -v k="$2" '$1 == k { print $2 }' "$dbg/$1"
+}
+
+"$cli" >/dev/null 2>"$tmp/usage"
+status=$?
+report "no command: the usage on stderr, exit 2" \
+	"$status $(head -1 "$tmp/usage")" "2 usage: vmarena COMMAND [ARGS]"
+"$cli" frobnicate >/dev/null 2>&1
+report "an unknown command exits 2" "$?" 2
+report "the usage lists every command" \
+	"$(awk '/^  [a-z]/ { print $1 }' "$tmp/usage" | sort -u | tr '\n' ' ')" \
+	"buddyinfo ckpt clone info map migrate open page policy slabinfo space stats swap touch translate "
+
+frames=$(dstat stats arena_frames)
+out=$("$cli" info)
+report "info: ABI version 1, 4096-byte pages, the arena in frames and MiB" \
+	"$(awk '$1 != "free_frames" && $1 != "space_id"' <<<"$out")" \
+	"abi_version   1
+page_size     4096
+arena_frames  $frames ($((frames / 256)) MiB)"
+report "info: free frames and a space id, numbers" \
+	"$(awk '($1 == "free_frames" || $1 == "space_id") && $2 ~ /^[0-9]+$/ { n++ }
+		END { print n }' <<<"$out")" 2
+
+report "stats: the debugfs counters, every name in order" \
+	"$("$cli" stats | awk '{ print $1 }' | tr '\n' ' ')" \
+	"$(awk '{ print $1 }' "$dbg/stats" | tr '\n' ' ')"
+report "stats: arena_frames as in debugfs" \
+	"$("$cli" stats | awk '$1 == "arena_frames" { print $2 }')" "$frames"
+
+out=$("$cli" buddyinfo)
+report "buddyinfo: a header, a row per order 0..10 (block sizes 4 KiB << order)" \
+	"$(awk 'NR == 1 { print $1, $2, $3, $4 } NR > 1 && NR <= 12 { printf "%s:%s ", $1, $2 }' <<<"$out")" \
+	"order block free blocks
+0:4 1:8 2:16 3:32 4:64 5:128 6:256 7:512 8:1024 9:2048 10:4096 "
+report "buddyinfo: its free blocks add up to debugfs buddy_free_frames" \
+	"$(awk 'NR > 1 && NR <= 12 { f += $4 * 2 ^ $1 }
+		/^free in the buddy lists:/ { t = $6 } END { print f, t }' <<<"$out")" \
+	"$(dstat buddyinfo buddy_free_frames) $(dstat buddyinfo buddy_free_frames)"
+
+report "slabinfo: a header, then one line per debugfs slab cache" \
+	"$("$cli" slabinfo | awk 'NR == 1 { print $1 } NR > 1 { print $1 }' | tr '\n' ' ')" \
+	"cache $(awk '!/^#/ { print $1 }' "$dbg/slabinfo" | tr '\n' ' ')"
+
+report "map 16: one line naming the space and the pages mapped" \
+	"$("$cli" map 16 | grep -cE '^space [0-9]+: 16 pages mapped at 0x[0-9a-f]+$')" 1
+
+out=$("$cli" open 3)
+report "open 3: the free frames before and after, then slabinfo and buddyinfo" \
+	"$(grep -cE '^3 spaces open: free frames [0-9]+ -> [0-9]+$' <<<"$out")$(
+	   grep -c '^cache ' <<<"$out")$(grep -c '^free in the buddy lists:' <<<"$out")" 111
+
+out=$("$cli" touch 4)
+report "touch 4: 4 first touches, 2 write notifications" \
+	"$(awk '$1 == "faults_first_touch" || $1 == "write_notify" { printf "%s ", $2 }' <<<"$out")" \
+	"4 2 "
+report "touch 4: TRANSLATE shows the even pages dirty and writable" \
+	"$(awk '$1 ~ /^[0-3]$/ && $2 ~ /^[0-9]+$/ { $2 = "F"; print }' <<<"$out")" \
+	"0 F present accessed dirty writable
+1 F present accessed
+2 F present accessed dirty writable
+3 F present accessed"
+
+# A space the shell holds: ids are handed out in order, one per open.
+id=$(("$("$cli" info | awk '$1 == "space_id" { print $2 }')" + 1))
+exec 5<>/dev/vmarena
+printf 'a%4095s' "" >&5
+printf 'b%4095s' "" >&5
+printf 'c' >&5
+out=$("$cli" space "$id")
+report "space ID: the debugfs counters of the space the shell holds" \
+	"$out" "$(cat "$dbg/spaces/$id/stats")"
+report "space ID: its id and its 3 pages" \
+	"$(awk '$1 == "id" || $1 == "pages" { printf "%s ", $2 }' <<<"$out")" "$id 3 "
+report "translate ID: the page-table dump, pages 0..2" \
+	"$("$cli" translate "$id" | grep -v '^#' | awk '{ print $1 }' | tr '\n' ' ')" "0 1 2 "
+report "translate ID 1 1: only page 1, as in debugfs" \
+	"$("$cli" translate "$id" 1 1 | grep -v '^#')" \
+	"$(grep '^1 ' "$dbg/spaces/$id/pagetable")"
+report "translate ID 1 1: the header lines stay" \
+	"$("$cli" translate "$id" 1 1 | grep -c '^# page frame flags generation$')" 1
+exec 5>&-
+
+policy0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$sys/policy")
+report "policy: every policy, the one in force in brackets" \
+	"$("$cli" policy | tr -d '[]')" "fifo random clock lru clean-first"
+"$cli" policy fifo
+report "policy fifo: switches" "$("$cli" policy)" "[fifo] random clock lru clean-first"
+"$cli" policy lfu 2>/dev/null
+report "policy lfu: refused (exit 1), the policy unchanged" \
+	"$? $("$cli" policy)" "1 [fifo] random clock lru clean-first"
+"$cli" policy "$policy0"
+
+attached=
+if [ -z "$(tr -d '\n' <"$sys/swap_dev")" ] && [ -n "${VMARENA_SWAP_DEV:-}" ]; then
+	"$cli" swap attach "$VMARENA_SWAP_DEV"
+	report "swap attach PATH: the attribute names the device" \
+		"$(cat "$sys/swap_dev")" "$VMARENA_SWAP_DEV"
+	attached=$VMARENA_SWAP_DEV
+fi
+if [ -n "$(tr -d '\n' <"$sys/swap_dev")" ]; then
+	out=$("$cli" swap)
+	report "swap: the device, its slots and I/O, then the policy and watermarks" \
+		"$(awk '{ print $1 }' <<<"$out" | head -14 | tr '\n' ' ')" \
+		"device slots used free retired bad_frees pages_written write_bios pages_read write_errors read_errors policy watermark_low watermark_high "
+	report "swap: the device attached, its slots" \
+		"$(awk '$1 == "device" || $1 == "slots" { printf "%s ", $2 }' <<<"$out")" \
+		"$(cat "$sys/swap_dev") $(dstat swap slots) "
+	w0=$(dstat swap pages_written)
+	out=$("$cli" page 64 8)
+	status=$?
+	report "page 64 8: exit 0, nothing read back wrong" \
+		"$status $(head -1 <<<"$out")" \
+		"0 space after writing 64 pages and reading them back (0 wrong):"
+	report "page 64 8: at most 8 resident, at least 56 pages evicted and read back" \
+		"$(awk '$1 == "resident" { r = $2 } $1 == "evictions" { e = $2 }
+			$1 == "swap_ins" { s = $2 } END { print (r <= 8 && e >= 56 && s >= 56) }' <<<"$out")" 1
+	report "page 64 8: its swap_outs are the pages debugfs swap saw written" \
+		"$(awk '$1 == "swap_outs" { print $2 }' <<<"$out")" \
+		"$(($(dstat swap pages_written) - w0))"
+	if [ -n "$attached" ]; then
+		"$cli" swap detach
+		report "swap detach: no device any more" \
+			"$("$cli" swap | awk '$1 == "device" { print $2 }')" -
+	fi
+else
+	report "swap, swap attach, page # SKIP no swap device" 0 0
+fi
+
+# ckpt show, and export of a delta.
+exec 5<>/dev/vmarena 6<>/dev/vmarena
+printf 'first%4091s' "" >&5
+"$cli" ckpt 5 save >/dev/null
+printf 'second page' >&5
+"$cli" ckpt 5 save >/dev/null
+report "ckpt show 3: the first 40 bytes of each page, holes empty" \
+	"$("$cli" ckpt 5 show 3)" "$(printf 'page 0: "first%35s"' "")
+page 1: \"second page\"
+page 2: \"\""
+"$cli" ckpt 5 export 2 1 >"$tmp/delta" 2>"$tmp/delta.err"
+report "ckpt export 2 1: a delta of the one page written since generation 1" \
+	"$(cat "$tmp/delta.err")" "exported 1 pages, $(stat -c %s "$tmp/delta") bytes"
+"$cli" ckpt 5 export 1 >"$tmp/gen1" 2>/dev/null
+"$cli" ckpt 6 import <"$tmp/gen1" >/dev/null
+report "ckpt import of the delta onto its base gives the source's generation 2" \
+	"$("$cli" ckpt 6 import <"$tmp/delta")" \
+	"imported generation 2: 1 pages, $(stat -c %s "$tmp/delta") bytes"
+report "the space that took the delta reads as the source" \
+	"$("$cli" ckpt 6 show 3)" "$("$cli" ckpt 5 show 3)"
+exec 5>&- 6>&-
 echo "1..$n"
 exit $failed

@@ -243,7 +243,7 @@ TEST(a_pinned_page_is_copied_at_clone_time_and_the_copy_is_not_pinned)
 TEST(pinning_a_shared_page_copies_it_first)
 {
 	int fd = open_space(_metadata), c;
-	char *p = map(fd, 1, 0);
+	char *p = map(fd, 1, 0), *q;
 
 	ASSERT_NE(NULL, p);
 	fill_page(p, 0, 0x21);
@@ -251,7 +251,16 @@ TEST(pinning_a_shared_page_copies_it_first)
 	ASSERT_LE(0, c);
 	ASSERT_EQ(0, range_ioctl(c, VMARENA_IOC_PIN, 0, PAGE));
 	EXPECT_NE(frame_of(fd, 0), frame_of(c, 0));
+	EXPECT_TRUE(flags_of(c, 0) & VMARENA_PTE_INFO_PINNED);
+	EXPECT_FALSE(flags_of(c, 0) & VMARENA_PTE_INFO_COW);
 	p[0] = 0;
+	/* The parent's write stays in the parent: the clone's copy is old. */
+	q = map(c, 1, 0);
+	ASSERT_NE(NULL, q);
+	EXPECT_TRUE(page_is(q, 0, 0x21));
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(0x21, p[1]);
+	munmap(q, PAGE);
 	EXPECT_EQ(0, range_ioctl(c, VMARENA_IOC_UNPIN, 0, PAGE));
 	close(c);
 	munmap(p, PAGE);
