@@ -17,7 +17,10 @@
  * generations are kept, so a space can be rewound and fast-forwarded.
  *
  * GET_DIRTY compares the live table with generation N's: a page changed
- * when the two entries do not hold the same frame or slot.  Sharing is
+ * when the two entries do not hold the same frame or slot, but for a page
+ * pinned when the generation was taken (or re-armed), or copied by a pin
+ * since: the generation then holds a copy (or the original) marked SAME,
+ * and the bytes decide while both are resident.  Sharing is
  * broken only by a write or DISCARD, never by a read, eviction or swap-in
  * (which change every holder together), so the answer is exact; a page
  * made by a read fault holds zeros and compares equal to a hole.
@@ -163,6 +166,7 @@ static int ckpt_build_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 		ret = vmarena_share_entry(&src[i], &dst[i]);
 		if (ret)
 			return ret;
+		dst[i] &= ~VMARENA_PTE_SAME;	/* bit 7 is PIN's in a live table */
 		*filled += !!dst[i];
 	}
 	return 0;
@@ -359,10 +363,28 @@ u64 vmarena_ckpt_content(u64 pte)
 	return vmarena_pte_id(pte);
 }
 
+/*
+ * A generation's page marked SAME is a copy of a pinned live page (or the
+ * original a pin copied): they differ in frame, not necessarily in bytes.
+ * Both resident: the bytes decide.  Else it counts as changed.
+ */
+static bool ckpt_same_bytes(u64 live, u64 old)
+{
+	struct page *a, *b;
+
+	if (!(old & VMARENA_PTE_SAME) || !(old & VMARENA_PTE_PRESENT) ||
+	    !(live & VMARENA_PTE_PRESENT))
+		return false;
+	a = vmarena_frame_page(vmarena_pte_frame(live));
+	b = vmarena_frame_page(vmarena_pte_frame(old));
+	return PageUptodate(a) && PageUptodate(b) &&
+	       !memcmp(page_address(a), page_address(b), PAGE_SIZE);
+}
+
 static void ckpt_mark(struct ckpt_dirty *d, u64 vpn, u64 live, u64 old)
 {
 	if (vmarena_ckpt_content(live) == vmarena_ckpt_content(old) ||
-	    test_bit(vpn - d->first, d->bitmap))
+	    test_bit(vpn - d->first, d->bitmap) || ckpt_same_bytes(live, old))
 		return;
 	__set_bit(vpn - d->first, d->bitmap);
 	d->dirty++;

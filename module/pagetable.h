@@ -42,8 +42,10 @@
  * W    writable: the hardware mapping may be writable (write notified).
  * COW  the frame is shared (clone, checkpoint): a write must copy.
  * PIN  pinned: never evicted.
- * -    bit 7: free between calls; PIN marks the pins it makes with it while
- *      it runs (space.c).
+ * -    bit 7: in a live table, free between calls; PIN marks the pins it
+ *      makes with it while it runs (space.c).  In a checkpoint's table,
+ *      SAME (VMARENA_PTE_SAME): a copy of, or the original of, a pinned
+ *      live page, made when the two held the same bytes (ckpt.c).
  * gen  when the page was last written: the newest generation its space
  *      had taken then (0: none yet), modulo 256.
  */
@@ -54,6 +56,7 @@
 #define VMARENA_PTE_WRITE	BIT_ULL(4)
 #define VMARENA_PTE_COW		BIT_ULL(5)
 #define VMARENA_PTE_PINNED	BIT_ULL(6)
+#define VMARENA_PTE_SAME	BIT_ULL(7)	/* checkpoint tables only */
 #define VMARENA_PTE_GEN_SHIFT	8
 #define VMARENA_PTE_GEN_MASK	(0xffULL << VMARENA_PTE_GEN_SHIFT)
 #define VMARENA_PTE_PFN_SHIFT	16

@@ -43,6 +43,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
+#include "ckpt.h"
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
@@ -422,14 +423,20 @@ void vmarena_share_wrprotect(struct vmarena_space *space)
 /*
  * A pinned page: the new table gets a copy of its own, charged to @charge,
  * its frame from @pool (vmarena_space_reserve()) when the caller builds a
- * table that eviction must not see half built, else allocated here.
+ * table that eviction must not see half built, else allocated here.  A
+ * page that holds zeros (never written, no slot copy) needs no copy: a
+ * hole reads the same.  @same marks a checkpoint's copy for GET_DIRTY.
  */
 static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
-			     u64 pte, u64 *copy)
+			     u64 pte, u64 same, u64 *copy)
 {
 	u32 frame;
 	int ret;
 
+	if (!vmarena_ckpt_content(pte)) {
+		*copy = 0;
+		return 0;
+	}
 	if (pool) {
 		frame = vmarena_space_reserved(pool);
 		if (frame == VMARENA_NO_FRAME)	/* more pins than counted */
@@ -444,16 +451,16 @@ static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
 	SetPageUptodate(vmarena_frame_page(frame));
 	vmarena_space_take_frame(charge, frame, vpn, VMARENA_NO_SLOT);
 	*copy = vmarena_pte_make(frame, VMARENA_PTE_PRESENT | VMARENA_PTE_DIRTY |
-				 (pte & VMARENA_PTE_GEN_MASK));
+				 same | (pte & VMARENA_PTE_GEN_MASK));
 	return 0;
 }
 
 /* What another table's entry for the page of @pte is to be. */
 static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
-			    u64 *pte, u64 *copy)
+			    u64 *pte, u64 same, u64 *copy)
 {
 	if (*pte & VMARENA_PTE_PINNED)
-		return share_copy_pinned(charge, pool, vpn, *pte, copy);
+		return share_copy_pinned(charge, pool, vpn, *pte, same, copy);
 	return vmarena_share_entry(pte, copy);
 }
 
@@ -462,7 +469,8 @@ static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
  * a live entry holds, copy-on-write (a pinned page is copied at once),
  * in place of what that table held for the page.
  * @charge: the space a copy of a pinned page is charged to, locked.
- * @dst:    the other table (a checkpoint's), in the family.
+ * @dst:    the other table (a checkpoint's, so a copy is marked SAME),
+ *          in the family.
  * @vpn:    the page.
  * @pte:    the live entry, write-protected (vmarena_share_wrprotect()).
  * @old:    out: what @dst held for the page (0: nothing), no longer in
@@ -481,16 +489,21 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 	int ret;
 
 	*old = 0;
-	ret = share_copy_value(charge, NULL, vpn, pte, &copy);
+	ret = share_copy_value(charge, NULL, vpn, pte, VMARENA_PTE_SAME, &copy);
 	if (ret)
 		return ret;
 	/* No allocation from here on: the table stays as it is looked up. */
 	cur = vmarena_pt_lookup(dst, vpn);
 	if (cur && *cur) {
 		*old = *cur;
-		*cur = copy;	/* an entry for an entry: the node's count holds */
+		if (copy)
+			*cur = copy;	/* an entry for an entry: counts hold */
+		else
+			vmarena_pt_clear(dst, vpn);
 		return 0;
 	}
+	if (!copy)
+		return 0;
 	ret = vmarena_pt_set(dst, vpn, copy);
 	if (ret)
 		vmarena_space_release_entry(charge, vpn, &copy);
@@ -502,6 +515,7 @@ struct share_copy {
 	struct share_wp wp;
 	struct vmarena_space *charge;
 	u64 keep;	/* entry bits kept: a clone's pages start at gen 0 */
+	u64 same;	/* VMARENA_PTE_SAME for a checkpoint's copies */
 	u32 pool;
 	u64 swapped;
 	u64 shared;
@@ -531,7 +545,7 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 		} else {
 			c->swapped += !!(*pte & VMARENA_PTE_SWAP);
 			ret = share_copy_value(c->charge, &c->pool, base + i, pte,
-					       &dst[i]);
+					       c->same, &dst[i]);
 		}
 		if (ret)
 			return ret;
@@ -568,9 +582,15 @@ int vmarena_share_copy(struct vmarena_space *space,
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	/* The generations in the entries are @space's: not a clone's. */
+	/*
+	 * The generations in the entries are @space's: not a clone's.  A
+	 * table charged to @space itself is a checkpoint's (IMPORT's copy has
+	 * no pins to copy): its copies of pinned pages are marked SAME.
+	 */
 	if (charge != space)
 		c.keep = ~VMARENA_PTE_GEN_MASK;
+	else
+		c.same = VMARENA_PTE_SAME;
 	/*
 	 * Every frame a user page takes comes before the first entry is
 	 * shared: an eviction while @dst is half built could take a copy

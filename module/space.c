@@ -1024,6 +1024,29 @@ static void space_charge(struct vmarena_space *space, u32 frame)
 	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
 }
 
+/* A checkpoint's entry for a page a pin just copied holds the same bytes. */
+static void space_pin_same(void *arg, struct vmarena_space *space,
+			   struct vmarena_gen *ckpt, u64 vpn, u64 *pte)
+{
+	if (ckpt)
+		*pte |= VMARENA_PTE_SAME;
+}
+
+/*
+ * A shared page is copied for the pin; the checkpoints that hold the
+ * original are marked SAME, so GET_DIRTY does not take the copy for a
+ * write.
+ */
+static int space_pin_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
+{
+	u64 old = vmarena_pte_id(**pte);
+	int ret = vmarena_share_cow(space, vpn, pte);
+
+	if (!ret && vmarena_pte_id(**pte) != old)
+		vmarena_share_each(space, vpn, old, space_pin_same, NULL);
+	return ret;
+}
+
 /* Pins a page: made resident, private (a pin is never shared), charged. */
 static int space_pin_one(struct vmarena_space *space, u64 vpn)
 {
@@ -1035,7 +1058,7 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 		if (ret || (*pte & VMARENA_PTE_PINNED))
 			return ret;
 		if (*pte & VMARENA_PTE_COW)
-			ret = vmarena_share_cow(space, vpn, &pte);
+			ret = space_pin_cow(space, vpn, &pte);
 	} while (ret == -EAGAIN);
 	if (ret)
 		return ret;
