@@ -77,7 +77,11 @@ static size_t rw_copy(struct page *page, size_t off, char __user *buf,
 	if (!page)
 		return clear_user(buf, n);
 	kaddr = page_address(page) + off;
-	return write ? copy_from_user(kaddr, buf, n) : copy_to_user(buf, kaddr, n);
+	if (!write)
+		return copy_to_user(buf, kaddr, n);
+	if (!access_ok(buf, n))
+		return n;
+	return __copy_from_user(kaddr, buf, n);
 }
 
 static ssize_t rw_loop(struct file *file, char __user *buf, size_t len,

@@ -267,11 +267,25 @@ bool vmarena_share_drop_entry(struct vmarena_space *space, u64 pte)
 static int share_copy(struct vmarena_space *space, u64 vpn, u64 *pte,
 		      u32 *new)
 {
+	struct vmarena_frame *ft = vmarena_frame_table();
 	u64 id = vmarena_pte_id(*pte);
+	u32 old = vmarena_pte_frame(id);
+	struct vmarena_space *owner = ft[old].owner;
+	bool ringed = ft[old].lru_next != VMARENA_NO_FRAME;
 	struct page *src;
 	int ret;
 
+	/*
+	 * The source leaves its ring while the copy's frame is found: making
+	 * room (at a resident cap of one, say) must not evict the very page
+	 * being copied, or the retried write would bring it back and evict
+	 * it again, for ever.
+	 */
+	if (ringed)
+		vmarena_lru_del(&owner->lru, ft, old);
 	ret = vmarena_space_alloc_frame(space, new);
+	if (ringed)
+		vmarena_lru_add(&owner->lru, ft, old);
 	if (ret)
 		return ret;
 	/* Making room may have evicted the page: the fault is retried. */
