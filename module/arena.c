@@ -51,6 +51,7 @@ struct vmarena_pcp {
  *             whichever path serves them ...
  * @fail_skip: ... once this many more have been served (so that the Nth
  *             allocation of an operation can be made to fail).
+ * @injections: failures injected so far (vmarena_arena_injections()).
  * @deferred_lock: protects @deferred.
  * @deferred:  first of the user frames let go by their space while their
  *             page was still held elsewhere (a GUP pin), chained through
@@ -66,6 +67,7 @@ struct vmarena_arena {
 	struct vmarena_arena_counters __percpu *stats;
 	atomic64_t fail_next;
 	atomic64_t fail_skip;
+	atomic64_t injections;
 	spinlock_t deferred_lock;	/* see the kernel-doc above */
 	u32 deferred;
 };
@@ -101,7 +103,20 @@ static bool arena_inject_failure(void)
 	if (atomic64_dec_if_positive(&arena.fail_next) < 0)
 		return false;
 	this_cpu_inc(arena.stats->injected);
+	atomic64_inc(&arena.injections);
 	return true;
+}
+
+/**
+ * vmarena_arena_injections() - failures injected so far: a caller that
+ * read it before an allocation tells a failure on purpose from a
+ * shortage (which it may reclaim for, or find gone, and retry).
+ *
+ * Return: the count.
+ */
+u64 vmarena_arena_injections(void)
+{
+	return atomic64_read(&arena.injections);
 }
 
 /* Moves @n frames from the top of a CPU's cache to the buddy; pcp lock held. */

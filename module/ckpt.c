@@ -33,7 +33,6 @@
 #include "arena.h"
 #include "caches.h"
 #include "ckpt.h"
-#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -108,6 +107,7 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 		return -ENOMEM;
 	vmarena_pt_init(&ck->pt);
 	ret = vmarena_share_copy(space, space, &ck->pt, &swapped);
+	vmarena_space_unreserve(vmarena_pt_unpool(&ck->pt));
 	if (ret) {
 		ckpt_free(space, ck);
 		return ret;
@@ -214,15 +214,22 @@ static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
 {
 	struct ckpt_build b = { .space = space };
 	struct vmarena_gen *ck = vmarena_ckpt_find(space, gen);
+	u32 nodes;
 	int ret;
 
 	if (!ck)
 		return -ENOENT;
 	if (space->pinned)
 		return -EBUSY;
+	/* Every node first: no eviction while the new table is half built. */
+	ret = vmarena_space_reserve_nodes(space, vmarena_pt_frames(&ck->pt),
+					  &nodes);
+	if (ret)
+		return ret;
 	vmarena_pt_init(&b.pt);
-	vmarena_reclaim_room(space, vmarena_pt_frames(&ck->pt));
+	vmarena_pt_pool(&b.pt, nodes);
 	ret = vmarena_pt_copy(&ck->pt, &b.pt, ckpt_build_leaf, &b);
+	vmarena_space_unreserve(vmarena_pt_unpool(&b.pt));
 	if (ret) {
 		vmarena_pt_destroy(&b.pt, vmarena_space_release_entry, space);
 		return ret;

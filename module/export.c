@@ -34,6 +34,7 @@
 #include "arena.h"
 #include "ckpt.h"
 #include "export.h"
+#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -369,13 +370,18 @@ static int import_base_ok(struct vmarena_space *space,
 static int import_page(struct vmarena_space *space, struct import_in *in,
 		       u64 vpn)
 {
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
 	struct page *page;
 	u32 frame;
+	u64 mark;
 	int ret;
 
-	mutex_lock(space->lock);
-	ret = vmarena_space_alloc_frame(space, &frame);
-	mutex_unlock(space->lock);
+	do {
+		mark = vmarena_injections();
+		mutex_lock(space->lock);
+		ret = vmarena_space_alloc_frame(space, &frame);
+		mutex_unlock(space->lock);
+	} while (ret == -ENOMEM && vmarena_reclaim_retry(mark, &tries));
 	if (ret)
 		return ret;
 	in->recs[in->n].frame = frame;
@@ -472,12 +478,31 @@ static int import_apply(struct vmarena_space *space, struct import_in *in,
 	return 0;
 }
 
+/*
+ * Page-table nodes the staged pages may add to a copy of the live table,
+ * at most: one a level for each distinct prefix of their (sorted) pages.
+ */
+static u64 import_nodes(const struct import_in *in)
+{
+	unsigned int level, shift;
+	u64 i, n = 1;
+
+	for (level = 1; level < VMARENA_PT_LEVELS; level++) {
+		shift = (VMARENA_PT_LEVELS - level) * VMARENA_PT_BITS;
+		for (i = 0; i < in->n; i++)
+			n += !i || in->recs[i].vpn >> shift !=
+				   in->recs[i - 1].vpn >> shift;
+	}
+	return n;
+}
+
 /* Builds and installs the new table; space locked. */
 static int import_commit(struct vmarena_space *space, struct import_in *in,
 			 u64 *taken)
 {
 	struct vmarena_pt pt;
 	u64 swapped = 0;
+	u32 nodes;
 	int ret;
 
 	ret = import_base_ok(space, &in->r);
@@ -485,9 +510,18 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 		return ret;
 	if (space->pinned)
 		return -EBUSY;
+	/*
+	 * The nodes the staged pages add, before the copy reserves its own:
+	 * no eviction may run once the new table shares the space's pages.
+	 */
+	ret = vmarena_space_reserve_nodes(space, import_nodes(in), &nodes);
+	if (ret)
+		return ret;
 	vmarena_pt_init(&pt);
+	vmarena_pt_pool(&pt, nodes);
 	ret = vmarena_share_copy(space, space, &pt, &swapped) ?:
 	      import_apply(space, in, &pt, taken);
+	vmarena_space_unreserve(vmarena_pt_unpool(&pt));
 	if (ret) {
 		vmarena_pt_destroy(&pt, vmarena_space_release_entry, space);
 		return ret;
@@ -525,15 +559,21 @@ int vmarena_import(struct vmarena_space *space, struct file *file, u64 *gen,
 		   u64 *pages, u64 *bytes)
 {
 	struct import_in in = { .file = file };
-	u64 taken = 0;
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 taken = 0, mark;
 	int ret;
 
 	vmarena_stream_reader_init(&in.r);
 	ret = import_read(space, &in);
-	if (!ret) {
+	while (!ret) {
+		mark = vmarena_injections();
 		mutex_lock(space->lock);
 		ret = import_commit(space, &in, &taken);
 		mutex_unlock(space->lock);
+		/* Short of frames before a staged page was used: again. */
+		if (ret != -ENOMEM || taken || !vmarena_reclaim_retry(mark, &tries))
+			break;
+		ret = 0;
 	}
 	import_free(&in);
 	*bytes = in.bytes;

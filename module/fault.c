@@ -22,6 +22,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
+#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -98,6 +99,32 @@ static vm_fault_t fault_error(struct vmarena_space *space, int err)
 	return VM_FAULT_SIGBUS;
 }
 
+/*
+ * vmarena_space_fault_in(), space locked; for want of frames, tried again
+ * after a reclaim that may wait for other spaces' locks, so the space's
+ * own is dropped meanwhile (a failed fault_in changed nothing).
+ */
+static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
+		    u32 *frame, int *kind)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	bool again;
+	u64 mark;
+	int err;
+
+	for (;;) {
+		mark = vmarena_injections();
+		err = vmarena_space_fault_in(space, vpn, write, frame, kind);
+		if (err != -ENOMEM)
+			return err;
+		mutex_unlock(space->lock);
+		again = vmarena_reclaim_retry(mark, &tries);
+		mutex_lock(space->lock);
+		if (!again)
+			return err;
+	}
+}
+
 static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
@@ -109,7 +136,7 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	u32 frame;
 
 	mutex_lock(space->lock);
-	err = vmarena_space_fault_in(space, vmf->pgoff, write, &frame, &kind);
+	err = fault_in(space, vmf->pgoff, write, &frame, &kind);
 	if (err)
 		return fault_error(space, err);
 	page = vmarena_frame_page(frame);

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "dev.h"
 #include "export.h"
+#include "reclaim.h"
 #include "ckpt.h"
 #include "space.h"
 #include "stats.h"
@@ -38,11 +39,16 @@ struct vmarena_ioc {
 
 typedef int (*vmarena_ioctl_fn)(struct vmarena_ioc *ioc, void *arg);
 
-/* @write: the command changes the space: its fd must be open for writing. */
+/*
+ * @write: the command changes the space: its fd must be open for writing.
+ * @once:  it moves a stream through an fd, so it cannot be started again
+ *         after a failure (it reclaims and retries inside).
+ */
 struct vmarena_ioctl_desc {
 	unsigned int cmd;
 	vmarena_ioctl_fn fn;
 	bool write;
+	bool once;
 };
 
 static int vmarena_ioc_info(struct vmarena_ioc *ioc, void *arg)
@@ -395,8 +401,10 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(CKPT_DROP, vmarena_ioc_ckpt_drop, true),
 	VMARENA_IOCTL(CKPT_LIST, vmarena_ioc_ckpt_list, false),
 	VMARENA_IOCTL(GET_DIRTY, vmarena_ioc_get_dirty, false),
-	VMARENA_IOCTL(EXPORT, vmarena_ioc_export, false),
-	VMARENA_IOCTL(IMPORT, vmarena_ioc_import, true),
+	[_IOC_NR(VMARENA_IOC_EXPORT)] = { .cmd = VMARENA_IOC_EXPORT,
+		.fn = vmarena_ioc_export, .once = true },
+	[_IOC_NR(VMARENA_IOC_IMPORT)] = { .cmd = VMARENA_IOC_IMPORT,
+		.fn = vmarena_ioc_import, .write = true, .once = true },
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
@@ -427,7 +435,8 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 {
 	const struct vmarena_ioctl_desc *desc = vmarena_ioctl_find(cmd);
 	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)] = {};
-	unsigned int size = _IOC_SIZE(cmd);
+	unsigned int size = _IOC_SIZE(cmd), tries = VMARENA_RECLAIM_TRIES;
+	u64 mark;
 	int ret;
 
 	if (!desc)
@@ -436,7 +445,16 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 		return -EBADF;
 	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(buf, uarg, size))
 		return -EFAULT;
-	ret = desc->fn(ioc, buf);
+	/*
+	 * A command that fails for want of frames changes nothing: it is
+	 * tried again once reclaim, free to wait for other spaces now that
+	 * none is locked, made room.
+	 */
+	do {
+		mark = vmarena_injections();
+		ret = desc->fn(ioc, buf);
+	} while (ret == -ENOMEM && !desc->once &&
+		 vmarena_reclaim_retry(mark, &tries));
 	if (ret)
 		return ret;
 	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))

@@ -37,8 +37,14 @@ static struct vmarena_frame *pt_desc(u32 node)
 
 static int pt_node_alloc(struct vmarena_pt *pt, unsigned int level, u32 *node)
 {
-	int ret = vmarena_frames_alloc(0, node);
+	int ret = 0;
 
+	if (pt->pool != VMARENA_NO_FRAME) {
+		*node = pt->pool;
+		pt->pool = *(u32 *)vmarena_frame_addr(*node);
+	} else {
+		ret = vmarena_frames_alloc(0, node);
+	}
 	if (ret)
 		return ret;
 	memset(pt_entries(*node), 0, VMARENA_PT_ENTRIES * sizeof(u64));
@@ -63,6 +69,38 @@ void vmarena_pt_init(struct vmarena_pt *pt)
 {
 	memset(pt, 0, sizeof(*pt));
 	pt->root = VMARENA_NO_FRAME;
+	pt->pool = VMARENA_NO_FRAME;
+}
+
+/**
+ * vmarena_pt_pool() - frames the table takes its next nodes from before it
+ * asks the arena (a caller that must not fail, or reclaim, halfway through
+ * building a table reserves them first).
+ * @pt:   the table.
+ * @pool: frames chained through their first word, ended by
+ *        VMARENA_NO_FRAME; they join what the table has in reserve.
+ */
+void vmarena_pt_pool(struct vmarena_pt *pt, u32 pool)
+{
+	u32 *link = &pt->pool;
+
+	while (*link != VMARENA_NO_FRAME)
+		link = vmarena_frame_addr(*link);
+	*link = pool;
+}
+
+/**
+ * vmarena_pt_unpool() - take back the frames a table did not use.
+ * @pt: the table.
+ *
+ * Return: them, chained as vmarena_pt_pool() takes them.
+ */
+u32 vmarena_pt_unpool(struct vmarena_pt *pt)
+{
+	u32 pool = pt->pool;
+
+	pt->pool = VMARENA_NO_FRAME;
+	return pool;
 }
 
 /**

@@ -79,6 +79,7 @@ static inline u64 vmarena_pte_make(u64 frame_or_slot, u64 flags)
  */
 struct vmarena_pt {
 	u32 root;
+	u32 pool;	/* frames for new nodes, taken first (vmarena_pt_pool()) */
 	u64 nodes[VMARENA_PT_LEVELS];
 	u64 used;
 };
@@ -97,6 +98,8 @@ typedef int (*vmarena_pt_copy_fn)(void *arg, u64 base, u64 *src, u64 *dst,
 				  unsigned int *filled);
 
 void vmarena_pt_init(struct vmarena_pt *pt);
+void vmarena_pt_pool(struct vmarena_pt *pt, u32 pool);
+u32 vmarena_pt_unpool(struct vmarena_pt *pt);
 u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);
 int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte);
 void vmarena_pt_clear(struct vmarena_pt *pt, u64 vpn);

@@ -28,6 +28,7 @@
 
 #include "internal.h"
 #include "arena.h"
+#include "caches.h"
 #include "evict.h"
 #include "reclaim.h"
 #include "share.h"
@@ -279,21 +280,67 @@ bool vmarena_reclaim_direct(struct vmarena_space *self)
 }
 
 /**
- * vmarena_reclaim_room() - before a caller takes @frames frames with no
- * reclaim of its own (page-table nodes of a table it copies while the
- * copy must not be evicted from), reclaim until they are free, as hard as
- * an allocation would (vmarena_reclaim_direct(), VMARENA_RECLAIM_TRIES).
- * @self:   the space, locked.
- * @frames: frames wanted free.
+ * vmarena_reclaim_unlocked() - evict for an allocation made with no space
+ * locked (a new space's bookkeeping, an operation to be retried): like the
+ * daemon, it may wait for a space's lock; a batch from the first space
+ * that gives one.
+ *
+ * Return: pages evicted.
  */
-void vmarena_reclaim_room(struct vmarena_space *self, u64 frames)
+unsigned int vmarena_reclaim_unlocked(void)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	struct vmarena_space *spaces[RECLAIM_ROUND];
+	unsigned int i, n, got = 0;
+	u64 t0 = ktime_get_ns();
 
-	lockdep_assert_held(self->lock);
-	while (vmarena_arena_free_frames() < frames && tries-- &&
-	       vmarena_reclaim_direct(self))
-		;
+	n = reclaim_snapshot(spaces, RECLAIM_ROUND, NULL);
+	for (i = 0; i < n; i++) {
+		if (!got) {
+			mutex_lock(spaces[i]->lock);
+			got = vmarena_evict_hard(spaces[i], VMARENA_EVICT_BATCH);
+			mutex_unlock(spaces[i]->lock);
+		}
+		/* A fault may hold mmap_lock: the last put is a work item's. */
+		vmarena_space_put_async(spaces[i]);
+	}
+	atomic64_inc(&vmarena_counters.direct_reclaims);
+	trace_reclaim(VMARENA_RECLAIM_DIRECT, 0, got, ktime_get_ns() - t0);
+	return got;
+}
+
+/**
+ * vmarena_injections() - allocation failures injected so far (frames and
+ * every slab cache): a caller that reads it before and after a failure
+ * tells one on purpose from a shortage.
+ *
+ * Return: the count.
+ */
+u64 vmarena_injections(void)
+{
+	u64 n = vmarena_arena_injections();
+	unsigned int i;
+
+	for (i = 0; i < VMARENA_NR_CACHES; i++)
+		n += READ_ONCE(vmarena_caches[i].stats.injected);
+	return n;
+}
+
+/**
+ * vmarena_reclaim_retry() - an operation failed with -ENOMEM, changing
+ * nothing, and its caller holds no space's lock: reclaim (waiting for
+ * other spaces' locks, vmarena_reclaim_unlocked()) before it tries again.
+ * @mark:  vmarena_injections() before the operation: an injected failure
+ *         is never retried.
+ * @tries: retries left (VMARENA_RECLAIM_TRIES to start with); one is used.
+ *
+ * Return: true if the operation is worth trying again.
+ */
+bool vmarena_reclaim_retry(u64 mark, unsigned int *tries)
+{
+	if (!*tries || vmarena_injections() != mark)
+		return false;
+	(*tries)--;
+	return vmarena_reclaim_unlocked();
 }
 
 /**

@@ -27,7 +27,9 @@ void vmarena_reclaim_check(void);
 #define VMARENA_RECLAIM_TRIES	8
 
 bool vmarena_reclaim_direct(struct vmarena_space *self);
-void vmarena_reclaim_room(struct vmarena_space *self, u64 frames);
+unsigned int vmarena_reclaim_unlocked(void);
+u64 vmarena_injections(void);
+bool vmarena_reclaim_retry(u64 mark, unsigned int *tries);
 bool vmarena_reclaim_short(void);
 
 unsigned int vmarena_reclaim_policy(void);

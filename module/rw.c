@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
+#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -68,7 +69,26 @@ again:
 	return ret;
 }
 
-/* Copies one page's part; returns bytes not copied. */
+/* rw_get_page(), tried again after reclaim for want of frames. */
+static int rw_page(struct vmarena_space *space, u64 vpn, bool write,
+		   struct page **page)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 mark;
+	int ret;
+
+	do {
+		mark = vmarena_injections();
+		ret = rw_get_page(space, vpn, write, page);
+	} while (ret == -ENOMEM && vmarena_reclaim_retry(mark, &tries));
+	return ret;
+}
+
+/*
+ * Copies one page's part; returns bytes not copied.  A write stops at the
+ * first byte it cannot read, leaving the rest of the page as it was
+ * (copy_from_user() would zero it, as for a kernel buffer).
+ */
 static size_t rw_copy(struct page *page, size_t off, char __user *buf,
 		      size_t n, bool write)
 {
@@ -103,7 +123,7 @@ static ssize_t rw_loop(struct file *file, char __user *buf, size_t len,
 		struct page *page;
 		size_t left;
 
-		ret = rw_get_page(space, pos >> PAGE_SHIFT, write, &page);
+		ret = rw_page(space, pos >> PAGE_SHIFT, write, &page);
 		if (ret)
 			break;
 		left = rw_copy(page, off, buf + done, n, write);

@@ -44,7 +44,6 @@
 #include "arena.h"
 #include "caches.h"
 #include "ckpt.h"
-#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "stats.h"
@@ -70,7 +69,7 @@ int vmarena_family_join(struct vmarena_space *space,
 		fam = parent->family;
 		kref_get(&fam->ref);
 	} else {
-		fam = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_FAMILY]);
+		fam = vmarena_space_zalloc(VMARENA_CACHE_FAMILY);
 		if (!fam)
 			return -ENOMEM;
 		mutex_init(&fam->lock);
@@ -584,6 +583,11 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
  * faults and waits for the space lock, so the copy is one point in time
  * for the writers.
  *
+ * The frames it needs (copies of pinned pages, every node of @dst) are
+ * taken before the first page is shared; nodes left over stay in @dst's
+ * pool (vmarena_pt_unpool()) for the caller, which may have put more there
+ * for its own use of @dst before any eviction can run.
+ *
  * Return: 0; -ENOMEM (page-table nodes, copies of pinned pages), -EDQUOT
  * or -EMLINK: @dst then holds part of the pages and is to be released.
  */
@@ -593,6 +597,7 @@ int vmarena_share_copy(struct vmarena_space *space,
 {
 	struct share_copy c = { .wp.space = space, .charge = charge,
 				.keep = ~0ULL };
+	u32 nodes;
 	int ret;
 
 	lockdep_assert_held(space->lock);
@@ -614,7 +619,13 @@ int vmarena_share_copy(struct vmarena_space *space,
 	ret = vmarena_space_reserve(charge, space->pinned, &c.pool);
 	if (ret)
 		return ret;
-	vmarena_reclaim_room(space, vmarena_pt_frames(&space->pt));
+	ret = vmarena_space_reserve_nodes(space, vmarena_pt_frames(&space->pt),
+					  &nodes);
+	if (ret) {
+		vmarena_space_unreserve(c.pool);
+		return ret;
+	}
+	vmarena_pt_pool(dst, nodes);
 	ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
 	share_wp_flush(&c.wp);
 	vmarena_space_unreserve(c.pool);

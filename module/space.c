@@ -152,6 +152,26 @@ void vmarena_space_account_pt(struct vmarena_space *space)
 }
 
 /**
+ * vmarena_space_zalloc() - a zeroed object of one of the caches, for a
+ * caller that holds no space's lock: a slab the arena cannot give is
+ * reclaimed for (vmarena_reclaim_unlocked()), but for a failure on purpose.
+ * @cache: the cache (enum in caches.h).
+ *
+ * Return: the object, or NULL.
+ */
+void *vmarena_space_zalloc(unsigned int cache)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 mark = vmarena_injections();
+	void *obj;
+
+	while (!(obj = vmarena_slab_zalloc(&vmarena_caches[cache])) &&
+	       vmarena_reclaim_retry(mark, &tries))
+		;
+	return obj;
+}
+
+/**
  * vmarena_space_create() - a new, empty address space with one reference.
  * @parent: the space it will be a clone of (it joins its family), or NULL.
  *
@@ -163,7 +183,7 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	struct inode *inode;
 	int ret;
 
-	space = vmarena_slab_zalloc(&vmarena_caches[VMARENA_CACHE_SPACE]);
+	space = vmarena_space_zalloc(VMARENA_CACHE_SPACE);
 	if (!space)
 		return ERR_PTR(-ENOMEM);
 	inode = vmarena_fs_inode_new();
@@ -222,6 +242,7 @@ struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent)
 		return child;
 	mutex_lock(parent->lock);
 	ret = vmarena_share_copy(parent, child, &child->pt, &child->swapped);
+	vmarena_space_unreserve(vmarena_pt_unpool(&child->pt));
 	vmarena_space_account_pt(child);
 	pages = child->pt.used;
 	mutex_unlock(parent->lock);
@@ -407,25 +428,37 @@ static bool space_cap_room(struct vmarena_space *space, u64 extra)
 	return space->resident + extra < space->max_resident;
 }
 
+/*
+ * A frame from the arena for @space, reclaiming as hard as direct reclaim
+ * goes.  A failure on purpose is not retried.  A shortage is reclaimed
+ * for; one that another task's reclaim ended meanwhile (the arena is no
+ * longer short) is simply tried again.  What one reclaim frees, another
+ * allocator may take first: a few tries.
+ */
+static int space_arena_frame(struct vmarena_space *space, u32 *frame)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 injections = vmarena_arena_injections();
+	int ret;
+
+	ret = vmarena_frames_alloc(0, frame);
+	while (ret == -ENOMEM && tries-- &&
+	       vmarena_arena_injections() == injections) {
+		if (vmarena_reclaim_short() && !vmarena_reclaim_direct(space))
+			break;
+		ret = vmarena_frames_alloc(0, frame);
+	}
+	vmarena_reclaim_check();
+	return ret;
+}
+
 /* As vmarena_space_alloc_frame(), @extra frames already held uncharged. */
 static int space_alloc_frame(struct vmarena_space *space, u64 extra,
 			     u32 *frame)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
-	int ret;
-
 	if (!space_cap_room(space, extra))
 		return -EDQUOT;
-	ret = vmarena_frames_alloc(0, frame);
-	/*
-	 * An injected failure with frames to spare is not a shortage.  What
-	 * one reclaim frees, another allocator may take first: a few tries.
-	 */
-	while (ret == -ENOMEM && tries-- && vmarena_reclaim_short() &&
-	       vmarena_reclaim_direct(space))
-		ret = vmarena_frames_alloc(0, frame);
-	vmarena_reclaim_check();
-	return ret;
+	return space_arena_frame(space, frame);
 }
 
 /**
@@ -443,6 +476,30 @@ int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
 	return space_alloc_frame(space, 0, frame);
 }
 
+/* Frames taken ahead, capped as a space's pages or not (page-table nodes). */
+static int space_reserve(struct vmarena_space *space, u64 n, bool capped,
+			 u32 *pool)
+{
+	u64 i;
+	u32 f;
+	int ret;
+
+	lockdep_assert_held(space->lock);
+	*pool = VMARENA_NO_FRAME;
+	for (i = 0; i < n; i++) {
+		ret = capped ? space_alloc_frame(space, i, &f) :
+			       space_arena_frame(space, &f);
+		if (ret) {
+			vmarena_space_unreserve(*pool);
+			*pool = VMARENA_NO_FRAME;
+			return ret;
+		}
+		*(u32 *)vmarena_frame_addr(f) = *pool;
+		*pool = f;
+	}
+	return 0;
+}
+
 /**
  * vmarena_space_reserve() - frames for copies that @space will be charged
  * for, taken before a table is built so that no eviction runs while it is
@@ -457,23 +514,22 @@ int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
  */
 int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool)
 {
-	u64 i;
-	u32 f;
-	int ret;
+	return space_reserve(space, n, true, pool);
+}
 
-	lockdep_assert_held(space->lock);
-	*pool = VMARENA_NO_FRAME;
-	for (i = 0; i < n; i++) {
-		ret = space_alloc_frame(space, i, &f);
-		if (ret) {
-			vmarena_space_unreserve(*pool);
-			*pool = VMARENA_NO_FRAME;
-			return ret;
-		}
-		*(u32 *)vmarena_frame_addr(f) = *pool;
-		*pool = f;
-	}
-	return 0;
+/**
+ * vmarena_space_reserve_nodes() - as vmarena_space_reserve(), for the
+ * page-table nodes of a table about to be built (not charged against the
+ * resident cap; vmarena_pt_pool() hands them to the table).
+ * @space: the space, locked.
+ * @n:     frames wanted.
+ * @pool:  out: the frames.
+ *
+ * Return: 0 or -ENOMEM (*@pool then empty).
+ */
+int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool)
+{
+	return space_reserve(space, n, false, pool);
 }
 
 /**
@@ -527,6 +583,25 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 }
 
 /*
+ * Sets an entry of the live table.  Page-table nodes the arena cannot give
+ * are reclaimed for, as a page's frame is (the entry is not set yet and
+ * its frame not in a ring, so nothing eviction can see is half built).
+ */
+static int space_pt_set(struct vmarena_space *space, u64 vpn, u64 pte)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 injections = vmarena_arena_injections();
+	int ret;
+
+	while ((ret = vmarena_pt_set(&space->pt, vpn, pte)) == -ENOMEM &&
+	       tries-- && vmarena_arena_injections() == injections &&
+	       vmarena_reclaim_direct(space))
+		;
+	vmarena_space_account_pt(space);
+	return ret;
+}
+
+/*
  * A zeroed frame for a page touched for the first time, its entry created
  * present and accessed; space lock held.
  */
@@ -542,10 +617,8 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 		return ret;
 	clear_highpage(vmarena_frame_page(*frame));
 	SetPageUptodate(vmarena_frame_page(*frame));
-	ret = vmarena_pt_set(&space->pt, vpn,
-			     vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
-					      VMARENA_PTE_ACCESSED));
-	vmarena_space_account_pt(space);
+	ret = space_pt_set(space, vpn, vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
+							 VMARENA_PTE_ACCESSED));
 	if (ret) {
 		vmarena_frames_free(*frame, 0);
 		return ret;

@@ -139,6 +139,7 @@ static inline u64 vmarena_space_gen_bits(const struct vmarena_space *space)
 /* The default cap on a space's pages (module parameter space_max_pages). */
 extern unsigned long vmarena_space_max_pages;
 
+void *vmarena_space_zalloc(unsigned int cache);
 struct vmarena_space *vmarena_space_create(struct vmarena_space *parent);
 void vmarena_space_put(struct vmarena_space *space);
 void vmarena_space_put_async(struct vmarena_space *space);
@@ -170,6 +171,7 @@ int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
 struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent);
 int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame);
 int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool);
+int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool);
 u32 vmarena_space_reserved(u32 *pool);
 void vmarena_space_unreserve(u32 pool);
 void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
