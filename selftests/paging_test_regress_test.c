@@ -549,4 +549,36 @@ TEST_F(swap_full, with_swap_full_a_fault_at_the_cap_drops_a_clean_page_instead_o
 	fill_drop_read_back(_metadata, self->frames / 4, self->frames / 16);
 }
 
+/*
+ * Found by the fuzzer (selftests/fuzz_repro/cow-cap1-*.calls): a write to
+ * a page a checkpoint shares, in a space capped at one resident frame,
+ * returns: the page is copied (the cap evicts something else) or the call
+ * gets -EDQUOT.  It used to loop for ever in the kernel, evicting the page
+ * being copied and reading it back.  PIN of such a page likewise.
+ */
+TEST(a_write_to_a_shared_page_at_a_cap_of_one_frame_returns)
+{
+	int fd = open_space(_metadata), ret;
+	struct vmarena_range r = { .offset = 0, .length = PAGE };
+	static char buf[2 * PAGE];
+	char c = 0;
+	ssize_t n;
+
+	need_swap(_metadata);
+	memset(buf, 0x5a, sizeof(buf));
+	ASSERT_EQ((ssize_t)sizeof(buf), pwrite(fd, buf, sizeof(buf), 0));
+	ASSERT_NE(0, checkpoint(fd));
+	set_limit(fd, 0, 1);	/* may fail to evict down to it: set anyway */
+	n = pwrite(fd, "b", 1, PAGE + 0x104);
+	EXPECT_TRUE(n == 1 || (n == -1 && errno == EDQUOT))
+		TH_LOG("pwrite: %zd, %s", n, strerror(errno));
+	ret = ioctl(fd, VMARENA_IOC_PIN, &r);
+	EXPECT_TRUE(!ret || errno == EDQUOT) TH_LOG("PIN: %s", strerror(errno));
+	ASSERT_EQ(1, pread(fd, &c, 1, 0));
+	EXPECT_EQ(0x5a, c);
+	ASSERT_EQ(1, pread(fd, &c, 1, PAGE + 0x104));
+	EXPECT_EQ(n == 1 ? 'b' : 0x5a, c);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

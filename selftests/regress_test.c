@@ -414,4 +414,24 @@ TEST(import_from_a_file_without_read_iter_is_einval_and_logs_nothing)
 	close(fd);
 }
 
+/*
+ * Found by the fuzzer (selftests/fuzz_repro/pwrite-efault-zeroes.calls): a
+ * pwrite from a buffer it cannot read fails and writes nothing; it used to
+ * zero the page (copy_from_user() pads what it could not copy).
+ */
+TEST(a_pwrite_from_a_bad_buffer_fails_and_leaves_the_page_as_it_was)
+{
+	int fd = open_space(_metadata);
+	static char buf[PAGE], back[PAGE];
+	char *volatile bad = NULL;	/* unreadable, hidden from the compiler */
+
+	memset(buf, 0x41, PAGE);
+	ASSERT_EQ((ssize_t)PAGE, pwrite(fd, buf, PAGE, 0));
+	EXPECT_EQ(-1, pwrite(fd, bad, PAGE, 0));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ((ssize_t)PAGE, pread(fd, back, PAGE, 0));
+	EXPECT_EQ(0, memcmp(buf, back, PAGE));
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
