@@ -39,6 +39,8 @@ static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
 
 again:
 	*page = NULL;
+	if (fatal_signal_pending(current))
+		return -EINTR;	/* a page that keeps changing cannot hold it */
 	mutex_lock(space->lock);
 	ret = vmarena_space_translate(space, vpn, write, &pte);
 	if (!ret && write && (*pte & VMARENA_PTE_COW)) {

@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/workqueue.h>
 
 #include "internal.h"
@@ -1127,6 +1128,8 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 	int ret;
 
 	do {
+		if (fatal_signal_pending(current))
+			return -EINTR;
 		ret = vmarena_space_translate(space, vpn, true, &pte);
 		if (ret || (*pte & VMARENA_PTE_PINNED))
 			return ret;
