@@ -8,6 +8,10 @@
 #   make bench      the benchmarks in the VM; build/bench/results.txt
 #   make fuzz       the stream fuzzer for FUZZ_TIME seconds (default 600),
 #                   corpus kept in build/fuzz/corpus
+#   make fuzz-kernel the system-call fuzzer in the VM for DURATION seconds
+#                   (default 600), on the debug kernel
+#   make stress     the concurrency stress test for DURATION seconds
+#                   (default 600) on the stock, then the debug kernel
 #   make deps       install the Debian packages the project needs
 #   make style      checkpatch --strict over our sources
 #   make sparse     the module built under sparse (C=2)
@@ -42,7 +46,8 @@ UNIT_TESTS := $(patsubst selftests/unit/%.c,$(BUILD)/unit/%,\
 VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
-VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test
+VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test \
+	$(BUILD)/selftests/paging_fuzz_repro
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
@@ -54,10 +59,11 @@ FUZZ_DEPS := $(FUZZ_SRCS) module/stream.h module/internal.h selftests/unit/shim.
 	include/uapi/linux/vmarena.h
 FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
 FUZZ_TIME ?= 600
-TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
+TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
-.PHONY: all module module-debug userspace deps check demo bench fuzz style sparse clean
+.PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
+	style sparse clean
 
 all: module userspace
 
@@ -137,6 +143,10 @@ $(BUILD)/bin/vmarena: tools/vmarena.c tools/vmarena_cow.c tools/vmarena.h \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ tools/vmarena.c tools/vmarena_cow.c
 
+$(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -pthread
+
 $(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
@@ -164,6 +174,16 @@ FUZZ_EXEMPT = $(USER_EXEMPT),CAMELCASE
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench
+
+DURATION ?= 600
+
+stress: deps
+	@$(MAKE) --no-print-directory all module-debug
+	@tools/stress $(DURATION)
+
+fuzz-kernel: deps
+	@$(MAKE) --no-print-directory all module-debug
+	@tools/fuzz_kernel.sh --debug-kernel $(DURATION)
 
 # The unit level of tools/check runs the same fuzzer for 25 s.
 fuzz: $(FUZZ)
