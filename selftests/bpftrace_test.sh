@@ -45,6 +45,10 @@ skip_all() {
 
 [ -c /dev/vmarena ] || skip_all "/dev/vmarena missing"
 command -v bpftrace >/dev/null || skip_all "bpftrace missing"
+# The lean debug kernel is built without BPF (CONFIG_BPF_SYSCALL): the
+# stock kernel's level runs these.
+[ -e /proc/sys/kernel/unprivileged_bpf_disabled ] ||
+	skip_all "this kernel has no BPF (CONFIG_BPF_SYSCALL), bpftrace cannot run"
 [ -r "$dbg/stats" ] || skip_all "debugfs vmarena/stats not readable"
 tmp=$(mktemp -d)
 pid=
