@@ -6,20 +6,24 @@
 #   tools/fuzz_kernel.sh [--debug-kernel] SECONDS [SEED] [-- FUZZER-OPTIONS]
 #
 # Boots the VM (tools/vm/run --load --param dev_mode=0660 --param
-# arena_mb=2, the swap disk attached as the module's swap device) and runs
+# arena_mb=2, the swap disk attached as the module's swap device; the debug
+# kernel with panic_on_warn=1) and runs
 # build/bin/fuzz_kernel (tools/fuzz_kernel.c) for SECONDS in three processes
 # at once: seeds SEED and SEED+1 single-threaded (deterministic, with the
 # data oracle) and SEED+2 with 4 threads (closes racing calls).  SEED
 # defaults to the time.  Prints one TAP line per fuzzer run; a run fails on
 # a finding of the fuzzer or on any kernel report (oops, WARNING, KASAN...)
-# in the guest log.  The call log of a failed run is kept as
+# in the guest log; a fourth line checks that once every space is gone the
+# arena's free count is back to its value before the fuzzers (and the
+# module must unload: tools/vm/run fails the run otherwise).  The call log of a failed run is kept as
 # build/fuzz-kernel/repro-SEED.calls (replay: fuzz_kernel --replay FILE,
 # in the VM); the logs of clean runs are removed.  Example:
 #
-#   1..3
+#   1..4
 #   ok 1 - fuzz seed 7: 41734 calls, no finding
 #   ok 2 - fuzz seed 8: 40211 calls, no finding
 #   ok 3 - fuzz seed 9 (4 threads): 52090 calls, no finding
+#   ok 4 - the arena's free count is back to 512
 #
 # FUZZER-OPTIONS go to every run (e.g. --skip-known: steer clear of the
 # livelocks kept in selftests/fuzz_repro/).  A call that never returns is
@@ -39,14 +43,19 @@ usage() {
 	exit 2
 }
 
+stat() {	# stat NAME: a line of debugfs vmarena/stats
+	awk -v k="$1" '$1 == k { print $2 }' /sys/kernel/debug/vmarena/stats
+}
+
 # In the guest, as root: attach swap, run the fuzzers, write $out/tap.
 guest() {
-	local seconds=$1 seed=$2 i s threads pids=() rc line dmesg0 what deadline
+	local seconds=$1 seed=$2 i s threads pids=() rc line dmesg0 what deadline free0
 	shift 2
 
 	echo "$VMARENA_SWAP_DEV" >/sys/class/misc/vmarena/swap_dev ||
 		echo "# could not attach $VMARENA_SWAP_DEV as swap"
 	dmesg0=$(dmesg | wc -l)
+	free0=$(stat free_frames)
 	for i in 0 1 2; do
 		s=$((seed + i))
 		threads=1
@@ -81,6 +90,18 @@ guest() {
 			echo "not ok - $what$line (exit $rc)" >>"$out/tap"
 		fi
 	done
+	# Every space gone (a page-out round may hold the last one a moment):
+	# the free count is back to what it was before the fuzzers.
+	deadline=$((SECONDS + 30))
+	while [ "$(stat spaces_destroyed)" != "$(stat spaces_created)" ] &&
+	      [ "$SECONDS" -lt "$deadline" ]; do
+		sleep 0.2
+	done
+	if [ "$(stat free_frames)" = "$free0" ]; then
+		echo "ok - the arena's free count is back to $free0" >>"$out/tap"
+	else
+		echo "not ok - the arena's free count is back to $free0 (now $(stat free_frames))" >>"$out/tap"
+	fi
 	if dmesg | tail -n +"$((dmesg0 + 1))" | grep -qaE "$reports"; then
 		echo "# the kernel log shows a report:"
 		dmesg | tail -n +"$((dmesg0 + 1))" | grep -aE -A 30 "$reports" | head -n 80 |
@@ -98,7 +119,8 @@ fi
 
 debug=()
 if [ "${1:-}" = --debug-kernel ]; then
-	debug=(--debug-kernel)
+	# A WARNING stops the machine there, as on a panic_on_warn site.
+	debug=(--debug-kernel --append panic_on_warn=1)
 	shift
 fi
 fuzz_opts=()
@@ -135,7 +157,7 @@ tools/vm/run "${debug[@]}" --timeout $((seconds + 600)) --load --param dev_mode=
 	"${fuzz_opts[@]+"${fuzz_opts[@]}"}"
 vmrc=$?
 
-echo "1..3"
+echo "1..4"
 fail=0
 for i in 0 1 2; do
 	s=$((seed + i))
@@ -155,4 +177,8 @@ for i in 0 1 2; do
 	fi
 	rm -f "$out/run-$s.calls"
 done
+line=$(sed -n 4p "$out/tap" 2>/dev/null)
+[ -n "$line" ] || line="not ok - the arena's free count is back (no answer from the guest)"
+[ "${line#not ok}" != "$line" ] && fail=1
+echo "${line/ - / 4 - }"
 exit "$fail"
