@@ -110,4 +110,16 @@ static inline void expect_all_frames_back(struct __test_metadata *_metadata,
 	close(fd);
 }
 
+/* Generations the space holds (CKPT_LIST), or ~0 on error. */
+static inline __u64 ckpt_count(int fd)
+{
+	struct vmarena_ckpt_info info[VMARENA_CKPT_MAX];
+	struct vmarena_ckpt_list l = { .count = VMARENA_CKPT_MAX,
+				       .entries = (uintptr_t)info };
+
+	if (ioctl(fd, VMARENA_IOC_CKPT_LIST, &l))
+		return ~0ULL;
+	return l.count;
+}
+
 #endif /* _VMARENA_COW_UTIL_H */

@@ -42,8 +42,8 @@
 #include "space_util.h"
 #include "cow_util.h"
 #include "vm_util.h"
+#include "paging_util.h"
 
-#define SYS "/sys/class/misc/vmarena/"
 #define FAULT_DBG "/sys/kernel/debug/"
 
 /* An access that raised SIGBUS, as an outcome (errnos are positive). */
@@ -346,24 +346,6 @@ static int bad_pages(const char *p, __u64 first, __u64 n, __u64 v)
 }
 
 /* ---- set-ups ---- */
-
-static void need_swap(struct __test_metadata *_metadata)
-{
-	const char *dev = getenv("VMARENA_SWAP_DEV");
-	char cur[256] = "";
-	FILE *f = fopen(SYS "swap_dev", "r");
-
-	if (f) {
-		if (!fgets(cur, sizeof(cur), f))
-			cur[0] = '\0';
-		fclose(f);
-	}
-	if (cur[0] && cur[0] != '\n')
-		return;
-	if (!dev)
-		SKIP(exit(KSFT_SKIP), "no swap device and no $VMARENA_SWAP_DEV");
-	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
-}
 
 /* A space with pages 0..NPAGES-1 in version 1, mapped at c->p. */
 static void base_setup(struct __test_metadata *_metadata, struct ctx *c)

@@ -27,8 +27,7 @@
 #include "space_util.h"
 #include "cow_util.h"
 #include "vm_util.h"
-
-#define SYS "/sys/class/misc/vmarena/"
+#include "paging_util.h"
 
 static const char * const policies[] = {
 	"fifo", "random", "clock", "lru", "clean-first",
@@ -37,25 +36,6 @@ static const char * const policies[] = {
 static void use_policy(const char *name)
 {
 	write_str(SYS "policy", name);
-}
-
-/* Attaches the spare disk as swap unless something is attached. */
-static void need_swap(struct __test_metadata *_metadata)
-{
-	const char *dev = getenv("VMARENA_SWAP_DEV");
-	char cur[256] = "";
-	FILE *f = fopen(SYS "swap_dev", "r");
-
-	if (f) {
-		if (!fgets(cur, sizeof(cur), f))
-			cur[0] = '\0';
-		fclose(f);
-	}
-	if (cur[0] && cur[0] != '\n')
-		return;
-	if (!dev)
-		SKIP(exit(KSFT_SKIP), "no spare disk ($VMARENA_SWAP_DEV)");
-	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
 }
 
 static __u64 arena_frames(int fd)

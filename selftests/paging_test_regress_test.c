@@ -28,31 +28,12 @@
 #include "kselftest_harness.h"
 #include "space_util.h"
 #include "cow_util.h"
+#include "kmsg_util.h"
 #include "vm_util.h"
-
-#define SYS "/sys/class/misc/vmarena/"
+#include "paging_util.h"
 
 /* Pages a test space pins and checkpoints. */
 #define NPIN 64
-
-/* Attaches the spare disk as swap unless something is attached. */
-static void need_swap(struct __test_metadata *_metadata)
-{
-	const char *dev = getenv("VMARENA_SWAP_DEV");
-	char cur[256] = "";
-	FILE *f = fopen(SYS "swap_dev", "r");
-
-	if (f) {
-		if (!fgets(cur, sizeof(cur), f))
-			cur[0] = '\0';
-		fclose(f);
-	}
-	if (cur[0] && cur[0] != '\n')
-		return;
-	if (!dev)
-		SKIP(exit(KSFT_SKIP), "no spare disk ($VMARENA_SWAP_DEV)");
-	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
-}
 
 static __u64 arena_frames(int fd)
 {
@@ -134,54 +115,6 @@ static int check_survives_sigbus(const char *p, __u64 page, __u64 v)
 		ret = intact(p, page, v);
 	signal(SIGBUS, SIG_DFL);
 	return ret;
-}
-
-/* /dev/kmsg read from its end on: the records logged from now on. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/*
- * Records logged since kmsg_open() at level warning or above, the first
- * three shown; closes @fd.
- */
-static int kmsg_warnings(struct __test_metadata *_metadata, int fd)
-{
-	char rec[2048];
-	int bad = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)	/* overwritten: go on */
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		rec[strcspn(rec, "\n")] = '\0';
-		if ((atoi(rec) & 7) <= 4 && bad++ < 3)
-			TH_LOG("kernel: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
-	}
-	close(fd);
-	return bad;
-}
-
-static __u64 ckpt_count(int fd)
-{
-	struct vmarena_ckpt_info info[VMARENA_CKPT_MAX];
-	struct vmarena_ckpt_list l = { .count = VMARENA_CKPT_MAX,
-				       .entries = (uintptr_t)info };
-
-	if (ioctl(fd, VMARENA_IOC_CKPT_LIST, &l))
-		return ~0ULL;
-	return l.count;
 }
 
 /*

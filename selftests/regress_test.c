@@ -31,6 +31,7 @@
 
 #include "space_util.h"
 #include "cow_util.h"
+#include "kmsg_util.h"
 
 /* Pages a test space pins and checkpoints. */
 #define NPIN 64
@@ -80,55 +81,6 @@ static __u64 free_frames(int fd)
 	if (ioctl(fd, VMARENA_IOC_INFO, &info))
 		return 0;
 	return info.free_frames;
-}
-
-/* /dev/kmsg read from its end on: the records logged from now on. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/*
- * Records logged since kmsg_open() at level warning or above (a WARNING,
- * an oops, "kernel write not supported ..."), the first three shown;
- * closes @fd.
- */
-static int kmsg_warnings(struct __test_metadata *_metadata, int fd)
-{
-	char rec[2048];
-	int bad = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	for (;;) {
-		n = read(fd, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)	/* overwritten: go on */
-			continue;
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		rec[strcspn(rec, "\n")] = '\0';
-		if ((atoi(rec) & 7) <= 4 && bad++ < 3)
-			TH_LOG("kernel: %s", strchr(rec, ';') ? strchr(rec, ';') + 1 : rec);
-	}
-	close(fd);
-	return bad;
-}
-
-static __u64 ckpt_count(int fd)
-{
-	struct vmarena_ckpt_info info[VMARENA_CKPT_MAX];
-	struct vmarena_ckpt_list l = { .count = VMARENA_CKPT_MAX,
-				       .entries = (uintptr_t)info };
-
-	if (ioctl(fd, VMARENA_IOC_CKPT_LIST, &l))
-		return ~0ULL;
-	return l.count;
 }
 
 /* A new space with NPIN pages in version 1, pinned: its fd, mapping in *@p. */
