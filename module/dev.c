@@ -55,7 +55,9 @@ static const struct file_operations vmarena_fops = {
  * @space:   the space; its reference passes to the file, or is dropped on
  *           failure.
  * @cloexec: the fd is close-on-exec.
- * @write:   the file is open for writing too (else read-only).
+ * @read:    the file is open for reading ...
+ * @write:   ... for writing (its access mode is that of the fd it was
+ *           made through).
  * @file:    out: the file.
  *
  * The caller installs it (fd_install()) once nothing can fail any more,
@@ -63,8 +65,8 @@ static const struct file_operations vmarena_fops = {
  *
  * Return: the fd, or a negative errno.
  */
-int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool write,
-			struct file **file)
+int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool read,
+			bool write, struct file **file)
 {
 	int fd;
 
@@ -72,7 +74,7 @@ int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool write,
 	if (fd < 0)
 		goto err;
 	*file = anon_inode_getfile("[vmarena]", &vmarena_fops, space,
-				   write ? O_RDWR : O_RDONLY);
+				   !write ? O_RDONLY : read ? O_RDWR : O_WRONLY);
 	if (IS_ERR(*file)) {
 		put_unused_fd(fd);
 		fd = PTR_ERR(*file);

@@ -11,8 +11,8 @@
 struct vmarena_space;
 
 int vmarena_dev_init(umode_t mode);
-int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool write,
-			struct file **file);
+int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool read,
+			bool write, struct file **file);
 void vmarena_dev_abort(int fd, struct file *file);
 void vmarena_dev_exit(void);
 

@@ -28,6 +28,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 
 #include "internal.h"
 #include "arena.h"
@@ -301,8 +302,10 @@ unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 /**
  * vmarena_evict_hard() - vmarena_evict(), and if nothing went, batches
  * until a page goes or every page of the ring has been looked at twice (a
- * second chance for each): dirty pages with no free slot go back to the
- * ring, clean ones behind them may still be dropped.
+ * second chance for each), VMARENA_EVICT_HARD_ROUNDS batches at most:
+ * dirty pages with no free slot go back to the ring, clean ones behind
+ * them may still be dropped.  Each batch unmaps its victims, so a ring
+ * with nothing to give is not searched without end.
  * @space: the space, locked.
  * @want:  pages wanted by the first try.
  *
@@ -310,10 +313,13 @@ unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
  */
 unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want)
 {
-	u64 rounds = 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH);
+	u64 rounds = min_t(u64, 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH),
+			   VMARENA_EVICT_HARD_ROUNDS);
 	unsigned int got = vmarena_evict(space, want);
 
-	while (!got && rounds--)
+	while (!got && rounds-- && !fatal_signal_pending(current)) {
+		cond_resched();
 		got = vmarena_evict(space, VMARENA_EVICT_BATCH);
+	}
 	return got;
 }

@@ -9,6 +9,8 @@
 
 /* Victims one eviction call takes at most. */
 #define VMARENA_EVICT_BATCH	128
+/* Batches vmarena_evict_hard() tries at most after the first call. */
+#define VMARENA_EVICT_HARD_ROUNDS	32
 
 struct vmarena_space;
 

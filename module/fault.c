@@ -170,12 +170,15 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
-	u64 t0 = fault_clock();
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 t0 = fault_clock(), mark;
 	vm_fault_t ret;
 	u64 *pte;
 	u32 frame;
 	int err;
 
+again:
+	mark = vmarena_injections();
 	mutex_lock(space->lock);
 	pte = vmarena_pt_lookup(&space->pt, vmf->pgoff);
 	if (!pte || !(*pte & VMARENA_PTE_PRESENT) ||
@@ -186,6 +189,13 @@ static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 	}
 	if (*pte & VMARENA_PTE_COW) {
 		err = vmarena_share_cow(space, vmf->pgoff, &pte);
+		if (err == -ENOMEM) {
+			/* As fault_in(): reclaim without the lock, start again. */
+			mutex_unlock(space->lock);
+			if (vmarena_reclaim_retry(mark, &tries))
+				goto again;
+			mutex_lock(space->lock);
+		}
 		if (err)
 			return fault_error(space, err);
 		if (vmarena_frame_page(vmarena_pte_frame(*pte)) != vmf->page) {

@@ -11,7 +11,10 @@
  *					space, its clones and their
  *					checkpoints (share.c)
  *	    vmarena_space.lock		of another space: direct reclaim only
- *					trylocks it (reclaim.c)
+ *					trylocks it (reclaim.c); an operation
+ *					short of frames waits for it only
+ *					after dropping its own (fault.c,
+ *					rw.c, ioctl.c: vmarena_reclaim_retry())
  *	    page lock			of one of its frames (fault.c, space.c,
  *					evict.c); a holder of a page lock never
  *					takes a space lock

@@ -26,13 +26,15 @@
 #define VMARENA_IOCTL_BUF	256
 
 /*
- * One call: the space, and whether its fd is open for writing.  CLONE
+ * One call: the space, and how its fd is open.  CLONE
  * leaves its new file and fd here, installed only once the result has
  * been copied out (a process never holds an fd it was not told about).
  */
 struct vmarena_ioc {
 	struct vmarena_space *space;
+	bool read;
 	bool write;
+	bool final;	/* an -ENOMEM that no reclaim can cure (a limit) */
 	struct file *new_file;
 	int new_fd;
 };
@@ -41,8 +43,9 @@ typedef int (*vmarena_ioctl_fn)(struct vmarena_ioc *ioc, void *arg);
 
 /*
  * @write: the command changes the space: its fd must be open for writing.
- * @once:  it moves a stream through an fd, so it cannot be started again
- *         after a failure (it reclaims and retries inside).
+ * @once:  it cannot be started again after a failure for want of frames:
+ *         it moves a stream through an fd (IMPORT retries inside), or a
+ *         failure may have done part of it (GET_DIRTY's re-arm).
  */
 struct vmarena_ioctl_desc {
 	unsigned int cmd;
@@ -99,10 +102,14 @@ static int vmarena_ioc_set_limit(struct vmarena_ioc *ioc, void *arg)
 {
 	struct vmarena_space *space = ioc->space;
 	struct vmarena_limit *l = arg;
+	int ret;
 
 	if (!vmarena_reserved_zero(l->reserved, sizeof(l->reserved)))
 		return -EINVAL;
-	return vmarena_space_set_limit(space, l->max_pages, l->max_resident);
+	ret = vmarena_space_set_limit(space, l->max_pages, l->max_resident);
+	/* -ENOMEM: its own pages could not go below the new cap. */
+	ioc->final = ret == -ENOMEM;
+	return ret;
 }
 
 /* A struct vmarena_range argument as pages; -EINVAL when it is bad. */
@@ -130,8 +137,13 @@ static int vmarena_ioc_pin(struct vmarena_ioc *ioc, void *arg)
 	struct vmarena_space *space = ioc->space;
 	u64 first, nr;
 
-	return ioc_range(arg, &first, &nr) ?:
-	       vmarena_space_pin(space, first, nr);
+	if (ioc_range(arg, &first, &nr))
+		return -EINVAL;
+	if (!vmarena_space_pin_fits(nr)) {
+		ioc->final = true;	/* the pin limit, not a shortage */
+		return -ENOMEM;
+	}
+	return vmarena_space_pin(space, first, nr);
 }
 
 static int vmarena_ioc_unpin(struct vmarena_ioc *ioc, void *arg)
@@ -226,7 +238,7 @@ static int vmarena_ioc_clone(struct vmarena_ioc *ioc, void *arg)
 	c->space_id = child->id;
 	/* The clone has the access mode of the fd it was made through. */
 	fd = vmarena_dev_prepare(child, c->flags & VMARENA_CLONE_CLOEXEC,
-				 ioc->write, &ioc->new_file);
+				 ioc->read, ioc->write, &ioc->new_file);
 	if (fd < 0)
 		return fd;
 	ioc->new_fd = fd;
@@ -400,7 +412,9 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	VMARENA_IOCTL(RESTORE, vmarena_ioc_restore, true),
 	VMARENA_IOCTL(CKPT_DROP, vmarena_ioc_ckpt_drop, true),
 	VMARENA_IOCTL(CKPT_LIST, vmarena_ioc_ckpt_list, false),
-	VMARENA_IOCTL(GET_DIRTY, vmarena_ioc_get_dirty, false),
+	/* A re-arm that failed halfway must not be retried: it would miss pages. */
+	[_IOC_NR(VMARENA_IOC_GET_DIRTY)] = { .cmd = VMARENA_IOC_GET_DIRTY,
+		.fn = vmarena_ioc_get_dirty, .once = true },
 	[_IOC_NR(VMARENA_IOC_EXPORT)] = { .cmd = VMARENA_IOC_EXPORT,
 		.fn = vmarena_ioc_export, .once = true },
 	[_IOC_NR(VMARENA_IOC_IMPORT)] = { .cmd = VMARENA_IOC_IMPORT,
@@ -453,7 +467,7 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 	do {
 		mark = vmarena_injections();
 		ret = desc->fn(ioc, buf);
-	} while (ret == -ENOMEM && !desc->once &&
+	} while (ret == -ENOMEM && !desc->once && !ioc->final &&
 		 vmarena_reclaim_retry(mark, &tries));
 	if (ret)
 		return ret;
@@ -475,6 +489,7 @@ long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmarena_ioc ioc = {
 		.space = vmarena_file_space(file),
+		.read = file->f_mode & FMODE_READ,
 		.write = file->f_mode & FMODE_WRITE,
 		.new_fd = -1,
 	};

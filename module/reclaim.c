@@ -22,6 +22,7 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/wait.h>
@@ -333,11 +334,13 @@ u64 vmarena_injections(void)
  *         is never retried.
  * @tries: retries left (VMARENA_RECLAIM_TRIES to start with); one is used.
  *
- * Return: true if the operation is worth trying again.
+ * Return: true if the operation is worth trying again (never once the
+ * caller is being killed).
  */
 bool vmarena_reclaim_retry(u64 mark, unsigned int *tries)
 {
-	if (!*tries || vmarena_injections() != mark)
+	if (!*tries || vmarena_injections() != mark ||
+	    fatal_signal_pending(current))
 		return false;
 	(*tries)--;
 	return vmarena_reclaim_unlocked();

@@ -1147,6 +1147,16 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 	return 0;
 }
 
+/* The pin limit: all pins together stay below the arena minus watermark_high. */
+bool vmarena_space_pin_fits(u64 nr)
+{
+	u64 low, high;
+
+	vmarena_reclaim_watermarks(&low, &high);
+	return atomic64_read(&vmarena_counters.pinned) + nr <=
+	       vmarena_arena_frames() - high;
+}
+
 /**
  * vmarena_space_pin() - make a range resident and unswappable.
  * @space: the space (not locked).
@@ -1160,12 +1170,10 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
  */
 int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 {
-	u64 low, high, vpn;
+	u64 vpn;
 	int ret = 0;
 
-	vmarena_reclaim_watermarks(&low, &high);
-	if (atomic64_read(&vmarena_counters.pinned) + nr >
-	    vmarena_arena_frames() - high)
+	if (!vmarena_space_pin_fits(nr))
 		return -ENOMEM;
 	mutex_lock(space->lock);
 	for (vpn = first; vpn < first + nr && !ret; vpn++)

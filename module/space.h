@@ -153,6 +153,7 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
 			    u64 max_resident);
+bool vmarena_space_pin_fits(u64 nr);
 int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr);
 int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
