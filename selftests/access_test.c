@@ -11,6 +11,7 @@
 
 #include "kselftest_harness.h"
 #include "space_util.h"
+#include "vm_util.h"
 #include "cow_util.h"
 
 #define NPAGES 4
@@ -21,21 +22,6 @@ static int open_ro(struct __test_metadata *_metadata)
 
 	ASSERT_LE(0, fd);
 	return fd;
-}
-
-/* Open fds of this process. */
-static int open_fds(void)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		n += d->d_name[0] != '.';
-	closedir(dir);
-	return n - 1;	/* the directory's own fd */
 }
 
 /* The ioctl fails with @err, errno-style. */

@@ -31,38 +31,11 @@
 
 #include "space_util.h"
 #include "cow_util.h"
+#include "version_util.h"
 #include "kmsg_util.h"
 
 /* Pages a test space pins and checkpoints. */
 #define NPIN 64
-
-/* The 64-bit word a page holds in version @v. */
-static __u64 page_word(__u64 page, __u64 v)
-{
-	return (page * 0x9e3779b97f4a7c15ULL) ^ (v << 48) ^ 0x5bd1e995ULL;
-}
-
-/* Fills a page: every word derived from (page, version), so any mix-up shows. */
-static void fill(char *p, __u64 page, __u64 v)
-{
-	__u64 *w = (__u64 *)(p + page * PAGE), x = page_word(page, v);
-	size_t i;
-
-	for (i = 0; i < PAGE / 8; i++)
-		w[i] = x + i;
-}
-
-static bool intact(const char *p, __u64 page, __u64 v)
-{
-	const __u64 *w = (const __u64 *)(p + page * PAGE);
-	__u64 x = page_word(page, v);
-	size_t i;
-
-	for (i = 0; i < PAGE / 8; i++)
-		if (w[i] != x + i)
-			return false;
-	return true;
-}
 
 /* Pages of [0, @n) not holding version @v. */
 static int bad_pages(const char *p, int n, __u64 v)

@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "space_util.h"
+#include "vm_util.h"
 #include "cow_util.h"
 
 /* Pages written before generation 1; page NPAGES is written after it. */
@@ -126,21 +127,6 @@ static void write_page(struct __test_metadata *_metadata, int fd, __u64 page,
 
 	memset(buf, v, sizeof(buf));
 	ASSERT_EQ((ssize_t)PAGE, pwrite(fd, buf, PAGE, page * PAGE));
-}
-
-/* Open fds of this process. */
-static int open_fds(void)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (!dir)
-		return -1;
-	while ((d = readdir(dir)))
-		n += d->d_name[0] != '.';
-	closedir(dir);
-	return n - 1;	/* the directory's own fd */
 }
 
 /* Bytes waiting in a pipe; -1 if FIONREAD fails. */

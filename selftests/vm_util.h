@@ -6,6 +6,7 @@
 #ifndef _VMARENA_VM_UTIL_H
 #define _VMARENA_VM_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,6 +44,21 @@ static inline int write_str(const char *path, const char *s)
 	n = write(fd, s, strlen(s));
 	close(fd);
 	return n < 0 ? -errno : 0;
+}
+
+/* Open fds of this process (those /proc/self/fd lists, less its own). */
+static inline int open_fds(void)
+{
+	struct dirent *d;
+	DIR *dir = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		n += d->d_name[0] != '.';
+	closedir(dir);
+	return n - 1;
 }
 
 #endif /* _VMARENA_VM_UTIL_H */
