@@ -89,8 +89,10 @@ bt_start() {
 # for bpftrace to print its maps and exit.
 bt_stop() {
 	local i
-	kill -INT "$pid" 2>/dev/null
+	# Under TCG a SIGINT is sometimes not acted on: it is sent again
+	# every 20 s until bpftrace prints its maps and exits.
 	for ((i = 0; i < 1800; i++)); do
+		((i % 200 == 0)) && kill -INT "$pid" 2>/dev/null
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
