@@ -41,14 +41,17 @@
 
 /**
  * vmarena_ckpt_account_pt() - keep the global page-table frame count in
- * step with a checkpoint's table.
- * @ckpt: the checkpoint, its space locked.
+ * step with a checkpoint's table, and its space's user's charge.
+ * @space: the space, locked.
+ * @ckpt:  its checkpoint.
  */
-void vmarena_ckpt_account_pt(struct vmarena_gen *ckpt)
+void vmarena_ckpt_account_pt(struct vmarena_space *space,
+			     struct vmarena_gen *ckpt)
 {
 	u64 now = vmarena_pt_frames(&ckpt->pt);
 
 	atomic64_add(now - ckpt->pt_frames, &vmarena_counters.pt_frames);
+	vmarena_user_charge(space->user, now - ckpt->pt_frames);
 	ckpt->pt_frames = now;
 }
 
@@ -74,7 +77,7 @@ struct vmarena_gen *vmarena_ckpt_find(struct vmarena_space *space, u64 gen)
 static void ckpt_free(struct vmarena_space *space, struct vmarena_gen *ck)
 {
 	vmarena_pt_destroy(&ck->pt, vmarena_space_release_entry, space);
-	vmarena_ckpt_account_pt(ck);
+	vmarena_ckpt_account_pt(space, ck);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_CKPT], ck);
 }
 
@@ -112,7 +115,7 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 		ckpt_free(space, ck);
 		return ret;
 	}
-	vmarena_ckpt_account_pt(ck);
+	vmarena_ckpt_account_pt(space, ck);
 	ck->gen = ++space->last_gen;
 	ck->created_ns = ktime_get_ns();
 	list_add_tail(&ck->node, &space->ckpts);
@@ -446,7 +449,7 @@ static int ckpt_rearm(struct ckpt_dirty *d, u64 nr)
 		if (ret)
 			return ret;
 	}
-	vmarena_ckpt_account_pt(d->ck);
+	vmarena_ckpt_account_pt(d->space, d->ck);
 	return 0;
 }
 

@@ -14,7 +14,8 @@ struct vmarena_space;
 struct vmarena_ckpt_info;
 struct vmarena_dirty;
 
-void vmarena_ckpt_account_pt(struct vmarena_gen *ckpt);
+void vmarena_ckpt_account_pt(struct vmarena_space *space,
+			     struct vmarena_gen *ckpt);
 u64 vmarena_ckpt_content(u64 pte);
 void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt);
 void vmarena_ckpt_drop_all(struct vmarena_space *space);

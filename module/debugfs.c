@@ -7,6 +7,7 @@
  *	slabinfo	one line per slab cache
  *	swap		the backing device, its slots and I/O counts
  *	reclaim		policy, watermarks, per-policy scans and evictions
+ *	users		per-user limits, and each user's charge
  *	fail_frames	write N: the next N frame allocations fail
  *	fail_frames_skip write K: ... after K more have succeeded
  *	fail_swap_reads	write N: the next N swap read bios fail (-EIO)
@@ -32,6 +33,7 @@
 #include "space.h"
 #include "stats.h"
 #include "swap.h"
+#include "user.h"
 
 static struct dentry *vmarena_debugfs_root;
 static struct dentry *vmarena_debugfs_spaces;
@@ -39,6 +41,7 @@ static struct dentry *vmarena_debugfs_spaces;
 DEFINE_SHOW_ATTRIBUTE(vmarena_stats);
 DEFINE_SHOW_ATTRIBUTE(vmarena_swap);
 DEFINE_SHOW_ATTRIBUTE(vmarena_reclaim);
+DEFINE_SHOW_ATTRIBUTE(vmarena_users);
 
 /* Prints a value in thousandths as a decimal with three places. */
 static void seq_thousandths(struct seq_file *m, int v)
@@ -296,6 +299,7 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file("slabinfo", 0400, root, NULL, &vmarena_slabinfo_fops);
 	debugfs_create_file("swap", 0400, root, NULL, &vmarena_swap_fops);
 	debugfs_create_file("reclaim", 0400, root, NULL, &vmarena_reclaim_fops);
+	debugfs_create_file("users", 0400, root, NULL, &vmarena_users_fops);
 	debugfs_create_file_unsafe("fail_frames", 0200, root, NULL,
 				   &fail_frames_fops);
 	debugfs_create_file_unsafe("fail_frames_skip", 0200, root, NULL,

@@ -17,6 +17,7 @@
 #include "reclaim.h"
 #include "space.h"
 #include "swap.h"
+#include "user.h"
 
 static int vmarena_open(struct inode *inode, struct file *file)
 {
@@ -205,11 +206,58 @@ static ssize_t watermark_high_store(struct device *dev,
 }
 static DEVICE_ATTR_RW(watermark_high);
 
+/*
+ * user_max_pages, user_max_pinned: the per-user limits in force (user.c);
+ * write a number of pages, 0 for the default.
+ */
+static ssize_t user_limit_store(const char *buf, size_t len, bool pinned)
+{
+	u64 pages, max_pinned, v;
+	int ret;
+
+	ret = kstrtou64(buf, 0, &v);
+	if (ret)
+		return ret;
+	vmarena_user_limits(&pages, &max_pinned);
+	vmarena_user_set_limits(pinned ? pages : v, pinned ? v : max_pinned);
+	return len;
+}
+
+static ssize_t user_max_pages_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmarena_user_max_pages());
+}
+
+static ssize_t user_max_pages_store(struct device *dev,
+				    struct device_attribute *attr,
+				    const char *buf, size_t len)
+{
+	return user_limit_store(buf, len, false);
+}
+static DEVICE_ATTR_RW(user_max_pages);
+
+static ssize_t user_max_pinned_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", vmarena_user_max_pinned());
+}
+
+static ssize_t user_max_pinned_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t len)
+{
+	return user_limit_store(buf, len, true);
+}
+static DEVICE_ATTR_RW(user_max_pinned);
+
 static struct attribute *vmarena_dev_attrs[] = {
 	&dev_attr_swap_dev.attr,
 	&dev_attr_policy.attr,
 	&dev_attr_watermark_low.attr,
 	&dev_attr_watermark_high.attr,
+	&dev_attr_user_max_pages.attr,
+	&dev_attr_user_max_pinned.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(vmarena_dev);

@@ -137,7 +137,7 @@ static void evict_entry(void *arg, struct vmarena_space *space,
 	if (*slot == VMARENA_NO_SLOT) {
 		vmarena_pt_clear(pt, vpn);
 		if (ckpt)
-			vmarena_ckpt_account_pt(ckpt);
+			vmarena_ckpt_account_pt(space, ckpt);
 		else
 			vmarena_space_account_pt(space);
 	} else {
@@ -168,6 +168,8 @@ static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 	trace_evict(space->id, f->vpn, frame, slot, e->policy, kind);
 	if (f->slot == slot)
 		f->slot = VMARENA_NO_SLOT;	/* now the entries' */
+	if (slot != VMARENA_NO_SLOT)	/* ... and charged as the frame was */
+		vmarena_swap_charge(slot, space->user);
 	vmarena_space_forget_frame(frame);	/* frees a stale one */
 	unlock_page(vmarena_frame_page(frame));
 	vmarena_arena_release_user(frame);

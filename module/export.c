@@ -384,6 +384,8 @@ static int import_page(struct vmarena_space *space, struct import_in *in,
 	} while (ret == -ENOMEM && vmarena_reclaim_retry(mark, &tries));
 	if (ret)
 		return ret;
+	/* Charged while staged, so that every later check counts it. */
+	vmarena_user_charge(space->user, 1);
 	in->recs[in->n].frame = frame;
 	in->n++;
 	page = vmarena_frame_page(frame);
@@ -470,6 +472,7 @@ static int import_apply(struct vmarena_space *space, struct import_in *in,
 				     vmarena_space_gen_bits(space));
 		if (ret)
 			return ret;
+		vmarena_user_charge(space->user, -1);	/* charged as taken */
 		vmarena_space_take_frame(space, rec->frame, rec->vpn,
 					 VMARENA_NO_SLOT);
 		rec->frame = VMARENA_NO_FRAME;
@@ -501,7 +504,7 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 			 u64 *taken)
 {
 	struct vmarena_pt pt;
-	u64 swapped = 0;
+	u64 swapped = 0, n;
 	u32 nodes;
 	int ret;
 
@@ -514,13 +517,17 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 	 * The nodes the staged pages add, before the copy reserves its own:
 	 * no eviction may run once the new table shares the space's pages.
 	 */
-	ret = vmarena_space_reserve_nodes(space, import_nodes(in), &nodes);
+	n = import_nodes(in);
+	ret = vmarena_space_reserve_nodes(space, n, &nodes);
 	if (ret)
 		return ret;
+	/* Charged while reserved, so that the copy's own check counts them. */
+	vmarena_user_charge(space->user, n);
 	vmarena_pt_init(&pt);
 	vmarena_pt_pool(&pt, nodes);
 	ret = vmarena_share_copy(space, space, &pt, &swapped) ?:
 	      import_apply(space, in, &pt, taken);
+	vmarena_user_charge(space->user, -(s64)n);
 	vmarena_space_unreserve(vmarena_pt_unpool(&pt));
 	if (ret) {
 		vmarena_pt_destroy(&pt, vmarena_space_release_entry, space);
@@ -532,13 +539,16 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 	return 0;
 }
 
-static void import_free(struct import_in *in)
+static void import_free(struct vmarena_space *space, struct import_in *in)
 {
 	u64 i;
 
-	for (i = 0; i < in->n; i++)
-		if (in->recs[i].frame != VMARENA_NO_FRAME)
-			vmarena_frames_free(in->recs[i].frame, 0);
+	for (i = 0; i < in->n; i++) {
+		if (in->recs[i].frame == VMARENA_NO_FRAME)
+			continue;
+		vmarena_frames_free(in->recs[i].frame, 0);
+		vmarena_user_charge(space->user, -1);
+	}
 	kvfree(in->recs);
 }
 
@@ -575,7 +585,7 @@ int vmarena_import(struct vmarena_space *space, struct file *file, u64 *gen,
 			break;
 		ret = 0;
 	}
-	import_free(&in);
+	import_free(space, &in);
 	*bytes = in.bytes;
 	atomic64_add(in.bytes, &vmarena_counters.import_bytes);
 	if (ret == -EBADMSG || ret == -EINVAL || ret == -E2BIG)

@@ -18,6 +18,7 @@
 #include "reclaim.h"
 #include "space.h"
 #include "swap.h"
+#include "user.h"
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
@@ -46,6 +47,16 @@ module_param(watermark_high, ulong, 0444);
 MODULE_PARM_DESC(watermark_high,
 		 "Free frames at which the page-out daemon stops; 0 for 1/16 of the arena (default 0)");
 
+static ulong user_max_pages;
+module_param(user_max_pages, ulong, 0444);
+MODULE_PARM_DESC(user_max_pages,
+		 "Pages (frames and swap slots) one user other than root may hold; 0 for half of the arena plus swap (default 0)");
+
+static ulong user_max_pinned;
+module_param(user_max_pinned, ulong, 0444);
+MODULE_PARM_DESC(user_max_pinned,
+		 "Pages one user other than root may pin; 0 for a quarter of the arena (default 0)");
+
 static ushort dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "Permission bits of /dev/vmarena (default 0600)");
@@ -71,6 +82,7 @@ static int __init vmarena_init(void)
 			goto err_caches;
 		}
 	}
+	vmarena_user_init(user_max_pages, user_max_pinned);
 	vmarena_debugfs_init();
 	ret = vmarena_space_init();
 	if (ret)

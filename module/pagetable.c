@@ -131,6 +131,31 @@ u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn)
 	return &pt_entries(node)[pt_index(vpn, VMARENA_PT_LEVELS - 1)];
 }
 
+/**
+ * vmarena_pt_missing() - the nodes vmarena_pt_set() would allocate for a
+ * page.
+ * @pt:  the table.
+ * @vpn: the page, below VMARENA_PT_MAX_VPN.
+ *
+ * Return: 0 to VMARENA_PT_LEVELS.
+ */
+unsigned int vmarena_pt_missing(struct vmarena_pt *pt, u64 vpn)
+{
+	unsigned int level;
+	u32 node = pt->root;
+	u64 e;
+
+	if (node == VMARENA_NO_FRAME)
+		return VMARENA_PT_LEVELS;
+	for (level = 0; level < VMARENA_PT_LEVELS - 1; level++) {
+		e = pt_entries(node)[pt_index(vpn, level)];
+		if (!e)
+			return VMARENA_PT_LEVELS - 1 - level;
+		node = vmarena_pte_frame(e);
+	}
+	return 0;
+}
+
 /* The node below @slot of a node at @level, allocated if missing. */
 static int pt_child(struct vmarena_pt *pt, u32 node, unsigned int level,
 		    u64 vpn, u32 *child)

@@ -373,8 +373,8 @@ void vmarena_share_rehome(struct vmarena_space *space)
 			continue;
 		ft[frame].owner = heir;
 		vmarena_lru_add(&heir->lru, ft, frame);
-		heir->resident++;
-		space->resident--;
+		vmarena_space_resident_add(heir, 1);
+		vmarena_space_resident_add(space, -1);
 	}
 }
 
@@ -619,15 +619,16 @@ int vmarena_share_copy(struct vmarena_space *space,
 	ret = vmarena_space_reserve(charge, space->pinned, &c.pool);
 	if (ret)
 		return ret;
+	/* Charged while reserved, so that the nodes' check counts them. */
+	vmarena_user_charge(charge->user, space->pinned);
 	ret = vmarena_space_reserve_nodes(space, vmarena_pt_frames(&space->pt),
 					  &nodes);
-	if (ret) {
-		vmarena_space_unreserve(c.pool);
-		return ret;
+	if (!ret) {
+		vmarena_pt_pool(dst, nodes);
+		ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
+		share_wp_flush(&c.wp);
 	}
-	vmarena_pt_pool(dst, nodes);
-	ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
-	share_wp_flush(&c.wp);
+	vmarena_user_charge(charge->user, -(s64)space->pinned);
 	vmarena_space_unreserve(c.pool);
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;

@@ -27,6 +27,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
@@ -149,6 +150,7 @@ void vmarena_space_account_pt(struct vmarena_space *space)
 	u64 now = vmarena_pt_frames(&space->pt);
 
 	atomic64_add(now - space->pt_frames, &vmarena_counters.pt_frames);
+	vmarena_user_charge(space->user, now - space->pt_frames);
 	space->pt_frames = now;
 }
 
@@ -181,12 +183,20 @@ void *vmarena_space_zalloc(unsigned int cache)
 struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 {
 	struct vmarena_space *space;
+	struct vmarena_user *user;
 	struct inode *inode;
 	int ret;
 
+	user = vmarena_user_get(current_fsuid());
+	if (!user)
+		return ERR_PTR(-ENOMEM);
+	ret = -EDQUOT;
+	if (!vmarena_user_room(user, 1))
+		goto err_user;
+	ret = -ENOMEM;
 	space = vmarena_space_zalloc(VMARENA_CACHE_SPACE);
 	if (!space)
-		return ERR_PTR(-ENOMEM);
+		goto err_user;
 	inode = vmarena_fs_inode_new();
 	if (IS_ERR(inode)) {
 		ret = PTR_ERR(inode);
@@ -196,6 +206,7 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	INIT_LIST_HEAD(&space->ckpts);
 	vmarena_pt_init(&space->pt);
 	space->inode = inode;
+	space->user = user;
 	space->max_pages = vmarena_space_default_cap();
 	space->lineage = get_random_u64();
 	space->max_resident = 0;
@@ -212,6 +223,8 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	if (ret)
 		goto err_inode;
 	atomic64_inc(&live_spaces);
+	vmarena_user_charge(user, 1);	/* the space itself */
+	atomic64_inc(&user->spaces);
 	vmarena_reclaim_space_add(space);
 	vmarena_debugfs_space_add(space);
 	vmarena_count(&vmarena_counters.spaces_created);
@@ -221,6 +234,8 @@ err_inode:
 	vmarena_fs_inode_free(inode);
 err_free:
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
+err_user:
+	vmarena_user_put(user);
 	return ERR_PTR(ret);
 }
 
@@ -276,7 +291,7 @@ void vmarena_space_forget_frame(u32 frame)
 	f->slot = VMARENA_NO_SLOT;
 	f->owner = NULL;
 	f->shares = 0;
-	owner->resident--;
+	vmarena_space_resident_add(owner, -1);
 	atomic64_dec(&vmarena_counters.resident);
 }
 
@@ -287,6 +302,7 @@ static void space_unpin_entry(struct vmarena_space *space, u64 *pte)
 		return;
 	*pte &= ~VMARENA_PTE_PINNED;
 	space->pinned--;
+	vmarena_user_pin(space->user, -1);
 	atomic64_dec(&vmarena_counters.pinned);
 }
 
@@ -347,6 +363,9 @@ static void space_release(struct kref *ref)
 	/* Frames it let go while their pages were held (GUP) may be free now. */
 	vmarena_arena_reap_deferred();
 	vmarena_count(&vmarena_counters.spaces_destroyed);
+	vmarena_user_charge(space->user, -1);
+	atomic64_dec(&space->user->spaces);
+	vmarena_user_put(space->user);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_SPACE], space);
 	if (atomic64_dec_and_test(&live_spaces))
 		vmarena_caches_shrink();
@@ -474,6 +493,8 @@ static int space_alloc_frame(struct vmarena_space *space, u64 extra,
  */
 int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
 {
+	if (!vmarena_user_room(space->user, 1))
+		return -EDQUOT;
 	return space_alloc_frame(space, 0, frame);
 }
 
@@ -487,6 +508,8 @@ static int space_reserve(struct vmarena_space *space, u64 n, bool capped,
 
 	lockdep_assert_held(space->lock);
 	*pool = VMARENA_NO_FRAME;
+	if (!vmarena_user_room(space->user, n))
+		return -EDQUOT;
 	for (i = 0; i < n; i++) {
 		ret = capped ? space_alloc_frame(space, i, &f) :
 			       space_arena_frame(space, &f);
@@ -579,7 +602,7 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 	f->shares = 1;
 	f->slot = slot;
 	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
-	space->resident++;
+	vmarena_space_resident_add(space, 1);
 	atomic64_inc(&vmarena_counters.resident);
 }
 
@@ -613,9 +636,15 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 	lockdep_assert_held(space->lock);
 	if (space->pt.used >= space->max_pages)
 		return -EDQUOT;
-	ret = vmarena_space_alloc_frame(space, frame);
+	ret = space_alloc_frame(space, 0, frame);
 	if (ret)
 		return ret;
+	/* The page and the nodes on its path, once the frame is had. */
+	if (!vmarena_user_room(space->user,
+			       1 + vmarena_pt_missing(&space->pt, vpn))) {
+		vmarena_frames_free(*frame, 0);
+		return -EDQUOT;
+	}
 	clear_highpage(vmarena_frame_page(*frame));
 	SetPageUptodate(vmarena_frame_page(*frame));
 	ret = space_pt_set(space, vpn, vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
@@ -658,7 +687,8 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 
 	if (slot == VMARENA_SLOT_LOST)
 		return -EIO;
-	ret = vmarena_space_alloc_frame(space, frame);
+	/* Not refused at the user's limit: the charge moves from the slot. */
+	ret = space_alloc_frame(space, 0, frame);
 	if (ret)
 		return ret;
 	page = vmarena_frame_page(*frame);
@@ -672,6 +702,7 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 	if (holders == 1)
 		*pte &= ~VMARENA_PTE_COW;
 	vmarena_space_take_frame(space, *frame, vpn, slot);
+	vmarena_swap_uncharge(slot);	/* the frame's now */
 	for (i = 1; i < holders; i++) {
 		vmarena_share_get(*frame);
 		vmarena_swap_free(slot, false);	/* the frame keeps one */
@@ -1092,9 +1123,9 @@ static void space_charge(struct vmarena_space *space, u32 frame)
 	if (owner == space)
 		return;
 	vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
-	owner->resident--;
+	vmarena_space_resident_add(owner, -1);
 	vmarena_frame_table()[frame].owner = space;
-	space->resident++;
+	vmarena_space_resident_add(space, 1);
 	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
 }
 
@@ -1133,6 +1164,8 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 		ret = vmarena_space_translate(space, vpn, true, &pte);
 		if (ret || (*pte & VMARENA_PTE_PINNED))
 			return ret;
+		if (!vmarena_user_pin_room(space->user, 1))
+			return -EDQUOT;
 		if (*pte & VMARENA_PTE_COW)
 			ret = space_pin_cow(space, vpn, &pte);
 	} while (ret == -EAGAIN);
@@ -1143,6 +1176,7 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 	vmarena_lru_del(&space->lru, vmarena_frame_table(),
 			vmarena_pte_frame(*pte));
 	space->pinned++;
+	vmarena_user_pin(space->user, 1);
 	atomic64_inc(&vmarena_counters.pinned);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "pagetable.h"
 #include "policy.h"
 #include "share.h"
+#include "user.h"
 
 /* A swap entry whose page was lost to a read error: accesses get SIGBUS. */
 #define VMARENA_SLOT_LOST	((u64)U32_MAX)
@@ -70,6 +71,7 @@ struct vmarena_space_counters {
  * @family_node:  in @family's list of spaces.
  * @pt:           the shadow page table.
  * @inode:        its address_space (i_mapping) for its hardware mappings.
+ * @user:         the user charged for it (user.c): who created it.
  * @resident:     frames charged to it: in its ring, or pinned (a shared
  *                frame is charged to one of its holders, see share.c).
  * @pt_frames:    page-table frames last accounted in the global counter.
@@ -101,6 +103,7 @@ struct vmarena_space {
 	struct list_head family_node;
 	struct vmarena_pt pt;
 	struct inode *inode;
+	struct vmarena_user *user;
 	u64 resident;
 	u64 pt_frames;
 	u64 max_pages;
@@ -125,6 +128,14 @@ struct vmarena_space {
 static inline struct vmarena_space *vmarena_frame_owner(u32 frame)
 {
 	return vmarena_frame_table()[frame].owner;
+}
+
+/* @n more (or, negative, fewer) frames charged to @space and its user. */
+static inline void vmarena_space_resident_add(struct vmarena_space *space,
+					      s64 n)
+{
+	space->resident += n;
+	vmarena_user_charge(space->user, n);
 }
 
 /*

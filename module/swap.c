@@ -22,6 +22,7 @@
 #include "slots.h"
 #include "stats.h"
 #include "swap.h"
+#include "user.h"
 
 /**
  * struct vmarena_swap - the backing device.
@@ -32,6 +33,8 @@
  *         detach never races with them).
  * @extra: per slot, the holders beyond the first (swap entries of clones
  *         and checkpoints share slots); 0 for most.
+ * @owner: per slot, the user charged for it while only swap entries hold
+ *         it (user.c), referenced; NULL while a frame keeps it, or free.
  * @fail_reads:  fault injection: fail this many more read bios.
  * @fail_writes: ... write bios.
  */
@@ -41,6 +44,7 @@ struct vmarena_swap {
 	char path[VMARENA_SWAP_PATH_MAX];
 	struct vmarena_slots slots;
 	u32 *extra;
+	struct vmarena_user **owner;
 	atomic64_t fail_reads;
 	atomic64_t fail_writes;
 };
@@ -81,6 +85,7 @@ static int swap_open(const char *path, struct block_device **bdev, u64 *nr)
  */
 int vmarena_swap_attach(const char *path)
 {
+	struct vmarena_user **owner;
 	struct block_device *bdev;
 	u64 nr, *map, *bad;
 	u32 *extra;
@@ -98,16 +103,19 @@ int vmarena_swap_attach(const char *path)
 	map = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
 	bad = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
 	extra = kvcalloc(nr, sizeof(u32), GFP_KERNEL);
-	if (!map || !bad || !extra) {
+	owner = kvcalloc(nr, sizeof(*owner), GFP_KERNEL);
+	if (!map || !bad || !extra || !owner) {
 		kvfree(map);
 		kvfree(bad);
 		kvfree(extra);
+		kvfree(owner);
 		blkdev_put(bdev, SWAP_MODE);
 		ret = -ENOMEM;
 		goto out;
 	}
 	vmarena_slots_init(&swap.slots, map, bad, nr);
 	swap.extra = extra;
+	swap.owner = owner;
 	swap.bdev = bdev;
 	strscpy(swap.path, path, sizeof(swap.path));
 	pr_info("swap: %s attached, %llu slots\n", path, nr);
@@ -124,7 +132,9 @@ static void swap_release(void)
 	kvfree(swap.slots.map);
 	kvfree(swap.slots.bad);
 	kvfree(swap.extra);
+	kvfree(swap.owner);
 	swap.extra = NULL;
+	swap.owner = NULL;
 	swap.bdev = NULL;
 	swap.path[0] = '\0';
 	memset(&swap.slots, 0, sizeof(swap.slots));
@@ -196,6 +206,19 @@ unsigned int vmarena_swap_alloc(unsigned int want, u64 *first)
 	return n;
 }
 
+/* A slot's charge ends; swap lock held. */
+static void swap_uncharge(u64 slot)
+{
+	struct vmarena_user *user = swap.owner[slot];
+
+	lockdep_assert_held(&swap.lock);
+	if (!user)
+		return;
+	swap.owner[slot] = NULL;
+	vmarena_user_charge(user, -1);
+	vmarena_user_put(user);
+}
+
 /**
  * vmarena_swap_free() - drop one holder of a slot; the last one gives it
  * back, or retires it after an I/O error.
@@ -213,11 +236,44 @@ void vmarena_swap_free(u64 slot, bool retire)
 			atomic64_dec(&vmarena_counters.pages_shared);
 		goto out;
 	}
+	swap_uncharge(slot);
 	if (retire)
 		vmarena_slots_retire(&swap.slots, slot);
 	else
 		vmarena_slots_free(&swap.slots, slot);
 out:
+	mutex_unlock(&swap.lock);
+}
+
+/**
+ * vmarena_swap_charge() - only swap entries hold a slot now (its frame
+ * was evicted): it is charged to @user, and stays so until a frame takes
+ * it back (vmarena_swap_uncharge()) or it is freed.
+ * @slot: an allocated slot, charged to nobody.
+ * @user: the user charged for the frame it replaces.
+ */
+void vmarena_swap_charge(u64 slot, struct vmarena_user *user)
+{
+	mutex_lock(&swap.lock);
+	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr ||
+			  swap.owner[slot])) {
+		vmarena_user_hold(user);
+		vmarena_user_charge(user, 1);
+		swap.owner[slot] = user;
+	}
+	mutex_unlock(&swap.lock);
+}
+
+/**
+ * vmarena_swap_uncharge() - a frame keeps a slot as its clean copy (a
+ * swap-in): the slot's charge ends, the frame's begins.
+ * @slot: an allocated slot.
+ */
+void vmarena_swap_uncharge(u64 slot)
+{
+	mutex_lock(&swap.lock);
+	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr))
+		swap_uncharge(slot);
 	mutex_unlock(&swap.lock);
 }
 

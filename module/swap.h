@@ -9,6 +9,8 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+struct vmarena_user;
+
 /* A device smaller than this many slots is refused. */
 #define VMARENA_SWAP_MIN_SLOTS	16
 #define VMARENA_SWAP_PATH_MAX	256
@@ -23,6 +25,8 @@ int vmarena_swap_show(struct seq_file *m, void *unused);
 unsigned int vmarena_swap_alloc(unsigned int want, u64 *first);
 void vmarena_swap_free(u64 slot, bool retire);
 void vmarena_swap_dup(u64 slot);
+void vmarena_swap_charge(u64 slot, struct vmarena_user *user);
+void vmarena_swap_uncharge(u64 slot);
 unsigned int vmarena_swap_holders(u64 slot);
 int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read(u64 slot, u32 frame);
