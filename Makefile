@@ -13,6 +13,8 @@
 #   make stress     the concurrency stress test for DURATION seconds
 #                   (default 600) on the stock, then the debug kernel
 #   make deps       install the Debian packages the project needs
+#   make install    the module for KDIR's kernel, the udev rule that opens
+#                   /dev/vmarena to group vmarena, and the group
 #   make style      checkpatch --strict over our sources
 #   make sparse     the module built under sparse (C=2)
 #   make module-debug   the module built for the debug kernel
@@ -47,7 +49,7 @@ VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
 VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test \
-	$(BUILD)/selftests/paging_fuzz_repro
+	$(BUILD)/selftests/paging_fuzz_repro $(BUILD)/selftests/udev_test
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
 FUZZ_CFLAGS := -O1 -g -Wall -Wextra -Werror -std=gnu11 $(UAPI) \
@@ -63,7 +65,7 @@ TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault 
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
-	style sparse clean
+	style sparse clean install
 
 all: module userspace
 
@@ -153,6 +155,21 @@ $(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
 
 deps:
 	@tools/deps
+
+# The module under /lib/modules/<its kernel>/extra/, the udev rule under
+# /etc/udev/rules.d/ (Documentation/vmarena.rst, "Opening the device to a
+# group").  Without DESTDIR, also depmod, the group vmarena and a reload
+# of udev's rules; with DESTDIR (staging, packaging) only the files.
+install: module
+	@kver=$$(modinfo -F vermagic vmarena.ko | cut -d' ' -f1) && \
+	install -D -m 0644 vmarena.ko $(DESTDIR)/lib/modules/$$kver/extra/vmarena.ko && \
+	install -D -m 0644 tools/udev/60-vmarena.rules \
+		$(DESTDIR)/etc/udev/rules.d/60-vmarena.rules && \
+	if [ -z "$(DESTDIR)" ]; then \
+		depmod -a $$kver && \
+		{ getent group vmarena >/dev/null || groupadd --system vmarena; } && \
+		{ udevadm control --reload 2>/dev/null || true; }; \
+	fi
 
 check: deps
 	@$(MAKE) --no-print-directory all module-debug
