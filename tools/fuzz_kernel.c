@@ -24,8 +24,9 @@
  *
  * Started as root, it opens /dev/vmarena to group 4242 (mode 0660), forks
  * a helper that stays root and writes the sysfs attributes when asked
- * (policy, watermark_low, watermark_high, swap_dev: valid and garbage
- * values), then drops to uid/gid 65534 with the group 4242 and fuzzes.
+ * (policy, watermark_low, watermark_high, swap_dev, user_max_pages,
+ * user_max_pinned: valid and garbage values), then drops to uid/gid 65534
+ * with the group 4242 and fuzzes.
  *
  * Single-thread mode (the default) is deterministic for a seed: the
  * sequence of calls depends only on the seed and the results.  It keeps a
@@ -1650,7 +1651,7 @@ static long do_sysfs(struct ctx *cx, const struct call *c)
 	static const char * const junk[] = { "", "-1", "18446744073709551616", "abc",
 					     "12abc", "0x10", " 5", "\n", "LRU\n", "clock ",
 					     "/dev/null\n", "/nonexistent\n" };
-	struct sysreq q = { .attr = c->a[0] % 4 };
+	struct sysreq q = { .attr = c->a[0] % 6 };
 	uint64_t kind = c->a[1] % 12, v = c->a[2];
 	int err = -EOPNOTSUPP;
 
@@ -1660,6 +1661,9 @@ static long do_sysfs(struct ctx *cx, const struct call *c)
 		q.len = snprintf(q.val, SYSVAL, "%s\n", policies[v % 5]);
 	} else if (kind < 4 && q.attr < 3) {
 		q.len = snprintf(q.val, SYSVAL, "%lu\n", v % 300);
+	} else if (kind < 4 && q.attr > 3) {
+		/* A user limit: 0 (the default) or one calls soon reach. */
+		q.len = snprintf(q.val, SYSVAL, "%lu\n", v % 2 ? 0 : v % 600);
 	} else if (kind < 2 && q.attr == 3) {
 		q.len = snprintf(q.val, SYSVAL, "\n");
 	} else if (kind < 4 && q.attr == 3) {
@@ -2129,13 +2133,15 @@ static void setup_memory(void)
 static void sysfs_helper(int req, int resp)
 {
 	static const char * const attrs[] = { "policy", "watermark_low",
-					      "watermark_high", "swap_dev" };
+					      "watermark_high", "swap_dev",
+					      "user_max_pages",
+					      "user_max_pinned" };
 	struct sysreq q;
 	char path[128];
 	int err, fd;
 
 	while (read(req, &q, sizeof(q)) == sizeof(q)) {
-		snprintf(path, sizeof(path), SYSFS "%s", attrs[q.attr % 4]);
+		snprintf(path, sizeof(path), SYSFS "%s", attrs[q.attr % 6]);
 		err = 0;
 		fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
