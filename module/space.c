@@ -1270,5 +1270,7 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_CHECKPOINTS] = space->nr_ckpts;
 	v[VMARENA_SPACE_STAT_LAST_GENERATION] = space->last_gen;
 	v[VMARENA_SPACE_STAT_RESTORES] = space->c.restores;
+	v[VMARENA_SPACE_STAT_USER_PAGES] = atomic64_read(&space->user->pages);
+	v[VMARENA_SPACE_STAT_USER_PINNED] = atomic64_read(&space->user->pinned);
 	mutex_unlock(space->lock);
 }

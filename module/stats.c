@@ -125,6 +125,8 @@ const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	[VMARENA_SPACE_STAT_CHECKPOINTS] = "checkpoints",
 	[VMARENA_SPACE_STAT_LAST_GENERATION] = "last_generation",
 	[VMARENA_SPACE_STAT_RESTORES] = "restores",
+	[VMARENA_SPACE_STAT_USER_PAGES] = "user_pages",
+	[VMARENA_SPACE_STAT_USER_PINNED] = "user_pinned",
 };
 
 static void snapshot_arena(u64 *v)

@@ -122,6 +122,9 @@ static int pages_body(struct as_user *u, void *arg)
 	CHILD_CHECK(p, "mmap: %m");
 	CHILD_CHECK(!touch_survives_sigbus(p + n * PAGE), "page %llu", n);
 	CHILD_CHECK(p[0] == 7 && p[(n - 1) * PAGE] == 7, "pages written");
+	CHILD_CHECK(space_stat(fd, VMARENA_SPACE_STAT_USER_PAGES) ==
+		    (__u64)own_charge(fd), "STATS: user_pages %llu",
+		    space_stat(fd, VMARENA_SPACE_STAT_USER_PAGES));
 	user_sync(u, own_charge(fd));
 	return 0;
 }
@@ -321,6 +324,8 @@ static int pins_body(struct as_user *u, void *arg)
 		    errno == EDQUOT, "one more pin: %m");
 	CHILD_CHECK(!range_ioctl(fd, VMARENA_IOC_PIN, 0, MAXPIN * PAGE),
 		    "pinned pages pinned again: %m");
+	CHILD_CHECK(space_stat(fd, VMARENA_SPACE_STAT_USER_PINNED) == MAXPIN,
+		    "STATS: user_pinned");
 	user_sync(u, MAXPIN);
 	CHILD_CHECK(!range_ioctl(fd, VMARENA_IOC_UNPIN, 0, PAGE), "unpin");
 	CHILD_CHECK(!range_ioctl(fd, VMARENA_IOC_PIN, MAXPIN * PAGE, PAGE),

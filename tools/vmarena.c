@@ -291,7 +291,8 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	"tlb_misses", "sigbus", "discarded", "bytes_read", "bytes_written",
 	"swapped", "pinned", "evictions", "swap_outs", "clean_drops",
 	"swap_ins", "io_errors", "policy_scans", "cow_breaks", "cow_reuses",
-	"checkpoints", "last_generation", "restores",
+	"checkpoints", "last_generation", "restores", "user_pages",
+	"user_pinned",
 };
 
 void show_space(int fd)

@@ -150,6 +150,8 @@ enum vmarena_space_stat {
 	VMARENA_SPACE_STAT_CHECKPOINTS,		/* generations it holds now */
 	VMARENA_SPACE_STAT_LAST_GENERATION,	/* the newest one it took, 0: none */
 	VMARENA_SPACE_STAT_RESTORES,
+	VMARENA_SPACE_STAT_USER_PAGES,		/* its user's charge, all spaces */
+	VMARENA_SPACE_STAT_USER_PINNED,		/* its user's pinned pages */
 	VMARENA_NR_SPACE_STATS
 };
 
