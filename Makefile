@@ -67,6 +67,18 @@ TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
 	style sparse clean install
 
+# libvmarena (tools/lib/vmarena): a static and a shared library (soname
+# libvmarena.so.1, symbols versioned by libvmarena.map), its man pages made
+# from its kernel-doc comments, and its pkg-config file at install.
+LIB_SRC := tools/lib/vmarena
+LIB_HDR := $(LIB_SRC)/libvmarena.h
+LIB_VERSION := 1.0
+LIB_A := $(BUILD)/lib/libvmarena.a
+LIB_SO := $(BUILD)/lib/libvmarena.so.$(LIB_VERSION)
+LIB_MAN := $(BUILD)/man/.stamp
+LIB := $(LIB_A) $(LIB_SO) $(LIB_MAN)
+PREFIX ?= /usr/local
+
 all: module userspace
 
 module:
@@ -83,7 +95,30 @@ module-debug:
 	cp -p include/uapi/linux/vmarena.h $(BUILD)/debug/include/uapi/linux/ && \
 	$(MAKE) -C $$dkdir M=$(BUILD)/debug modules
 
-userspace: $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(VM_SCRIPTS) $(TOOLS) $(FUZZ)
+userspace: $(LIB) $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(VM_SCRIPTS) $(TOOLS) $(FUZZ)
+
+$(BUILD)/lib/libvmarena.o: $(LIB_SRC)/libvmarena.c $(LIB_HDR) include/uapi/linux/vmarena.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fPIC -c -o $@ $<
+
+$(LIB_A): $(BUILD)/lib/libvmarena.o
+	rm -f $@ && ar rcs $@ $<
+
+$(LIB_SO): $(BUILD)/lib/libvmarena.o $(LIB_SRC)/libvmarena.map
+	$(CC) -shared -Wl,-soname,libvmarena.so.1 \
+		-Wl,--version-script=$(LIB_SRC)/libvmarena.map -o $@ $<
+	ln -sf libvmarena.so.$(LIB_VERSION) $(BUILD)/lib/libvmarena.so.1
+	ln -sf libvmarena.so.1 $(BUILD)/lib/libvmarena.so
+
+# One page per function (kernel-doc -man, put in section 3), and the
+# overview libvmarena(3).
+$(LIB_MAN): $(LIB_SRC)/libvmarena.c $(LIB_SRC)/libvmarena.3 $(LINUX_SRC)/.stamp
+	@rm -rf $(dir $@) && mkdir -p $(dir $@)man3
+	perl $(LINUX_SRC)/scripts/kernel-doc -man $< | \
+		sed 's/^\.TH "\([^"]*\)" 9 "[^"]*" "\([^"]*\)" .*/.TH "\1" 3 "\2" "libvmarena $(LIB_VERSION)" "libvmarena Manual"/' | \
+		awk '/^\.TH /{ f = "$(dir $@)man3/" substr($$2, 2, length($$2) - 2) ".3" } f { print > f }'
+	cp $(LIB_SRC)/libvmarena.3 $(dir $@)man3/
+	@touch $@
 
 # Third-party files (kselftest harness, checkpatch) come from Debian's
 # linux-source-6.1 at build time and are never committed.
@@ -94,6 +129,7 @@ $(LINUX_SRC)/.stamp: $(SRCTAR)
 		linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
 		linux-source-6.1/tools/testing/selftests/kselftest.h \
 		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/kernel-doc \
 		linux-source-6.1/scripts/spelling.txt \
 		linux-source-6.1/scripts/const_structs.checkpatch
 	@touch $@
@@ -127,6 +163,17 @@ $(BUILD)/fuzz/seeds/.stamp: $(BUILD)/fuzz/stream_seeds
 
 SELFTEST_HDRS := $(wildcard selftests/*.h)
 
+# The library's own tests link the shared library (64-bit) or its source.
+$(BUILD)/selftests/lib_test: selftests/lib_test.c $(SELFTEST_HDRS) $(LIB_HDR) $(LIB_SO) \
+		$(LINUX_SRC)/.stamp
+	$(CC) $(USER_CFLAGS) -I$(LIB_SRC) -isystem $(KSFT) -o $@ $< \
+		-L$(BUILD)/lib -lvmarena -Wl,-rpath,$(BUILD)/lib -pthread
+
+$(BUILD)/selftests/lib_test-32: selftests/lib_test.c $(SELFTEST_HDRS) $(LIB_HDR) \
+		$(LIB_SRC)/libvmarena.c $(LINUX_SRC)/.stamp
+	$(CC) -m32 -static $(USER_CFLAGS) -I$(LIB_SRC) -isystem $(KSFT) -o $@ $< \
+		$(LIB_SRC)/libvmarena.c -pthread
+
 $(BUILD)/selftests/%: selftests/%.c $(SELFTEST_HDRS) include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
@@ -140,10 +187,11 @@ $(BUILD)/selftests/%: selftests/%.sh
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
 
+# The CLI is built on libvmarena (static, so it runs from build/bin/).
 $(BUILD)/bin/vmarena: tools/vmarena.c tools/vmarena_cow.c tools/vmarena.h \
-		include/uapi/linux/vmarena.h
+		include/uapi/linux/vmarena.h $(LIB_HDR) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ tools/vmarena.c tools/vmarena_cow.c
+	$(CC) $(USER_CFLAGS) -o $@ tools/vmarena.c tools/vmarena_cow.c $(LIB_A)
 
 $(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
@@ -158,13 +206,26 @@ deps:
 
 # The module under /lib/modules/<its kernel>/extra/, the udev rule under
 # /etc/udev/rules.d/ (Documentation/vmarena.rst, "Opening the device to a
-# group").  Without DESTDIR, also depmod, the group vmarena and a reload
-# of udev's rules; with DESTDIR (staging, packaging) only the files.
-install: module
+# group"), libvmarena (header, libraries, pkg-config file, man pages) and
+# the uapi header under $(PREFIX) (default /usr/local).  Without DESTDIR,
+# also depmod, the group vmarena and a reload of udev's rules; with DESTDIR
+# (staging, packaging) only the files.
+install: module $(LIB)
 	@kver=$$(modinfo -F vermagic vmarena.ko | cut -d' ' -f1) && \
 	install -D -m 0644 vmarena.ko $(DESTDIR)/lib/modules/$$kver/extra/vmarena.ko && \
 	install -D -m 0644 tools/udev/60-vmarena.rules \
 		$(DESTDIR)/etc/udev/rules.d/60-vmarena.rules && \
+	install -D -m 0644 $(LIB_HDR) $(DESTDIR)$(PREFIX)/include/libvmarena.h && \
+	install -D -m 0644 include/uapi/linux/vmarena.h \
+		$(DESTDIR)$(PREFIX)/include/linux/vmarena.h && \
+	install -D -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libvmarena.a && \
+	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.$(LIB_VERSION) && \
+	ln -sf libvmarena.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.1 && \
+	ln -sf libvmarena.so.1 $(DESTDIR)$(PREFIX)/lib/libvmarena.so && \
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man3 && \
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		$(LIB_SRC)/libvmarena.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libvmarena.pc && \
+	install -m 0644 $(BUILD)/man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/ && \
 	if [ -z "$(DESTDIR)" ]; then \
 		depmod -a $$kver && \
 		{ getent group vmarena >/dev/null || groupadd --system vmarena; } && \
@@ -211,7 +272,7 @@ style: $(LINUX_SRC)/.stamp
 		selftests/harness/*.c
 	@$(CHECKPATCH) --ignore $(USER_EXEMPT) selftests/*.c selftests/*.h \
 		$(filter-out %_fuzz.c,$(wildcard selftests/unit/*.c)) \
-		selftests/unit/*.h tools/*.c
+		selftests/unit/*.h tools/*.c $(LIB_SRC)/*.c $(LIB_SRC)/*.h
 	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c
 	@echo "style: clean"
 

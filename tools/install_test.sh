@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # tools/install_test.sh - make install, staged under DESTDIR, puts the
-# module where modprobe finds it for the kernel it was built for, and the
-# udev rule of tools/udev/ where udev reads it (Documentation/vmarena.rst,
-# "Opening the device to a group").  Prints TAP; exit status 1 when a
-# check failed.
+# module where modprobe finds it for the kernel it was built for, the udev
+# rule of tools/udev/ where udev reads it (Documentation/vmarena.rst,
+# "Opening the device to a group"), and libvmarena where a program finds
+# it through pkg-config (Documentation/libvmarena.rst): a shared library
+# with its soname and versioned symbols, a static one, the headers and the
+# man pages.  Prints TAP; exit status 1 when a check failed.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dest=$(mktemp -d)
@@ -25,7 +27,7 @@ check() {	# check DESCRIPTION COMMAND...
 	fi
 }
 
-echo "1..4"
+echo "1..10"
 check "make install DESTDIR=... succeeds" \
 	make -s -C "$repo" install DESTDIR="$dest"
 kver=$(modinfo -F vermagic "$repo/vmarena.ko" | cut -d' ' -f1)
@@ -37,4 +39,36 @@ check "the udev rule is under /etc/udev/rules.d/" \
 check "the rule gives /dev/vmarena to group vmarena, mode 0660" \
 	grep -qx 'KERNEL=="vmarena", SUBSYSTEM=="misc", GROUP="vmarena", MODE="0660"' \
 	"$dest/etc/udev/rules.d/60-vmarena.rules"
+lib=$dest/usr/local/lib
+check "libvmarena.so.1 is the soname of the installed shared library" \
+	sh -c "readelf -d '$lib/libvmarena.so.1.0' | grep -q 'SONAME.*\[libvmarena.so.1\]'"
+check "every exported function carries the version LIBVMARENA_1" \
+	sh -c "readelf --dyn-syms -W '$lib/libvmarena.so' | grep ' vmarena_' >'$dest/syms' &&
+	       [ \$(wc -l <'$dest/syms') -ge 18 ] &&
+	       ! grep -v '@@LIBVMARENA_1\$' '$dest/syms'"
+check "a man page for libvmarena(3) and one for each function, in section 3" \
+	sh -c "[ \$(grep -l '^\.TH .* 3 ' '$dest'/usr/local/share/man/man3/*.3 | wc -l) -ge 19 ]"
+cat >"$dest/prog.c" <<'EOF'
+#include <stdio.h>
+#include <libvmarena.h>
+
+int main(void)
+{
+	printf("%s %d\n", vmarena_version(), VMARENA_ABI_VERSION);
+	return 0;
+}
+EOF
+pc() {	# pkg-config of the staged prefix
+	PKG_CONFIG_PATH=$lib/pkgconfig pkg-config \
+		--define-variable=prefix="$dest/usr/local" "$@" libvmarena
+}
+check "pkg-config builds a program against the shared library" \
+	sh -c "gcc -o '$dest/prog' '$dest/prog.c' $(pc --cflags) $(pc --libs) \
+		-Wl,-rpath,'$lib' && [ \"\$('$dest/prog')\" = '1.0 1' ]"
+check "and against the static one" \
+	sh -c "gcc -static -o '$dest/prog-static' '$dest/prog.c' $(pc --cflags) \
+		'$lib/libvmarena.a' && '$dest/prog-static' >/dev/null"
+check "the installed uapi header is the repository's" \
+	cmp -s "$repo/include/uapi/linux/vmarena.h" \
+	"$dest/usr/local/include/linux/vmarena.h"
 exit $failed

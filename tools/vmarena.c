@@ -40,7 +40,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -56,10 +55,10 @@
 
 int open_space(void)
 {
-	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	int fd = vmarena_open(O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		fprintf(stderr, "vmarena: open %s: %s\n", DEV, strerror(errno));
+		fprintf(stderr, "vmarena: open %s: %s\n", DEV, strerror(-fd));
 		exit(1);
 	}
 	return fd;
@@ -67,8 +66,10 @@ int open_space(void)
 
 static void get_info(int fd, struct vmarena_info *info)
 {
-	if (ioctl(fd, VMARENA_IOC_INFO, info)) {
-		fprintf(stderr, "vmarena: INFO: %s\n", strerror(errno));
+	int ret = vmarena_info(fd, info);
+
+	if (ret) {
+		fprintf(stderr, "vmarena: INFO: %s\n", strerror(-ret));
 		exit(1);
 	}
 }
@@ -298,13 +299,12 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 void show_space(int fd)
 {
 	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
-	struct vmarena_stats st = { .which = VMARENA_STATS_SPACE,
-				    .count = VMARENA_NR_SPACE_STATS,
-				    .values = (uintptr_t)v };
-	int i;
+	unsigned int count = VMARENA_NR_SPACE_STATS;
+	int i, ret;
 
-	if (ioctl(fd, VMARENA_IOC_STATS, &st)) {
-		fprintf(stderr, "vmarena: STATS: %s\n", strerror(errno));
+	ret = vmarena_stats(fd, VMARENA_STATS_SPACE, v, &count);
+	if (ret) {
+		fprintf(stderr, "vmarena: STATS: %s\n", strerror(-ret));
 		return;
 	}
 	for (i = 0; i < VMARENA_NR_SPACE_STATS; i++)
@@ -314,16 +314,16 @@ void show_space(int fd)
 void show_translate(int fd, unsigned long pages)
 {
 	struct vmarena_pte_info e[8];
-	struct vmarena_translate tr = { .offset = 0, .entries = (uintptr_t)e };
-	unsigned long i;
+	unsigned long i, n = pages < 8 ? pages : 8;
+	int ret;
 
-	tr.pages = pages < 8 ? pages : 8;
-	if (ioctl(fd, VMARENA_IOC_TRANSLATE, &tr)) {
-		fprintf(stderr, "vmarena: TRANSLATE: %s\n", strerror(errno));
+	ret = vmarena_translate(fd, 0, n, e);
+	if (ret) {
+		fprintf(stderr, "vmarena: TRANSLATE: %s\n", strerror(-ret));
 		return;
 	}
 	printf("  %4s %8s %s\n", "page", "frame", "flags");
-	for (i = 0; i < tr.pages; i++)
+	for (i = 0; i < n; i++)
 		printf("  %4lu %8llu %s%s%s%s%s\n", i, (unsigned long long)e[i].frame,
 		       e[i].flags & VMARENA_PTE_INFO_PRESENT ? "present " : "hole",
 		       e[i].flags & VMARENA_PTE_INFO_ACCESSED ? "accessed " : "",
@@ -428,7 +428,7 @@ static int cmd_page(int argc, char **argv)
 	struct vmarena_limit l = { 0 };
 	unsigned long pages = strtoul(argv[2], NULL, 0), bad;
 	volatile unsigned long *p;
-	int fd;
+	int fd, ret;
 
 	l.max_pages = pages;
 	l.max_resident = argc > 3 ? strtoul(argv[3], NULL, 0) : 0;
@@ -437,8 +437,9 @@ static int cmd_page(int argc, char **argv)
 		return 2;
 	}
 	fd = open_space();
-	if (ioctl(fd, VMARENA_IOC_SET_LIMIT, &l))
-		fprintf(stderr, "vmarena: SET_LIMIT: %s\n", strerror(errno));
+	ret = vmarena_set_limit(fd, l.max_pages, l.max_resident);
+	if (ret)
+		fprintf(stderr, "vmarena: SET_LIMIT: %s\n", strerror(-ret));
 	p = mmap(NULL, pages * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED) {
 		fprintf(stderr, "vmarena: mmap: %s\n", strerror(errno));

@@ -5,6 +5,8 @@
 #ifndef _VMARENA_CLI_H
 #define _VMARENA_CLI_H
 
+#include "lib/vmarena/libvmarena.h"
+
 int open_space(void);
 void show_space(int fd);
 void show_translate(int fd, unsigned long pages);

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +31,13 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "vmarena: %s: %s\n", what, strerror(errno));
 	return 1;
+}
+
+/* A library call failed with @ret (-errno). */
+static int lib_fail(const char *what, int ret)
+{
+	errno = -ret;
+	return fail(what);
 }
 
 static double now_ms(void)
@@ -58,7 +64,7 @@ static char *map_space(int fd, unsigned long pages)
 int cmd_clone(const char *arg)
 {
 	unsigned long pages = strtoul(arg, NULL, 0), i;
-	struct vmarena_clone c = { .flags = VMARENA_CLONE_CLOEXEC };
+	__u64 id = 0;
 	int fd, cfd;
 	char *p, *q;
 
@@ -68,16 +74,16 @@ int cmd_clone(const char *arg)
 	p = map_space(fd, pages);
 	for (i = 0; i < pages; i++)
 		memset(p + i * PAGE, 'a', PAGE);
-	cfd = ioctl(fd, VMARENA_IOC_CLONE, &c);
+	cfd = vmarena_clone(fd, VMARENA_CLONE_CLOEXEC, &id);
 	if (cfd < 0)
-		return fail("CLONE");
+		return lib_fail("CLONE", cfd);
 	q = map_space(cfd, pages);
 	for (i = 0; i < pages; i += 2)
 		q[i * PAGE] = 'b';	/* every other page: copied */
 	printf("parent (%lu pages written) after its clone wrote every other page:\n",
 	       pages);
 	show_space(fd);
-	printf("clone (space %llu):\n", (unsigned long long)c.space_id);
+	printf("clone (space %llu):\n", (unsigned long long)id);
 	show_space(cfd);
 	printf("parent page 0 starts with '%c', the clone's with '%c'\n", p[0], q[0]);
 	show_translate(fd, pages);
@@ -85,35 +91,51 @@ int cmd_clone(const char *arg)
 	return 0;
 }
 
-static int ckpt_ioctl(int fd, unsigned long cmd, const char *gen)
+static int ckpt_save(int fd)
 {
-	struct vmarena_ckpt c = { .generation = gen ? strtoull(gen, NULL, 0) : 0 };
+	__u64 gen, pages;
+	int ret = vmarena_checkpoint(fd, &gen, &pages);
 
-	if (ioctl(fd, cmd, &c))
-		return fail(cmd == VMARENA_IOC_CHECKPOINT ? "CHECKPOINT" :
-			    cmd == VMARENA_IOC_RESTORE ? "RESTORE" : "CKPT_DROP");
-	if (cmd == VMARENA_IOC_CHECKPOINT)
-		printf("generation %llu: %llu pages\n",
-		       (unsigned long long)c.generation, (unsigned long long)c.pages);
-	else if (cmd == VMARENA_IOC_RESTORE)
-		printf("restored: %llu pages\n", (unsigned long long)c.pages);
-	else
-		printf("dropped: %llu pages freed\n", (unsigned long long)c.pages);
+	if (ret)
+		return lib_fail("CHECKPOINT", ret);
+	printf("generation %llu: %llu pages\n", (unsigned long long)gen,
+	       (unsigned long long)pages);
+	return 0;
+}
+
+static int ckpt_restore(int fd, const char *gen)
+{
+	__u64 pages;
+	int ret = vmarena_restore(fd, strtoull(gen, NULL, 0), &pages);
+
+	if (ret)
+		return lib_fail("RESTORE", ret);
+	printf("restored: %llu pages\n", (unsigned long long)pages);
+	return 0;
+}
+
+static int ckpt_drop(int fd, const char *gen)
+{
+	__u64 freed;
+	int ret = vmarena_ckpt_drop(fd, strtoull(gen, NULL, 0), &freed);
+
+	if (ret)
+		return lib_fail("CKPT_DROP", ret);
+	printf("dropped: %llu pages freed\n", (unsigned long long)freed);
 	return 0;
 }
 
 static int ckpt_list(int fd)
 {
 	struct vmarena_ckpt_info info[VMARENA_CKPT_MAX];
-	struct vmarena_ckpt_list l = { .count = VMARENA_CKPT_MAX,
-				       .entries = (uintptr_t)info };
-	unsigned int i;
+	unsigned int i, count;
+	int ret = vmarena_ckpt_list(fd, info, VMARENA_CKPT_MAX, &count);
 
-	if (ioctl(fd, VMARENA_IOC_CKPT_LIST, &l))
-		return fail("CKPT_LIST");
+	if (ret)
+		return lib_fail("CKPT_LIST", ret);
 	printf("%10s %10s %10s %14s\n", "generation", "pages", "private",
 	       "pinned_bytes");
-	for (i = 0; i < l.count; i++)
+	for (i = 0; i < count && i < VMARENA_CKPT_MAX; i++)
 		printf("%10llu %10llu %10llu %14llu\n",
 		       (unsigned long long)info[i].generation,
 		       (unsigned long long)info[i].pages,
@@ -124,20 +146,19 @@ static int ckpt_list(int fd)
 
 static int ckpt_dirty(int fd, const char *gen, const char *pages)
 {
-	struct vmarena_dirty d = { .generation = strtoull(gen, NULL, 0) };
-	unsigned long long i;
-	uint64_t *bits;
+	unsigned long long i, n = pages ? strtoull(pages, NULL, 0) : 65536;
+	__u64 *bits, dirty = 0;
+	int ret;
 
-	d.pages = pages ? strtoull(pages, NULL, 0) : 65536;
-	bits = calloc((d.pages + 63) / 64, 8);
+	bits = calloc((n + 63) / 64, 8);
 	if (!bits)
 		return fail("calloc");
-	d.bitmap = (uintptr_t)bits;
-	if (ioctl(fd, VMARENA_IOC_GET_DIRTY, &d))
-		return fail("GET_DIRTY");
-	printf("%llu pages changed since generation %s:", (unsigned long long)d.dirty,
+	ret = vmarena_get_dirty(fd, strtoull(gen, NULL, 0), 0, n, bits, 0, &dirty);
+	if (ret)
+		return lib_fail("GET_DIRTY", ret);
+	printf("%llu pages changed since generation %s:", (unsigned long long)dirty,
 	       gen);
-	for (i = 0; i < d.pages; i++)
+	for (i = 0; i < n; i++)
 		if (bits[i / 64] >> (i % 64) & 1)
 			printf(" %llu", i);
 	printf("\n");
@@ -147,28 +168,29 @@ static int ckpt_dirty(int fd, const char *gen, const char *pages)
 
 static int ckpt_export(int fd, const char *gen, const char *base)
 {
-	struct vmarena_export e = { .fd = 1, .generation = strtoull(gen, NULL, 0) };
+	__u64 pages, bytes;
+	int ret;
 
-	if (base) {
-		e.flags = VMARENA_EXPORT_DELTA;
-		e.base = strtoull(base, NULL, 0);
-	}
-	if (ioctl(fd, VMARENA_IOC_EXPORT, &e))
-		return fail("EXPORT");
+	ret = vmarena_export(fd, 1, strtoull(gen, NULL, 0),
+			     base ? strtoull(base, NULL, 0) : 0,
+			     base ? VMARENA_EXPORT_DELTA : 0, &pages, &bytes);
+	if (ret)
+		return lib_fail("EXPORT", ret);
 	fprintf(stderr, "exported %llu pages, %llu bytes\n",
-		(unsigned long long)e.pages, (unsigned long long)e.bytes);
+		(unsigned long long)pages, (unsigned long long)bytes);
 	return 0;
 }
 
 static int ckpt_import(int fd)
 {
-	struct vmarena_import im = { .fd = 0 };
+	__u64 gen, pages, bytes;
+	int ret = vmarena_import(fd, 0, &gen, &pages, &bytes);
 
-	if (ioctl(fd, VMARENA_IOC_IMPORT, &im))
-		return fail("IMPORT");
+	if (ret)
+		return lib_fail("IMPORT", ret);
 	printf("imported generation %llu: %llu pages, %llu bytes\n",
-	       (unsigned long long)im.generation, (unsigned long long)im.pages,
-	       (unsigned long long)im.bytes);
+	       (unsigned long long)gen, (unsigned long long)pages,
+	       (unsigned long long)bytes);
 	return 0;
 }
 
@@ -197,11 +219,11 @@ int cmd_ckpt(int argc, char **argv)
 	const char *a = argc > 4 ? argv[4] : NULL, *b = argc > 5 ? argv[5] : NULL;
 
 	if (!strcmp(op, "save") && argc == 4)
-		return ckpt_ioctl(fd, VMARENA_IOC_CHECKPOINT, NULL);
+		return ckpt_save(fd);
 	if (!strcmp(op, "restore") && argc == 5)
-		return ckpt_ioctl(fd, VMARENA_IOC_RESTORE, a);
+		return ckpt_restore(fd, a);
 	if (!strcmp(op, "drop") && argc == 5)
-		return ckpt_ioctl(fd, VMARENA_IOC_CKPT_DROP, a);
+		return ckpt_drop(fd, a);
 	if (!strcmp(op, "list") && argc == 4)
 		return ckpt_list(fd);
 	if (!strcmp(op, "dirty") && (argc == 5 || argc == 6))
@@ -268,15 +290,16 @@ static void writer(struct migration *m)
 /* The receiver: imports each stream the pipe carries into its space. */
 static void receiver(int in, int out, unsigned long pages)
 {
-	struct vmarena_import im = { .fd = in };
-	int dst = open_space();
+	int dst = open_space(), ret;
+	__u64 got;
 	uint64_t sum;
 	char cmd;
 
 	while (read(in, &cmd, 1) == 1 && cmd == 'S') {
-		if (ioctl(dst, VMARENA_IOC_IMPORT, &im))
-			_exit(fail("IMPORT"));
-		if (write(out, &im.pages, sizeof(im.pages)) != sizeof(im.pages))
+		ret = vmarena_import(dst, in, NULL, &got, NULL);
+		if (ret)
+			_exit(lib_fail("IMPORT", ret));
+		if (write(out, &got, sizeof(got)) != sizeof(got))
 			_exit(1);
 	}
 	sum = contents_sum(map_space(dst, pages), pages);
@@ -287,34 +310,36 @@ static void receiver(int in, int out, unsigned long pages)
 static long send_gen(struct migration *m, uint64_t gen, uint64_t base,
 		     double *ms)
 {
-	struct vmarena_export e = { .fd = m->to_rx, .generation = gen,
-				    .base = base,
-				    .flags = base ? VMARENA_EXPORT_DELTA : 0 };
 	double t0 = now_ms();
+	__u64 pages = 0;
 	uint64_t got;
+	int ret;
 
-	if (write(m->to_rx, "S", 1) != 1 || ioctl(m->src, VMARENA_IOC_EXPORT, &e))
+	if (write(m->to_rx, "S", 1) != 1)
 		return -fail("EXPORT");
-	if (read(m->from_rx, &got, sizeof(got)) != sizeof(got) || got != e.pages)
+	ret = vmarena_export(m->src, m->to_rx, gen, base,
+			     base ? VMARENA_EXPORT_DELTA : 0, &pages, NULL);
+	if (ret)
+		return -lib_fail("EXPORT", ret);
+	if (read(m->from_rx, &got, sizeof(got)) != sizeof(got) || got != pages)
 		return -fail("receiver");
 	*ms = now_ms() - t0;
-	return e.pages;
+	return pages;
 }
 
 static uint64_t take(struct migration *m)
 {
-	struct vmarena_ckpt c = { 0 };
+	__u64 gen;
+	int ret = vmarena_checkpoint(m->src, &gen, NULL);
 
-	if (ioctl(m->src, VMARENA_IOC_CHECKPOINT, &c))
-		exit(fail("CHECKPOINT"));
-	return c.generation;
+	if (ret)
+		exit(lib_fail("CHECKPOINT", ret));
+	return gen;
 }
 
 static void drop(struct migration *m, uint64_t gen)
 {
-	struct vmarena_ckpt c = { .generation = gen };
-
-	ioctl(m->src, VMARENA_IOC_CKPT_DROP, &c);
+	vmarena_ckpt_drop(m->src, gen, NULL);
 }
 
 /*
