@@ -370,7 +370,7 @@ static int import_base_ok(struct vmarena_space *space,
 static int import_page(struct vmarena_space *space, struct import_in *in,
 		       u64 vpn)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	struct page *page;
 	u32 frame;
 	u64 mark;
@@ -569,7 +569,7 @@ int vmarena_import(struct vmarena_space *space, struct file *file, u64 *gen,
 		   u64 *pages, u64 *bytes)
 {
 	struct import_in in = { .file = file };
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	u64 taken = 0, mark;
 	int ret;
 

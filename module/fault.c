@@ -107,7 +107,7 @@ static vm_fault_t fault_error(struct vmarena_space *space, int err)
 static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 		    u32 *frame, int *kind)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	bool again;
 	u64 mark;
 	int err;
@@ -170,7 +170,7 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	u64 t0 = fault_clock(), mark;
 	vm_fault_t ret;
 	u64 *pte;

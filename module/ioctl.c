@@ -449,7 +449,7 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 {
 	const struct vmarena_ioctl_desc *desc = vmarena_ioctl_find(cmd);
 	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)] = {};
-	unsigned int size = _IOC_SIZE(cmd), tries = VMARENA_RECLAIM_TRIES;
+	unsigned int size = _IOC_SIZE(cmd), tries = VMARENA_RECLAIM_RETRIES;
 	u64 mark;
 	int ret;
 

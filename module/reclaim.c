@@ -332,7 +332,7 @@ u64 vmarena_injections(void)
  * other spaces' locks, vmarena_reclaim_unlocked()) before it tries again.
  * @mark:  vmarena_injections() before the operation: an injected failure
  *         is never retried.
- * @tries: retries left (VMARENA_RECLAIM_TRIES to start with); one is used.
+ * @tries: retries left (VMARENA_RECLAIM_RETRIES to start with); one is used.
  *
  * Return: true if the operation is worth trying again (never once the
  * caller is being killed).

@@ -25,6 +25,12 @@ void vmarena_reclaim_space_del(struct vmarena_space *space);
 void vmarena_reclaim_check(void);
 /* Allocation attempts after direct reclaim before -ENOMEM. */
 #define VMARENA_RECLAIM_TRIES	8
+/*
+ * Restarts of an operation that dropped its lock to reclaim (each after
+ * a batch was evicted: another task's faults may take those frames first,
+ * so a busy arena needs more than a few).
+ */
+#define VMARENA_RECLAIM_RETRIES	32
 
 bool vmarena_reclaim_direct(struct vmarena_space *self);
 unsigned int vmarena_reclaim_unlocked(void);

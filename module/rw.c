@@ -75,7 +75,7 @@ again:
 static int rw_page(struct vmarena_space *space, u64 vpn, bool write,
 		   struct page **page)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	u64 mark;
 	int ret;
 

@@ -164,7 +164,7 @@ void vmarena_space_account_pt(struct vmarena_space *space)
  */
 void *vmarena_space_zalloc(unsigned int cache)
 {
-	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	u64 mark = vmarena_injections();
 	void *obj;
 
