@@ -212,14 +212,13 @@ static DEVICE_ATTR_RW(watermark_high);
  */
 static ssize_t user_limit_store(const char *buf, size_t len, bool pinned)
 {
-	u64 pages, max_pinned, v;
+	u64 v;
 	int ret;
 
 	ret = kstrtou64(buf, 0, &v);
 	if (ret)
 		return ret;
-	vmarena_user_limits(&pages, &max_pinned);
-	vmarena_user_set_limits(pinned ? pages : v, pinned ? v : max_pinned);
+	vmarena_user_set_limit(pinned, v);
 	return len;
 }
 

@@ -621,7 +621,8 @@ int vmarena_share_copy(struct vmarena_space *space,
 		return ret;
 	/* Charged while reserved, so that the nodes' check counts them. */
 	vmarena_user_charge(charge->user, space->pinned);
-	ret = vmarena_space_reserve_nodes(space, vmarena_pt_frames(&space->pt),
+	/* @dst's nodes, charged (and checked) as the copies are: @charge. */
+	ret = vmarena_space_reserve_nodes(charge, vmarena_pt_frames(&space->pt),
 					  &nodes);
 	if (!ret) {
 		vmarena_pt_pool(dst, nodes);

@@ -634,12 +634,14 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	if (space->pt.used >= space->max_pages)
+	if (space->pt.used >= space->max_pages ||
+	    !vmarena_user_room(space->user,
+			       1 + vmarena_pt_missing(&space->pt, vpn)))
 		return -EDQUOT;
 	ret = space_alloc_frame(space, 0, frame);
 	if (ret)
 		return ret;
-	/* The page and the nodes on its path, once the frame is had. */
+	/* Again: making room may have pruned nodes on the page's path. */
 	if (!vmarena_user_room(space->user,
 			       1 + vmarena_pt_missing(&space->pt, vpn))) {
 		vmarena_frames_free(*frame, 0);
@@ -1155,22 +1157,26 @@ static int space_pin_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 /* Pins a page: made resident, private (a pin is never shared), charged. */
 static int space_pin_one(struct vmarena_space *space, u64 vpn)
 {
+	struct vmarena_space *owner;
+	int ret = 0;
 	u64 *pte;
-	int ret;
 
-	do {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		ret = vmarena_space_translate(space, vpn, true, &pte);
-		if (ret || (*pte & VMARENA_PTE_PINNED))
-			return ret;
-		if (!vmarena_user_pin_room(space->user, 1))
-			return -EDQUOT;
-		if (*pte & VMARENA_PTE_COW)
-			ret = space_pin_cow(space, vpn, &pte);
-	} while (ret == -EAGAIN);
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	ret = vmarena_space_translate(space, vpn, true, &pte);
+	if (ret || (*pte & VMARENA_PTE_PINNED))
+		return ret;
+	if (!vmarena_user_pin_room(space->user, 1))
+		return -EDQUOT;
+	/* -EAGAIN: the page changed meanwhile; the pin starts again unlocked. */
+	if (*pte & VMARENA_PTE_COW)
+		ret = space_pin_cow(space, vpn, &pte);
 	if (ret)
 		return ret;
+	/* A frame charged to another user's space is charged to ours now. */
+	owner = vmarena_frame_owner(vmarena_pte_frame(*pte));
+	if (owner->user != space->user && !vmarena_user_room(space->user, 1))
+		return -EDQUOT;
 	space_charge(space, vmarena_pte_frame(*pte));
 	*pte |= VMARENA_PTE_PINNED | SPACE_PTE_PIN_NEW;
 	vmarena_lru_del(&space->lru, vmarena_frame_table(),
@@ -1209,12 +1215,21 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 
 	if (!vmarena_space_pin_fits(nr))
 		return -ENOMEM;
-	mutex_lock(space->lock);
-	for (vpn = first; vpn < first + nr && !ret; vpn++)
-		ret = space_pin_one(space, vpn);
-	vmarena_pt_range(&space->pt, first, nr,
-			 ret ? space_pin_undo : space_pin_commit, space);
-	mutex_unlock(space->lock);
+	/*
+	 * A page that changed under a copy (evicted to make room, or its read
+	 * failed and the reader needs the lock to mark it lost) makes the
+	 * whole pin start again with the lock dropped meanwhile.
+	 */
+	do {
+		cond_resched();
+		ret = 0;
+		mutex_lock(space->lock);
+		for (vpn = first; vpn < first + nr && !ret; vpn++)
+			ret = space_pin_one(space, vpn);
+		vmarena_pt_range(&space->pt, first, nr,
+				 ret ? space_pin_undo : space_pin_commit, space);
+		mutex_unlock(space->lock);
+	} while (ret == -EAGAIN);
 	return ret;
 }
 

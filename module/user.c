@@ -178,26 +178,14 @@ bool vmarena_user_pin_room(struct vmarena_user *user, u64 n)
 }
 
 /**
- * vmarena_user_limits() - the limits as set (0: the default).
- * @max_pages:  out: user_max_pages.
- * @max_pinned: out: user_max_pinned.
- */
-void vmarena_user_limits(u64 *max_pages, u64 *max_pinned)
-{
-	*max_pages = READ_ONCE(limits.max_pages);
-	*max_pinned = READ_ONCE(limits.max_pinned);
-}
-
-/**
- * vmarena_user_set_limits() - set the limits; they apply to the next
+ * vmarena_user_set_limit() - set one limit; it applies to the next
  * allocation (nothing already charged is taken back).
- * @max_pages:  pages per user, 0 for the default.
- * @max_pinned: pinned pages per user, 0 for the default.
+ * @pinned: the pin limit, else the page limit.
+ * @max:    pages per user, 0 for the default.
  */
-void vmarena_user_set_limits(u64 max_pages, u64 max_pinned)
+void vmarena_user_set_limit(bool pinned, u64 max)
 {
-	WRITE_ONCE(limits.max_pages, max_pages);
-	WRITE_ONCE(limits.max_pinned, max_pinned);
+	WRITE_ONCE(*(pinned ? &limits.max_pinned : &limits.max_pages), max);
 }
 
 /**
@@ -239,5 +227,6 @@ int vmarena_users_show(struct seq_file *m, void *unused)
  */
 void vmarena_user_init(u64 max_pages, u64 max_pinned)
 {
-	vmarena_user_set_limits(max_pages, max_pinned);
+	vmarena_user_set_limit(false, max_pages);
+	vmarena_user_set_limit(true, max_pinned);
 }

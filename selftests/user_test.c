@@ -537,6 +537,96 @@ TEST_F(limited, a_frame_one_user_freed_reaches_the_next_only_zeroed)
 	EXPECT_EQ(0, user_settled_pages(UID_B));
 }
 
+/*
+ * As UID_A: a space written up to the user's limit, its fd handed to
+ * UID_B over the socket @arg; after the first go, its pages discarded.
+ */
+static int owner_body(struct as_user *u, void *arg)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), ro, ret = 0;
+	__u64 n;
+
+	CHILD_CHECK(fd >= 0, "open: %m");
+	for (n = 0; n <= MAXP && !(ret = pwrite_page(fd, n, 1)); n++)
+		;
+	CHILD_CHECK(ret == -EDQUOT, "page %llu: %d", n, ret);
+	ro = open(DEV, O_RDONLY | O_CLOEXEC);
+	CHILD_CHECK(ro < 0 && errno == EDQUOT, "a space past the limit");
+	CHILD_CHECK(!send_fd(*(int *)arg, fd), "send_fd: %m");
+	user_sync(u, n);
+	CHILD_CHECK(!range_ioctl(fd, VMARENA_IOC_DISCARD, 0, n * PAGE),
+		    "discard: %m");
+	user_sync(u, n);
+	return 0;
+}
+
+/*
+ * As UID_B: CLONE of the fd UID_A handed over (A being at its limit), then,
+ * once A discarded its pages (the clone's frames are still charged to A),
+ * a second space of B's own, and a PIN of every page of the clone, which
+ * would move more frames to B than its limit leaves room for.
+ */
+static int cloner_body(struct as_user *u, void *arg)
+{
+	int fd = recv_fd(*(int *)arg), c, own, ret = 0;
+	__u64 pages, n;
+
+	CHILD_CHECK(fd >= 0, "recv_fd");
+	c = clone_space(fd);
+	CHILD_CHECK(c >= 0, "CLONE of another user's space at its limit: %d", c);
+	close(fd);
+	pages = space_stat(c, VMARENA_SPACE_STAT_PAGES);
+	user_sync(u, own_charge(c));
+	own = open(DEV, O_RDWR | O_CLOEXEC);
+	CHILD_CHECK(own >= 0, "open: %m");
+	for (n = 0; n < MAXP / 2 && !ret; n++)
+		ret = pwrite_page(own, n, 2);
+	CHILD_CHECK(!ret, "own pages: %d", ret);
+	CHILD_CHECK(range_ioctl(c, VMARENA_IOC_PIN, 0, pages * PAGE) &&
+		    errno == EDQUOT, "PIN of %llu frames A was charged for: %m",
+		    pages);
+	user_sync(u, 0);
+	return 0;
+}
+
+/*
+ * A clone belongs to the cloner: its table is checked against the
+ * cloner's limit, not the owner's (the owner is at its limit here); and
+ * frames a PIN moves from another user's charge are checked against the
+ * pinner's.
+ */
+TEST_F(limited, a_clone_and_the_frames_it_pins_are_the_cloners)
+{
+	struct as_user a, b;
+	int sv[2], pages, step;
+
+	ASSERT_EQ(0, set_user_limits(MAXP, 2 * MAXP));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	ASSERT_EQ(0, run_as(&a, UID_A, true, owner_body, &sv[0]));
+	ASSERT_EQ(0, run_as(&b, UID_B, true, cloner_body, &sv[1]));
+	pages = user_wait(&a);
+	ASSERT_LT(0, pages);
+	EXPECT_EQ(MAXP, user_field(UID_A, USER_PAGES));
+	step = user_wait(&b);
+	ASSERT_LT(0, step);
+	EXPECT_EQ(step, user_field(UID_B, USER_PAGES));
+	EXPECT_EQ(MAXP, user_field(UID_A, USER_PAGES));
+	user_go(&a);
+	EXPECT_EQ(pages, user_wait(&a));	/* discarded */
+	user_go(&b);
+	EXPECT_EQ(0, user_wait(&b));		/* pinned, refused */
+	EXPECT_GE(MAXP, user_field(UID_B, USER_PAGES));
+	EXPECT_LT(0, user_field(UID_B, USER_REFUSED));
+	user_go(&b);
+	EXPECT_EQ(0, user_end(&b));
+	user_go(&a);
+	EXPECT_EQ(0, user_end(&a));
+	close(sv[0]);
+	close(sv[1]);
+	EXPECT_EQ(0, user_settled_pages(UID_A));
+	EXPECT_EQ(0, user_settled_pages(UID_B));
+}
+
 /* errno of an ioctl, 0 for success. */
 static int ioctl_errno(int fd, unsigned long cmd, void *arg)
 {
