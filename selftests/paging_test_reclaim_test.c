@@ -61,18 +61,21 @@ static char *map_pages(struct __test_metadata *_metadata,
 
 /*
  * With the watermarks at their lowest (1 and 2) a writer of twice the
- * arena leaves it full, and every page reads back intact.  Whether the
- * daemon or the writer evicts while it faults is a race, so a PIN then
- * settles it: PIN holds the space's lock over its whole range, so the
- * daemon cannot evict this space's pages meanwhile, and a pin of more
- * pages than are free finds the arena empty and reclaims directly.
+ * arena, then a reader of it, find it empty again and again, and every
+ * page reads back intact.  Whether the daemon or the faulting task evicts
+ * is a race, so a PIN then settles it: PIN holds the space's lock over
+ * its whole range, so the daemon cannot evict this space's pages
+ * meanwhile, and a pin of more new pages than are free finds the arena
+ * empty and reclaims directly.  An eviction takes a batch of up to 128
+ * pages, so the reads go on until fewer than half the frames are free:
+ * the pin then fits in the arena beside enough pages to evict.
  */
 TEST_F(paging, an_allocation_that_finds_the_arena_empty_reclaims_directly)
 {
 	long long frames = debugfs_value("stats", "arena_frames");
 	long long sigbus0 = debugfs_value("stats", "sigbus");
-	long long direct0, pin;
-	int i, n = 2 * frames;
+	long long direct0, pin, i;
+	int n = 2 * frames;
 	char *p;
 
 	ASSERT_LT(8, frames);
@@ -82,17 +85,20 @@ TEST_F(paging, an_allocation_that_finds_the_arena_empty_reclaims_directly)
 	p = map_pages(_metadata, self, n + frames);
 	for (i = 0; i < n; i++)
 		fill_words(p, i, 1);
+	for (i = 0; i < n; i++)
+		EXPECT_TRUE(words_intact(p, i, 1)) TH_LOG("page %lld", i);
 	EXPECT_EQ(sigbus0, debugfs_value("stats", "sigbus"));
+	for (i = 0; i < 4 * n &&
+	     debugfs_value("stats", "free_frames") >= frames / 2; i++)
+		EXPECT_TRUE(words_intact(p, i % n, 1)) TH_LOG("page %lld", i % n);
 	direct0 = debugfs_value("stats", "direct_reclaims");
 	pin = debugfs_value("stats", "free_frames") + frames / 16;
 	ASSERT_LE(0, direct0);
 	ASSERT_GT(frames * 3 / 4, pin)
-		TH_LOG("the daemon left %lld frames free", pin - frames / 16);
+		TH_LOG("%lld frames free after the reads", pin - frames / 16);
 	ASSERT_EQ(0, range_ioctl(self->fd, VMARENA_IOC_PIN,
 				 (long long)n * PAGE, pin * PAGE));
 	EXPECT_LT(direct0, debugfs_value("stats", "direct_reclaims"));
-	for (i = 0; i < n; i++)
-		EXPECT_TRUE(words_intact(p, i, 1)) TH_LOG("page %d", i);
 	ASSERT_EQ(0, range_ioctl(self->fd, VMARENA_IOC_UNPIN,
 				 (long long)n * PAGE, pin * PAGE));
 }
