@@ -441,16 +441,17 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 static int ckpt_rearm(struct ckpt_dirty *d, u64 nr)
 {
 	unsigned long i;
-	int ret;
+	int ret = 0;
 
 	vmarena_share_wrprotect(d->space);
 	for_each_set_bit(i, d->bitmap, nr) {
 		ret = ckpt_rearm_one(d, d->first + i);
+		/* Nodes charged as they come: the next page's check counts them. */
+		vmarena_ckpt_account_pt(d->space, d->ck);
 		if (ret)
-			return ret;
+			break;
 	}
-	vmarena_ckpt_account_pt(d->space, d->ck);
-	return 0;
+	return ret;
 }
 
 /**

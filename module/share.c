@@ -517,7 +517,9 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 	}
 	if (!copy)
 		return 0;
-	ret = vmarena_pt_set(dst, vpn, copy);
+	/* The nodes on the page's path are @charge's user's too. */
+	ret = vmarena_user_room(charge->user, vmarena_pt_missing(dst, vpn)) ?
+	      vmarena_pt_set(dst, vpn, copy) : -EDQUOT;
 	if (ret)
 		vmarena_space_release_entry(charge, vpn, &copy);
 	return ret;

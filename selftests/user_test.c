@@ -311,6 +311,42 @@ TEST_F(limited, imports_stop_at_the_user_limit)
 	run_and_bound(_metadata, imports_body, 8);
 }
 
+/*
+ * As a user: a generation of page 0, then a page a GiB away (2 nodes of
+ * its own in the live table) and its neighbours up to the limit; a
+ * GET_DIRTY with REARM of that page would add those 2 nodes to the
+ * generation's table, and is refused.
+ */
+static int rearm_body(struct as_user *u, void *arg)
+{
+	int fd = open(DEV, O_RDWR | O_CLOEXEC), ret = 0;
+	__u64 gen = 0, n, bitmap = 0, far = 1ULL << 18;
+	struct vmarena_dirty d = { .offset = far * PAGE, .pages = 1,
+				   .bitmap = (uintptr_t)&bitmap,
+				   .flags = VMARENA_DIRTY_REARM };
+
+	(void)arg;
+	CHILD_CHECK(fd >= 0, "open: %m");
+	CHILD_CHECK(!pwrite_page(fd, 0, 1), "page 0");
+	CHILD_CHECK(!ckpt_call(fd, VMARENA_IOC_CHECKPOINT, &gen, NULL), "ckpt");
+	for (n = 0; n <= MAXP && !(ret = pwrite_page(fd, far + n, 2)); n++)
+		;
+	CHILD_CHECK(ret == -EDQUOT && n > 0, "page %llu: %d", far + n, ret);
+	d.generation = gen;
+	ret = ioctl(fd, VMARENA_IOC_GET_DIRTY, &d) ? -errno : 0;
+	CHILD_CHECK(ret == -EDQUOT, "REARM at the limit: %d", ret);
+	d.flags = 0;
+	CHILD_CHECK(!ioctl(fd, VMARENA_IOC_GET_DIRTY, &d) && bitmap == 1,
+		    "the page is still changed since the generation");
+	user_sync(u, 0);
+	return 0;
+}
+
+TEST_F(limited, get_dirty_rearm_stops_at_the_user_limit)
+{
+	run_and_bound(_metadata, rearm_body, 0);
+}
+
 /* As a user: pins stop at the pin limit, and an unpin makes room. */
 static int pins_body(struct as_user *u, void *arg)
 {
