@@ -626,24 +626,34 @@ static int space_pt_set(struct vmarena_space *space, u64 vpn, u64 pte)
 }
 
 /*
+ * Room under the user's limit for a new page and the page-table nodes on
+ * its path (no walk for an unlimited user).
+ */
+static bool space_page_room(struct vmarena_space *space, u64 vpn)
+{
+	return !vmarena_user_limited(space->user) ||
+	       vmarena_user_room(space->user,
+				 1 + vmarena_pt_missing(&space->pt, vpn));
+}
+
+/*
  * A zeroed frame for a page touched for the first time, its entry created
  * present and accessed; space lock held.
  */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 {
+	u64 nodes = vmarena_pt_frames(&space->pt);
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	if (space->pt.used >= space->max_pages ||
-	    !vmarena_user_room(space->user,
-			       1 + vmarena_pt_missing(&space->pt, vpn)))
+	if (space->pt.used >= space->max_pages || !space_page_room(space, vpn))
 		return -EDQUOT;
 	ret = space_alloc_frame(space, 0, frame);
 	if (ret)
 		return ret;
-	/* Again: making room may have pruned nodes on the page's path. */
-	if (!vmarena_user_room(space->user,
-			       1 + vmarena_pt_missing(&space->pt, vpn))) {
+	/* Making room pruned nodes, maybe on the page's path: ask again. */
+	if (vmarena_pt_frames(&space->pt) != nodes &&
+	    !space_page_room(space, vpn)) {
 		vmarena_frames_free(*frame, 0);
 		return -EDQUOT;
 	}

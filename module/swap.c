@@ -34,7 +34,8 @@
  * @extra: per slot, the holders beyond the first (swap entries of clones
  *         and checkpoints share slots); 0 for most.
  * @owner: per slot, the user charged for it while only swap entries hold
- *         it (user.c), referenced; NULL while a frame keeps it, or free.
+ *         it (user.c), referenced; NULL while a frame keeps it, or free
+ *         (set and cleared without @lock: see swap_uncharge()).
  * @fail_reads:  fault injection: fail this many more read bios.
  * @fail_writes: ... write bios.
  */
@@ -206,15 +207,17 @@ unsigned int vmarena_swap_alloc(unsigned int want, u64 *first)
 	return n;
 }
 
-/* A slot's charge ends; swap lock held. */
+/*
+ * A slot's charge ends.  @owner needs no lock: a slot is only charged,
+ * uncharged and freed by its holders, under their family's one lock, and
+ * the device (with @owner) stays while a slot is in use.
+ */
 static void swap_uncharge(u64 slot)
 {
-	struct vmarena_user *user = swap.owner[slot];
+	struct vmarena_user *user = xchg(&swap.owner[slot], NULL);
 
-	lockdep_assert_held(&swap.lock);
 	if (!user)
 		return;
-	swap.owner[slot] = NULL;
 	vmarena_user_charge(user, -1);
 	vmarena_user_put(user);
 }
@@ -254,14 +257,15 @@ out:
  */
 void vmarena_swap_charge(u64 slot, struct vmarena_user *user)
 {
-	mutex_lock(&swap.lock);
-	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr ||
-			  swap.owner[slot])) {
-		vmarena_user_hold(user);
-		vmarena_user_charge(user, 1);
-		swap.owner[slot] = user;
+	if (WARN_ON_ONCE(slot >= READ_ONCE(swap.slots.nr)))
+		return;
+	/* Charged before it is published: an uncharge finds it whole. */
+	vmarena_user_hold(user);
+	vmarena_user_charge(user, 1);
+	if (WARN_ON_ONCE(cmpxchg(&swap.owner[slot], NULL, user))) {
+		vmarena_user_charge(user, -1);
+		vmarena_user_put(user);
 	}
-	mutex_unlock(&swap.lock);
 }
 
 /**
@@ -271,10 +275,8 @@ void vmarena_swap_charge(u64 slot, struct vmarena_user *user)
  */
 void vmarena_swap_uncharge(u64 slot)
 {
-	mutex_lock(&swap.lock);
-	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr))
+	if (!WARN_ON_ONCE(slot >= READ_ONCE(swap.slots.nr)))
 		swap_uncharge(slot);
-	mutex_unlock(&swap.lock);
 }
 
 /**

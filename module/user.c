@@ -111,11 +111,6 @@ void vmarena_user_put(struct vmarena_user *user)
 		kfree(user);
 }
 
-static bool user_limited(const struct vmarena_user *user)
-{
-	return !uid_eq(user->uid, GLOBAL_ROOT_UID);
-}
-
 /**
  * vmarena_user_max_pages() - the per-user page limit in force.
  *
@@ -156,7 +151,7 @@ static bool user_refuse(struct vmarena_user *user)
  */
 bool vmarena_user_room(struct vmarena_user *user, u64 n)
 {
-	if (!user_limited(user) ||
+	if (!vmarena_user_limited(user) ||
 	    atomic64_read(&user->pages) + n <= vmarena_user_max_pages())
 		return true;
 	return user_refuse(user);
@@ -171,7 +166,7 @@ bool vmarena_user_room(struct vmarena_user *user, u64 n)
  */
 bool vmarena_user_pin_room(struct vmarena_user *user, u64 n)
 {
-	if (!user_limited(user) ||
+	if (!vmarena_user_limited(user) ||
 	    atomic64_read(&user->pinned) + n <= vmarena_user_max_pinned())
 		return true;
 	return user_refuse(user);
@@ -211,7 +206,7 @@ int vmarena_users_show(struct seq_file *m, void *unused)
 			   from_kuid(&init_user_ns, u->uid),
 			   atomic64_read(&u->spaces), atomic64_read(&u->pages),
 			   atomic64_read(&u->pinned), atomic64_read(&u->refused));
-		if (user_limited(u))
+		if (vmarena_user_limited(u))
 			seq_printf(m, "%-10llu %llu\n", max, max_pinned);
 		else
 			seq_puts(m, "-          -\n");

@@ -42,6 +42,12 @@ void vmarena_user_put(struct vmarena_user *user);
 bool vmarena_user_room(struct vmarena_user *user, u64 n);
 bool vmarena_user_pin_room(struct vmarena_user *user, u64 n);
 
+/* Root's spaces are charged but not limited. */
+static inline bool vmarena_user_limited(const struct vmarena_user *user)
+{
+	return !uid_eq(user->uid, GLOBAL_ROOT_UID);
+}
+
 /* Charges (or, negative, uncharges) @n pages; never refused. */
 static inline void vmarena_user_charge(struct vmarena_user *user, s64 n)
 {
