@@ -114,8 +114,7 @@
 #include "space_util.h"
 #include "cow_util.h"
 #include "vm_util.h"
-
-#define SYS "/sys/class/misc/vmarena/"
+#include "paging_util.h"
 
 #define NSHARED		2	/* shared spaces */
 #define SH_RANGE	16	/* pages a worker owns in each */
@@ -1253,61 +1252,6 @@ static void child(int first, int nthr, __u64 seed)
 
 /* The controls ----------------------------------------------------------- */
 
-static long long read_ll(const char *path)
-{
-	long long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int write_ll(const char *path, long long v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%lld", v);
-	return write_str(path, buf);
-}
-
-/* Sets both watermarks, in the order that keeps low < high at each write. */
-static int set_watermarks(long long low, long long high)
-{
-	long long cur_low = read_ll(SYS "watermark_low");
-	int ret;
-
-	if (high > cur_low) {
-		ret = write_ll(SYS "watermark_high", high);
-		return ret ? ret : write_ll(SYS "watermark_low", low);
-	}
-	ret = write_ll(SYS "watermark_low", low);
-	return ret ? ret : write_ll(SYS "watermark_high", high);
-}
-
-/* The policy in force: the bracketed name of the attribute. */
-static void current_policy(char *out, size_t len)
-{
-	char buf[128] = "", *a, *b;
-	FILE *f = fopen(SYS "policy", "r");
-
-	snprintf(out, len, "clock");
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f)) {
-		a = strchr(buf, '[');
-		b = a ? strchr(a, ']') : NULL;
-		if (a && b) {
-			*b = '\0';
-			snprintf(out, len, "%s", a + 1);
-		}
-	}
-	fclose(f);
-}
-
 /* Set when need_swap() attached the disk: the test detaches it at its end. */
 static bool attached_swap;
 
@@ -1318,33 +1262,9 @@ static void detach_swap(void)
 	attached_swap = false;
 }
 
-static void need_swap(struct __test_metadata *_metadata)
-{
-	const char *dev = getenv("VMARENA_SWAP_DEV");
-	char cur[256] = "";
-	FILE *f = fopen(SYS "swap_dev", "r");
-
-	if (f) {
-		if (!fgets(cur, sizeof(cur), f))
-			cur[0] = '\0';
-		fclose(f);
-	}
-	if (cur[0] && cur[0] != '\n')
-		return;
-	if (!dev)
-		SKIP(exit(KSFT_SKIP), "no swap device and no $VMARENA_SWAP_DEV");
-	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
-	attached_swap = true;
-}
-
 static void all_stats(int fd, __u64 *v)
 {
-	struct vmarena_stats st = {
-		.which = VMARENA_STATS_GLOBAL, .count = VMARENA_NR_GLOBAL_STATS,
-		.values = (uintptr_t)v,
-	};
-
-	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+	if (stats_of(fd, VMARENA_STATS_GLOBAL, v, VMARENA_NR_GLOBAL_STATS))
 		memset(v, 0xff, VMARENA_NR_GLOBAL_STATS * sizeof(*v));
 }
 
@@ -1360,26 +1280,22 @@ FIXTURE(stress) {
 	int probe;
 	long long idle_free;
 	__u64 frames;
-	char policy[32];
-	long long low, high;
+	struct knobs knobs;
 };
 
 FIXTURE_SETUP(stress)
 {
-	need_swap(_metadata);
+	attached_swap = need_swap(_metadata);
 	self->idle_free = debugfs_value("stats", "free_frames");
 	self->probe = open_space(_metadata);
 	self->frames = global_stat(self->probe, VMARENA_STAT_ARENA_FRAMES);
-	current_policy(self->policy, sizeof(self->policy));
-	self->low = read_ll(SYS "watermark_low");
-	self->high = read_ll(SYS "watermark_high");
-	ASSERT_LT(0, self->low);
+	knobs_save(&self->knobs);
+	ASSERT_LT(0, self->knobs.low);
 }
 
 FIXTURE_TEARDOWN(stress)
 {
-	write_str(SYS "policy", self->policy);
-	set_watermarks(self->low, self->high);
+	knobs_restore(&self->knobs);
 	if (self->probe >= 0)
 		close(self->probe);
 	else
@@ -1514,8 +1430,7 @@ TEST_F_TIMEOUT(stress, data_stays_exact_under_concurrent_faults_ioctls_and_polic
 						 WTERMSIG(status));
 	}
 	elapsed = now_ns() - t0;
-	write_str(SYS "policy", self->policy);
-	set_watermarks(self->low, self->high);
+	knobs_restore(&self->knobs);
 
 	/* Every shared page holds the last version its owner wrote. */
 	for (s = 0; s < NSHARED && !board->failures; s++) {
@@ -1654,7 +1569,7 @@ TEST(import_under_pressure_finds_frames_for_its_page_table)
 	char *p, *h;
 	pid_t pid;
 
-	need_swap(_metadata);
+	attached_swap = need_swap(_metadata);
 	n = frames / 4;
 	p = map(src, n, 0);
 	ASSERT_NE(NULL, p);

@@ -32,13 +32,8 @@
 static long long charge_of(int fd)
 {
 	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
-	struct vmarena_stats st = {
-		.which = VMARENA_STATS_SPACE,
-		.count = VMARENA_NR_SPACE_STATS,
-		.values = (uintptr_t)v,
-	};
 
-	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+	if (stats_of(fd, VMARENA_STATS_SPACE, v, VMARENA_NR_SPACE_STATS))
 		return -1;
 	return 1 + v[VMARENA_SPACE_STAT_RESIDENT] +
 	       v[VMARENA_SPACE_STAT_PT_FRAMES] + v[VMARENA_SPACE_STAT_SWAPPED];

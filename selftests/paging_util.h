@@ -14,8 +14,11 @@
 
 #define SYS "/sys/class/misc/vmarena/"
 
-/* Attaches the spare disk as swap unless something is attached. */
-static inline void need_swap(struct __test_metadata *_metadata)
+/*
+ * Attaches the spare disk as swap unless something is attached; true if
+ * it attached it (for a caller that detaches it again).
+ */
+static inline bool need_swap(struct __test_metadata *_metadata)
 {
 	const char *dev = getenv("VMARENA_SWAP_DEV");
 	char cur[256] = "";
@@ -27,10 +30,11 @@ static inline void need_swap(struct __test_metadata *_metadata)
 		fclose(f);
 	}
 	if (cur[0] && cur[0] != '\n')
-		return;
+		return false;
 	if (!dev)
 		SKIP(exit(KSFT_SKIP), "no spare disk ($VMARENA_SWAP_DEV)");
 	ASSERT_EQ(0, write_str(SYS "swap_dev", dev));
+	return true;
 }
 
 /* The arena-wide controls a test changes, to put back afterwards. */

@@ -41,17 +41,24 @@ static inline char *map(int fd, size_t pages, off_t off)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* One STATS snapshot of @fd's space or global counters into v[@count]. */
+static inline int stats_of(int fd, __u32 which, __u64 *v, __u32 count)
+{
+	struct vmarena_stats st = {
+		.which = which,
+		.count = count,
+		.values = (uintptr_t)v,
+	};
+
+	return ioctl(fd, VMARENA_IOC_STATS, &st);
+}
+
 /* Counter @id of the space (VMARENA_STATS_SPACE) or global set of @fd. */
 static inline __u64 stat_of(int fd, __u32 which, int id)
 {
 	__u64 v[VMARENA_NR_GLOBAL_STATS + VMARENA_NR_SPACE_STATS] = { 0 };
-	struct vmarena_stats st = {
-		.which = which,
-		.count = ARRAY_SIZE(v),
-		.values = (uintptr_t)v,
-	};
 
-	if (ioctl(fd, VMARENA_IOC_STATS, &st))
+	if (stats_of(fd, which, v, ARRAY_SIZE(v)))
 		return ~0ULL;
 	return v[id];
 }
