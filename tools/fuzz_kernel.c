@@ -1310,6 +1310,17 @@ static long do_import(struct ctx *cx, const struct call *c)
 		    lseek(in, 0, SEEK_SET))
 			return -errno;
 	}
+	/*
+	 * A terminal (an fd number the guest's console took over) would
+	 * block the read for good, as read(2) would: not the module's hang.
+	 */
+	if (in >= 0 && isatty(in)) {
+		if (p[1] >= 0)
+			close(p[1]);
+		if (p[0] >= 0)
+			close(p[0]);
+		return -ENOTTY;
+	}
 	im.fd = in;
 	res = xioctl(fd, VMARENA_IOC_IMPORT, ptr_of(c->a[1], &im, sizeof(im)));
 	check_valid(cx, c, s >= 0 && !res_set && good && kind < 8, res, true);
