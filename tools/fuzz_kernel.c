@@ -53,6 +53,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -1310,17 +1311,6 @@ static long do_import(struct ctx *cx, const struct call *c)
 		    lseek(in, 0, SEEK_SET))
 			return -errno;
 	}
-	/*
-	 * A terminal (an fd number the guest's console took over) would
-	 * block the read for good, as read(2) would: not the module's hang.
-	 */
-	if (in >= 0 && isatty(in)) {
-		if (p[1] >= 0)
-			close(p[1]);
-		if (p[0] >= 0)
-			close(p[0]);
-		return -ENOTTY;
-	}
 	im.fd = in;
 	res = xioctl(fd, VMARENA_IOC_IMPORT, ptr_of(c->a[1], &im, sizeof(im)));
 	check_valid(cx, c, s >= 0 && !res_set && good && kind < 8, res, true);
@@ -1664,6 +1654,7 @@ static long do_sysfs(struct ctx *cx, const struct call *c)
 					     "/dev/null\n", "/nonexistent\n" };
 	struct sysreq q = { .attr = c->a[0] % 6 };
 	uint64_t kind = c->a[1] % 12, v = c->a[2];
+	struct pollfd pfd = { .fd = g.sys_resp, .events = POLLIN };
 	int err = -EOPNOTSUPP;
 
 	if (g.sys_req < 0 || cx->child)
@@ -1691,9 +1682,10 @@ static long do_sysfs(struct ctx *cx, const struct call *c)
 		q.len = snprintf(q.val, SYSVAL, "%s", junk[v % 12]);
 	}
 	lock(cx);
-	if (write(g.sys_req, &q, sizeof(q)) == sizeof(q) &&
+	if (write(g.sys_req, &q, sizeof(q)) != sizeof(q) ||
+	    poll(&pfd, 1, 10000) != 1 ||
 	    read(g.sys_resp, &err, sizeof(err)) != sizeof(err))
-		err = -EPIPE;
+		err = -EPIPE;	/* or an IMPORT of another thread took the reply */
 	unlock(cx);
 	return err;
 }
@@ -2110,6 +2102,29 @@ static struct ctx *ctx_new(int id, uint64_t seed)
 	return cx;
 }
 
+/*
+ * An IMPORT whose struct comes from random memory may name any fd: one that
+ * reads a terminal (the VM's console, inherited) waits for input for good,
+ * as read(2) would.  Standard input becomes /dev/null; a terminal on any
+ * other fd is reopened write-only, so reading it fails with -EBADF.
+ */
+static void no_terminal_reads(void)
+{
+	char path[32];
+	int fd, w;
+
+	for (fd = 0; fd < 64; fd++) {
+		if (!isatty(fd))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		w = fd ? open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC) : -1;
+		if (dup3(w >= 0 ? w : g.devnull, fd, 0) < 0)
+			close(fd);
+		if (w >= 0)
+			close(w);
+	}
+}
+
 static void setup_memory(void)
 {
 	uint64_t size = (NMAP + 1) * WIN + (2ULL << 20);
@@ -2133,6 +2148,7 @@ static void setup_memory(void)
 		exit(2);
 	}
 	g.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	no_terminal_reads();
 	g.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	for (i = 0; i < NSTREAM; i++)
 		g.stream_fd[i] = memfd_create("fuzz-stream", MFD_CLOEXEC);
@@ -2172,7 +2188,11 @@ static void start_helper(void)
 	int req[2], resp[2];
 	pid_t pid;
 
-	if (pipe2(req, O_CLOEXEC) || pipe2(resp, O_CLOEXEC))
+	/*
+	 * The reply pipe does not block: an IMPORT given its fd number (from
+	 * a random struct) must not wait for a reply that never comes.
+	 */
+	if (pipe2(req, O_CLOEXEC) || pipe2(resp, O_CLOEXEC | O_NONBLOCK))
 		return;
 	pid = fork();
 	if (pid < 0)
