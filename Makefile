@@ -49,6 +49,7 @@ VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/*_test.c))
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
 VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test \
+	$(BUILD)/selftests/run_test $(BUILD)/selftests/paging_run_test \
 	$(BUILD)/selftests/paging_fuzz_repro $(BUILD)/selftests/udev_test
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
@@ -61,7 +62,9 @@ FUZZ_DEPS := $(FUZZ_SRCS) module/stream.h module/internal.h selftests/unit/shim.
 	include/uapi/linux/vmarena.h
 FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
 FUZZ_TIME ?= 600
-TOOLS := $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
+# Programs run_test.sh runs natively and under `vmarena run`.
+RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx
+TOOLS := $(RUN_PROBES) $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
@@ -77,6 +80,7 @@ LIB_A := $(BUILD)/lib/libvmarena.a
 LIB_SO := $(BUILD)/lib/libvmarena.so.$(LIB_VERSION)
 LIB_MAN := $(BUILD)/man/.stamp
 LIB := $(LIB_A) $(LIB_SO) $(LIB_MAN)
+RUN_SHIM := $(BUILD)/lib/vmarena/libvmarena-run.so
 PREFIX ?= /usr/local
 
 all: module userspace
@@ -188,10 +192,21 @@ $(BUILD)/selftests/%: selftests/%.sh
 	install -m 0755 $< $@
 
 # The CLI is built on libvmarena (static, so it runs from build/bin/).
-$(BUILD)/bin/vmarena: tools/vmarena.c tools/vmarena_cow.c tools/vmarena.h \
-		include/uapi/linux/vmarena.h $(LIB_HDR) $(LIB_A)
+CLI_SRCS := tools/vmarena.c tools/vmarena_cow.c tools/vmarena_run.c
+$(BUILD)/bin/vmarena: $(CLI_SRCS) tools/vmarena.h include/uapi/linux/vmarena.h \
+		$(LIB_HDR) $(LIB_A) $(RUN_SHIM)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ tools/vmarena.c tools/vmarena_cow.c $(LIB_A)
+	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRCS) $(LIB_A)
+
+# The heap allocator `vmarena run` preloads (tools/run): mimalloc given a
+# space as its only memory.  It exports only the malloc family.
+RUN_SRCS := $(wildcard tools/run/*.c)
+$(RUN_SHIM): $(RUN_SRCS) tools/run/shim.h tools/run/shim.map $(LIB_HDR) \
+		$(BUILD)/lib/libvmarena.o
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -fPIC -shared -I$(LIB_SRC) -o $@ $(RUN_SRCS) \
+		$(BUILD)/lib/libvmarena.o -Wl,--version-script=tools/run/shim.map \
+		-Wl,-z,defs -lmimalloc
 
 $(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
@@ -201,16 +216,26 @@ $(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
+$(BUILD)/helpers/run_probe: selftests/run_probe.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -pthread
+
+$(BUILD)/helpers/run_probe_cxx: selftests/run_probe_cxx.cc
+	@mkdir -p $(dir $@)
+	g++ -O2 -g -Wall -Wextra -Werror -std=gnu++17 -o $@ $<
+
 deps:
 	@tools/deps
 
 # The module under /lib/modules/<its kernel>/extra/, the udev rule under
 # /etc/udev/rules.d/ (Documentation/vmarena.rst, "Opening the device to a
-# group"), libvmarena (header, libraries, pkg-config file, man pages) and
-# the uapi header under $(PREFIX) (default /usr/local).  Without DESTDIR,
+# group"), libvmarena (header, libraries, pkg-config file, man pages),
+# the uapi header, the CLI and the allocator `vmarena run` preloads
+# (lib/vmarena/, where the CLI looks for it) under $(PREFIX) (default
+# /usr/local).  Without DESTDIR,
 # also depmod, the group vmarena and a reload of udev's rules; with DESTDIR
 # (staging, packaging) only the files.
-install: module $(LIB)
+install: module $(LIB) $(BUILD)/bin/vmarena $(RUN_SHIM)
 	@kver=$$(modinfo -F vermagic vmarena.ko | cut -d' ' -f1) && \
 	install -D -m 0644 vmarena.ko $(DESTDIR)/lib/modules/$$kver/extra/vmarena.ko && \
 	install -D -m 0644 tools/udev/60-vmarena.rules \
@@ -226,6 +251,8 @@ install: module $(LIB)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
 		$(LIB_SRC)/libvmarena.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libvmarena.pc && \
 	install -m 0644 $(BUILD)/man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/ && \
+	install -D -m 0755 $(BUILD)/bin/vmarena $(DESTDIR)$(PREFIX)/bin/vmarena && \
+	install -D -m 0644 $(RUN_SHIM) $(DESTDIR)$(PREFIX)/lib/vmarena/libvmarena-run.so && \
 	if [ -z "$(DESTDIR)" ]; then \
 		depmod -a $$kver && \
 		{ getent group vmarena >/dev/null || groupadd --system vmarena; } && \
@@ -241,12 +268,14 @@ demo: deps
 	@tools/demo
 
 # Kernel code gets every --strict check; user-space programs are exempt
-# only from the checks about kernel-only facilities (and volatile, which
-# tests need to force a memory access that a signal interrupts).
+# only from the checks about kernel-only facilities (kernel types, BUG,
+# BIT, the __printf and __noreturn macros) and volatile, which tests need
+# to force a memory access that a signal interrupts.
 CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 	--show-types -f
-USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE
-# A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput().
+USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO
+# A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput();
+# vmarena run reads ELF headers (Elf64_Ehdr) and its probe calls _Fork().
 FUZZ_EXEMPT = $(USER_EXEMPT),CAMELCASE
 
 bench: deps
@@ -270,10 +299,14 @@ fuzz: $(FUZZ)
 style: $(LINUX_SRC)/.stamp
 	@$(CHECKPATCH) $(MODULE_SRCS) include/uapi/linux/vmarena.h \
 		selftests/harness/*.c
-	@$(CHECKPATCH) --ignore $(USER_EXEMPT) selftests/*.c selftests/*.h \
+	@$(CHECKPATCH) --ignore $(USER_EXEMPT) \
+		$(filter-out selftests/run_probe.c,$(wildcard selftests/*.c)) selftests/*.h \
 		$(filter-out %_fuzz.c,$(wildcard selftests/unit/*.c)) \
-		selftests/unit/*.h tools/*.c $(LIB_SRC)/*.c $(LIB_SRC)/*.h
-	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c
+		selftests/unit/*.h $(filter-out tools/vmarena_run.c,$(wildcard tools/*.c)) \
+		$(LIB_SRC)/*.c $(LIB_SRC)/*.h
+	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c \
+		tools/vmarena_run.c selftests/run_probe.c
+	@$(CHECKPATCH) --ignore $(USER_EXEMPT) tools/run/*.c tools/run/*.h
 	@echo "style: clean"
 
 # sparse over every source (C=2 checks files whether or not they need

@@ -27,7 +27,7 @@ check() {	# check DESCRIPTION COMMAND...
 	fi
 }
 
-echo "1..10"
+echo "1..11"
 check "make install DESTDIR=... succeeds" \
 	make -s -C "$repo" install DESTDIR="$dest"
 kver=$(modinfo -F vermagic "$repo/vmarena.ko" | cut -d' ' -f1)
@@ -68,6 +68,9 @@ check "pkg-config builds a program against the shared library" \
 check "and against the static one" \
 	sh -c "gcc -static -o '$dest/prog-static' '$dest/prog.c' $(pc --cflags) \
 		'$lib/libvmarena.a' && '$dest/prog-static' >/dev/null"
+check "the CLI, and vmarena run's allocator where the CLI looks for it" \
+	test -x "$dest/usr/local/bin/vmarena" -a \
+	-r "$dest/usr/local/bin/../lib/vmarena/libvmarena-run.so"
 check "the installed uapi header is the repository's" \
 	cmp -s "$repo/include/uapi/linux/vmarena.h" \
 	"$dest/usr/local/include/linux/vmarena.h"

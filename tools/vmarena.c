@@ -32,6 +32,9 @@
  *                        iterative pre-copy, printing each round, while
  *                        a writer writes (COLD percent of its writes
  *                        outside its hot set of PAGES/16 pages; 10)
+ *   vmarena run [--resident PAGES] [--max-pages PAGES] [--heap BYTES]
+ *               [--policy NAME] [--stats] [--export FILE] -- CMD [ARGS]
+ *                        CMD with its heap in a space (vmarena_run.c)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -475,7 +478,10 @@ void usage(void)
 		"  ckpt FD save|restore GEN|list|drop GEN|dirty GEN [PAGES]|\n"
 		"          export GEN [BASE] >FILE|import <FILE|show [PAGES]\n"
 		"             checkpoints of the space open as fd FD\n"
-		"  migrate [PAGES [ROUNDS [COLD]]]  move a live space by pre-copy\n");
+		"  migrate [PAGES [ROUNDS [COLD]]]  move a live space by pre-copy\n"
+		"  run [--resident PAGES] [--max-pages PAGES] [--heap BYTES]\n"
+		"      [--policy NAME] [--stats] [--export FILE] -- CMD [ARGS]\n"
+		"             CMD with its heap (malloc) in a new space\n");
 	exit(2);
 }
 
@@ -511,6 +517,8 @@ int main(int argc, char **argv)
 		return cmd_clone(argv[2]);
 	if (!strcmp(argv[1], "ckpt"))
 		return cmd_ckpt(argc, argv);
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc, argv);
 	if (!strcmp(argv[1], "migrate") && argc <= 5)
 		return cmd_migrate(argc, argv);
 	usage();
