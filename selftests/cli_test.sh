@@ -6,6 +6,7 @@
 #
 # What it checks:
 #   - usage: no command, or an unknown one, prints the usage and exits 2
+#     (run_test.sh tests `vmarena run`)
 #   - vmarena info, stats, buddyinfo, slabinfo: INFO and the debugfs files,
 #     as documented (Documentation/debugfs.rst), in the CLI's layout
 #   - vmarena map, open, touch: a space mapped, spaces held open, faults
@@ -100,7 +101,7 @@ report "no command: the usage on stderr, exit 2" \
 report "an unknown command exits 2" "$?" 2
 report "the usage lists every command" \
 	"$(awk '/^  [a-z]/ { print $1 }' "$tmp/usage" | sort -u | tr '\n' ' ')" \
-	"buddyinfo ckpt clone info map migrate open page policy slabinfo space stats swap touch translate "
+	"buddyinfo ckpt clone info map migrate open page policy run slabinfo space stats swap touch translate "
 
 frames=$(dstat stats arena_frames)
 out=$("$cli" info)
