@@ -50,6 +50,7 @@ VM_TESTS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,\
 VM_TESTS32 := $(addsuffix -32,$(VM_TESTS))
 VM_SCRIPTS := $(BUILD)/selftests/cli_test $(BUILD)/selftests/bpftrace_test \
 	$(BUILD)/selftests/run_test $(BUILD)/selftests/paging_run_test \
+	$(BUILD)/selftests/rewind_test $(BUILD)/selftests/afl_test \
 	$(BUILD)/selftests/paging_fuzz_repro $(BUILD)/selftests/udev_test
 # The stream parser's libFuzzer target (clang, from tools/deps), its seeds.
 FUZZ_CC := clang-14
@@ -63,7 +64,8 @@ FUZZ_DEPS := $(FUZZ_SRCS) module/stream.h module/internal.h selftests/unit/shim.
 FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
 FUZZ_TIME ?= 600
 # Programs run_test.sh runs natively and under `vmarena run`.
-RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx
+RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
+	$(BUILD)/helpers/rewind_probe $(BUILD)/helpers/loop_rewind $(BUILD)/helpers/afl_rewind
 TOOLS := $(RUN_PROBES) $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
@@ -75,7 +77,7 @@ TOOLS := $(RUN_PROBES) $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bi
 # from its kernel-doc comments, and its pkg-config file at install.
 LIB_SRC := tools/lib/vmarena
 LIB_HDR := $(LIB_SRC)/libvmarena.h
-LIB_VERSION := 1.0
+LIB_VERSION := 1.1
 LIB_A := $(BUILD)/lib/libvmarena.a
 LIB_SO := $(BUILD)/lib/libvmarena.so.$(LIB_VERSION)
 LIB_MAN := $(BUILD)/man/.stamp
@@ -220,6 +222,24 @@ $(BUILD)/helpers/run_probe: selftests/run_probe.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
+$(BUILD)/helpers/rewind_probe: selftests/rewind_probe.c $(LIB_HDR) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(LIB_SRC) -o $@ $< $(LIB_A)
+
+# The rewind examples (tools/examples): a libFuzzer-style loop, and an
+# AFL++ persistent-mode harness built by afl-clang-fast (Debian's afl++),
+# at -O0: optimised, AFL++ 4.04c's persistent loop alone reports a
+# stability below 100% (tools/examples/afl_rewind.c).
+$(BUILD)/helpers/loop_rewind: tools/examples/loop_rewind.c tools/examples/rewind_target.h \
+		$(LIB_HDR) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(LIB_SRC) -o $@ $< $(LIB_A)
+
+$(BUILD)/helpers/afl_rewind: tools/examples/afl_rewind.c tools/examples/rewind_target.h \
+		$(LIB_HDR) $(LIB_A)
+	@mkdir -p $(dir $@)
+	AFL_QUIET=1 afl-clang-fast -O0 -g -Wall -Werror $(UAPI) -I$(LIB_SRC) -o $@ $< $(LIB_A)
+
 $(BUILD)/helpers/run_probe_cxx: selftests/run_probe_cxx.cc
 	@mkdir -p $(dir $@)
 	g++ -O2 -g -Wall -Wextra -Werror -std=gnu++17 -o $@ $<
@@ -274,8 +294,9 @@ demo: deps
 CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 	--show-types -f
 USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO
-# A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput();
-# vmarena run reads ELF headers (Elf64_Ehdr) and its probe calls _Fork().
+# A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput()
+# (so do the rewind examples); vmarena run reads ELF headers (Elf64_Ehdr,
+# Elf64_Phdr) and its probe calls _Fork().
 FUZZ_EXEMPT = $(USER_EXEMPT),CAMELCASE
 
 bench: deps
@@ -305,8 +326,9 @@ style: $(LINUX_SRC)/.stamp
 		selftests/unit/*.h $(filter-out tools/vmarena_run.c,$(wildcard tools/*.c)) \
 		$(LIB_SRC)/*.c $(LIB_SRC)/*.h
 	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c \
-		tools/vmarena_run.c selftests/run_probe.c
-	@$(CHECKPATCH) --ignore $(USER_EXEMPT) tools/run/*.c tools/run/*.h
+		tools/vmarena_run.c selftests/run_probe.c tools/examples/*.c tools/run/state.c
+	@$(CHECKPATCH) --ignore $(USER_EXEMPT) $(filter-out tools/run/state.c,\
+		$(wildcard tools/run/*.c)) tools/run/*.h tools/examples/*.h
 	@echo "style: clean"
 
 # sparse over every source (C=2 checks files whether or not they need

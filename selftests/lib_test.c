@@ -62,7 +62,16 @@ TEST_F(lib, info_and_stats_answer_for_this_space)
 	count = 0;
 	ASSERT_EQ(0, vmarena_stats(self->fd, VMARENA_STATS_GLOBAL, v, &count));
 	EXPECT_EQ(VMARENA_NR_GLOBAL_STATS, count);
-	EXPECT_STREQ("1.0", vmarena_version());
+	EXPECT_STREQ("1.1", vmarena_version());
+}
+
+/* run_test.sh and rewind_test.sh test them under vmarena run. */
+TEST(snapshot_and_rewind_outside_vmarena_run_are_enxio)
+{
+	errno = CANARY;
+	EXPECT_EQ(-ENXIO, vmarena_snapshot());
+	EXPECT_EQ(-ENXIO, vmarena_rewind());
+	EXPECT_EQ(CANARY, errno);
 }
 
 TEST_F(lib, errors_are_negative_errno_and_errno_is_left_alone)

@@ -15,7 +15,8 @@
  *   run_probe fill MIB   MIB MiB of heap in 64 KiB blocks, filled with a
  *                        pattern, read back: print a checksum
  *   run_probe exec       allocate, then execute `run_probe fds`
- *   run_probe fds        print the /dev/vmarena fds and mappings it has
+ *   run_probe fds        print the /dev/vmarena fds it has and how many
+ *                        spaces (inodes) its mappings are of
  *
  * Exit status 0, 1 when a check of its own failed, 2 for usage.
  */
@@ -33,7 +34,7 @@
 
 #define MAXR 64
 
-static struct { uintptr_t lo, hi; } ranges[MAXR];
+static struct { uintptr_t lo, hi; unsigned long inode; } ranges[MAXR];
 static int nranges;
 
 /* The /dev/vmarena mappings of this process, from /proc/self/maps. */
@@ -44,12 +45,13 @@ static int load_ranges(void)
 
 	nranges = 0;
 	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
+		unsigned long lo, hi, inode;
 
 		/* a space opened, or made by CLONE */
 		if ((strstr(line, " /dev/vmarena\n") || strstr(line, " anon_inode:[vmarena]")) &&
 		    nranges < MAXR &&
-		    sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+		    sscanf(line, "%lx-%lx %*s %*s %*s %lu", &lo, &hi, &inode) == 3) {
+			ranges[nranges].inode = inode;
 			ranges[nranges].lo = lo;
 			ranges[nranges++].hi = hi;
 		}
@@ -261,7 +263,7 @@ static int fds(void)
 	char path[300], target[256];
 	struct dirent *d;
 	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
+	int n = 0, spaces = 0, i, j;
 	ssize_t len;
 
 	while (dir && (d = readdir(dir))) {
@@ -274,7 +276,13 @@ static int fds(void)
 	}
 	if (dir)
 		closedir(dir);
-	printf("%d /dev/vmarena fds, %d mappings\n", n, load_ranges());
+	load_ranges();
+	for (i = 0; i < nranges; i++) {
+		for (j = 0; j < i && ranges[j].inode != ranges[i].inode; j++)
+			;
+		spaces += j == i;
+	}
+	printf("%d /dev/vmarena fds, mappings of %d spaces\n", n, spaces);
 	return 0;
 }
 

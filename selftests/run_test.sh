@@ -130,7 +130,7 @@ want=$("$probe" threads 4 | cut -d, -f1)
 report "threads: the native checksum, every block in the space" \
 	"$(run -- "$probe" threads 4)" "$want, every block in the space"
 report "exec: the new image holds one space, its own" \
-	"$(run -- "$probe" exec)" "1 /dev/vmarena fds, 1 mappings"
+	"$(run -- "$probe" exec)" "1 /dev/vmarena fds, mappings of 1 spaces"
 
 # Options.
 run --stats -- "$probe" fill 4 >/dev/null

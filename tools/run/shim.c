@@ -84,12 +84,30 @@ static unsigned long long env_num(const char *name, unsigned long long dflt)
 	return v;
 }
 
-/* The space's first run.size bytes at @base, in place of what was there. */
-static int map_at(void *base, int fd)
+int run_record(void *addr, size_t len, __u64 off)
 {
-	void *p = mmap(base, run.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (run.nmaps == RUN_MAPS) {
+		errno = ENOSPC;
+		return -1;
+	}
+	run.maps[run.nmaps++] = (struct run_map){ addr, len, off };
+	return madvise(addr, len, MADV_DONTFORK);
+}
 
-	return p == MAP_FAILED ? -1 : 0;
+/* A mapping of the space (@fd: it, or its clone in a fork child). */
+static int map_fixed(const struct run_map *m, int fd)
+{
+	void *p = mmap(m->addr, m->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		       fd, m->off);
+
+	return p == MAP_FAILED ? -1 : madvise(m->addr, m->len, MADV_DONTFORK);
+}
+
+int run_map(void *addr, size_t len, __u64 off, int fd)
+{
+	struct run_map m = { addr, len, off };
+
+	return map_fixed(&m, fd) ? -1 : run_record(addr, len, off);
 }
 
 /* The heap's range of the space, mapped at a BLOCK-aligned address. */
@@ -103,13 +121,11 @@ static void map_heap(void)
 	if (p == MAP_FAILED)
 		run_die("cannot reserve %zu bytes of address space: %s", size, strerror(errno));
 	base = (char *)(((uintptr_t)p + BLOCK - 1) & ~(uintptr_t)(BLOCK - 1));
-	if (map_at(base, run.fd))
+	if (run_map(base, size, HEAP_OFF, run.fd))
 		run_die("cannot map the space: %s", strerror(errno));
 	if (base > p)
 		munmap(p, base - p);
 	munmap(base + size, p + BLOCK - base);
-	if (madvise(base, size, MADV_DONTFORK))
-		run_die("MADV_DONTFORK on the heap: %s", strerror(errno));
 	run.base = base;
 }
 
@@ -126,11 +142,14 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 		" the module's space_max_pages, the user's limit)\n",
 	};
 	char *a = si->si_addr;
+	bool ours = false;
 	ssize_t n = 0;
 	int i;
 
 	(void)uc;
-	for (i = 0; i < 3 && a >= run.base && a < run.base + run.size; i++)
+	for (i = 0; i < run.nmaps; i++)
+		ours |= a >= run.maps[i].addr && a < run.maps[i].addr + run.maps[i].len;
+	for (i = 0; i < 3 && ours; i++)
 		n += write(STDERR_FILENO, msg[i], strlen(msg[i]));
 	(void)n;
 	signal(sig, SIG_DFL);
@@ -159,20 +178,28 @@ static void fork_parent(void)
 	clone_fd = -1;
 }
 
-/* The child: its own copy of the heap, at the same address. */
+/*
+ * The child: its own copy of the space, every mapping at the same address,
+ * the same caps (a clone inherits none), no snapshot (nor checkpoints).
+ */
 static void fork_child(void)
 {
+	int i, ret;
+
 	if (clone_fd < 0)
 		run_die("fork: the child's copy of the heap could not be made: %s",
 			strerror(-clone_fd));
-	if (map_at(run.base, clone_fd))
-		run_die("fork: cannot map the child's heap: %s", strerror(errno));
-	if (madvise(run.base, run.size, MADV_DONTFORK))
-		run_die("fork: MADV_DONTFORK on the heap: %s", strerror(errno));
+	for (i = 0; i < run.nmaps; i++)
+		if (map_fixed(&run.maps[i], clone_fd))
+			run_die("fork: cannot map the child's heap: %s", strerror(errno));
 	if (dup3(clone_fd, run.fd, O_CLOEXEC) < 0)
 		run_die("fork: dup3: %s", strerror(errno));
 	close(clone_fd);
 	clone_fd = -1;
+	ret = vmarena_set_limit(run.fd, run.max_pages, run.max_resident);
+	if (ret)
+		run_die("fork: SET_LIMIT in the child: %s", strerror(-ret));
+	run.snapshot = 0;
 	run_forked();
 }
 
@@ -186,8 +213,9 @@ static void set_up(void)
 	run.size = env_num("VMARENA_RUN_HEAP", 16ULL << 30);
 	if (!run.size || run.size % BLOCK || run.size > (1ULL << 46))
 		run_die("VMARENA_RUN_HEAP must be a multiple of 32 MiB, at most 64 TiB");
-	ret = vmarena_set_limit(run.fd, env_num("VMARENA_RUN_MAX_PAGES", 0),
-				env_num("VMARENA_RUN_RESIDENT", 0));
+	run.max_pages = env_num("VMARENA_RUN_MAX_PAGES", 0);
+	run.max_resident = env_num("VMARENA_RUN_RESIDENT", 0);
+	ret = vmarena_set_limit(run.fd, run.max_pages, run.max_resident);
 	if (ret)
 		run_die("SET_LIMIT: %s", strerror(-ret));
 	map_heap();
@@ -199,8 +227,7 @@ static void set_up(void)
 	mi_option_set(mi_option_large_os_pages, 0);
 	mi_option_set(mi_option_reserve_huge_os_pages, 0);
 	mi_option_set(mi_option_reserve_os_memory, 0);
-	if (!mi_manage_os_memory_ex(run.base, run.size, true, false, true, -1, false, NULL))
-		run_die("mimalloc refused the heap's range");
+	run_state_init();
 	if (pthread_atfork(fork_prepare, fork_parent, fork_child))
 		run_die("pthread_atfork failed");
 	catch_sigbus();

@@ -9,13 +9,41 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+#include <linux/types.h>
+
+/* Offsets of the space: mimalloc's globals, its descriptors, the heap. */
+#define DATA_OFF	0ULL
+#define META_OFF	(16ULL << 20)
+#define HEAP_OFF	(32ULL << 20)
+#define RUN_MAPS	8
+
+struct run_map {
+	char *addr;
+	size_t len;
+	__u64 off;
+};
+
 struct run {
 	int fd;			/* the space, close-on-exec */
-	char *base;		/* where its offset 0 is mapped */
-	size_t size;		/* bytes of it given to mimalloc */
+	char *base;		/* the heap: mimalloc's arena, at HEAP_OFF */
+	size_t size;		/* its bytes */
+	__u64 max_pages, max_resident;	/* the caps asked for */
+	struct run_map maps[RUN_MAPS];	/* every mapping of the space */
+	int nmaps;
+	bool rewindable;	/* mimalloc's globals are in the space */
+	__u64 snapshot;		/* the generation a rewind goes back to */
 };
 
 extern struct run run;
+
+/* Maps [addr, addr + len) to the space at @off (MAP_FIXED), recorded. */
+int run_map(void *addr, size_t len, __u64 off, int fd);
+/* Records a mapping made otherwise, for fork to map again; 0 or -1. */
+int run_record(void *addr, size_t len, __u64 off);
+
+/* state.c: mimalloc's arena and globals in the space. */
+void run_state_init(void);
 
 /* The first call of any entry point sets the heap up (shim.c). */
 void run_start(void);

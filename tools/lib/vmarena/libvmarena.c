@@ -7,6 +7,8 @@
  * negative errno of the call; errno is left as it was.  The kernel's
  * errors per command are in Documentation/abi.rst.
  */
+#define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -401,5 +403,47 @@ int vmarena_map(int fd, __u64 offset, size_t length, int prot, void **addr)
  */
 const char *vmarena_version(void)
 {
-	return "1.0";
+	return "1.1";
+}
+
+/* The entry point of `vmarena run`'s allocator, if it is this program's. */
+static int run_call(const char *name)
+{
+	int saved = errno, (*fn)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, name);
+
+	errno = saved;
+	return fn ? fn() : -ENXIO;
+}
+
+/**
+ * vmarena_snapshot() - remember the heap of a program run by `vmarena run`.
+ *
+ * The heap (every block malloc and C++ new manage) and the allocator's
+ * own state, as they are now, become what vmarena_rewind() puts back; a
+ * previous snapshot is forgotten.  Take it after the program's set-up,
+ * before the loop (Documentation/run.rst, "Rewind").
+ *
+ * Return: 0, or -errno: -ENXIO when the program is not running under
+ * `vmarena run`, -ENOTSUP when its allocator's state could not be put in
+ * the space, or VMARENA_IOC_CHECKPOINT's error (-ENOMEM, -EDQUOT, -ENOSPC).
+ */
+int vmarena_snapshot(void)
+{
+	return run_call("vmarena_run_snapshot");
+}
+
+/**
+ * vmarena_rewind() - put the heap back as vmarena_snapshot() found it.
+ *
+ * Every block allocated since the snapshot is gone, every block freed
+ * since is back, and their bytes are the snapshot's.  The program's
+ * globals, stack and file descriptors are not touched.
+ *
+ * Return: 0, or -errno: -ENXIO when the program is not running under
+ * `vmarena run`, -ENOENT without a snapshot, or VMARENA_IOC_RESTORE's
+ * error (-ENOMEM, -EDQUOT).
+ */
+int vmarena_rewind(void)
+{
+	return run_call("vmarena_run_rewind");
 }

@@ -21,7 +21,7 @@ extern "C" {
 
 /* The library's version, and the ABI version it was built against. */
 #define LIBVMARENA_MAJOR	1
-#define LIBVMARENA_MINOR	0
+#define LIBVMARENA_MINOR	1
 
 int vmarena_open(int flags);
 int vmarena_info(int fd, struct vmarena_info *info);
@@ -47,6 +47,10 @@ int vmarena_import(int fd, int in, __u64 *generation, __u64 *pages,
 		   __u64 *bytes);
 int vmarena_map(int fd, __u64 offset, size_t length, int prot, void **addr);
 const char *vmarena_version(void);
+
+/* 1.1: the heap of a program run by `vmarena run` (Documentation/run.rst). */
+int vmarena_snapshot(void);
+int vmarena_rewind(void);
 
 #ifdef __cplusplus
 }
