@@ -20,7 +20,12 @@
  *					takes a space lock
  *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction,
  *					copy-on-write, RESTORE)
- *	    vmarena_swap.lock		the backing device (swap.c)
+ *	    vmarena_swap.lock		the backing device (swap.c); a
+ *					mutex, taken under mmap_lock by
+ *					faults, so never held across a path
+ *					lookup (attach opens the device
+ *					first: directory locks come before
+ *					mmap_lock)
  *	      vmarena_slots.lock	its slot bitmap (slots.c)
  *	    vmarena_slab_cpu.lock	a CPU's cache of free objects (slab.c)
  *	      vmarena_slab_cache.lock	a cache's slabs (slab.c)

@@ -90,38 +90,52 @@ int vmarena_swap_attach(const char *path)
 	struct block_device *bdev;
 	u64 nr, *map, *bad;
 	u32 *extra;
+	bool busy;
 	int ret;
 
 	if (!*path || strlen(path) >= VMARENA_SWAP_PATH_MAX)
 		return -EINVAL;
 	mutex_lock(&swap.lock);
-	ret = -EBUSY;
-	if (swap.bdev)
-		goto out;
+	busy = swap.bdev;
+	mutex_unlock(&swap.lock);
+	if (busy)
+		return -EBUSY;
+	/*
+	 * Opened and sized without the swap lock: the path lookup takes
+	 * directory locks, under which a fault (getdents into a mapping of a
+	 * space) may need the swap lock.
+	 */
 	ret = swap_open(path, &bdev, &nr);
 	if (ret)
-		goto out;
+		return ret;
 	map = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
 	bad = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
 	extra = kvcalloc(nr, sizeof(u32), GFP_KERNEL);
 	owner = kvcalloc(nr, sizeof(*owner), GFP_KERNEL);
-	if (!map || !bad || !extra || !owner) {
-		kvfree(map);
-		kvfree(bad);
-		kvfree(extra);
-		kvfree(owner);
-		blkdev_put(bdev, SWAP_MODE);
-		ret = -ENOMEM;
+	ret = -ENOMEM;
+	if (!map || !bad || !extra || !owner)
 		goto out;
+	mutex_lock(&swap.lock);
+	ret = -EBUSY;
+	if (!swap.bdev) {
+		vmarena_slots_init(&swap.slots, map, bad, nr);
+		swap.extra = extra;
+		swap.owner = owner;
+		swap.bdev = bdev;
+		strscpy(swap.path, path, sizeof(swap.path));
+		ret = 0;
 	}
-	vmarena_slots_init(&swap.slots, map, bad, nr);
-	swap.extra = extra;
-	swap.owner = owner;
-	swap.bdev = bdev;
-	strscpy(swap.path, path, sizeof(swap.path));
-	pr_info("swap: %s attached, %llu slots\n", path, nr);
-out:
 	mutex_unlock(&swap.lock);
+	if (!ret) {
+		pr_info("swap: %s attached, %llu slots\n", path, nr);
+		return 0;
+	}
+out:
+	kvfree(map);
+	kvfree(bad);
+	kvfree(extra);
+	kvfree(owner);
+	blkdev_put(bdev, SWAP_MODE);
 	return ret;
 }
 

@@ -442,20 +442,6 @@ static void fill_until_sigbus(__u64 limit)
 	_exit(0);
 }
 
-/* Polls @name of debugfs stats until it exceeds @than, for up to 20 s. */
-static long long wait_stat_above(const char *name, long long than)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	long long v = debugfs_value("stats", name);
-	int i;
-
-	for (i = 0; i < 2000 && v <= than; i++) {
-		nanosleep(&ts, NULL);
-		v = debugfs_value("stats", name);
-	}
-	return v;
-}
-
 TEST(swap_full_and_arena_full_give_sigbus_and_the_system_recovers)
 {
 	long long free_before, frames = debugfs_value("stats", "arena_frames");

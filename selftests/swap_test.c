@@ -13,12 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/fs.h>
 #include <linux/loop.h>
+#include <linux/vmarena.h>
 
 #include "kselftest_harness.h"
 #include "vm_util.h"
@@ -75,6 +78,45 @@ TEST(the_spare_disk_attaches_with_one_slot_per_4k_and_detaches)
 	EXPECT_STREQ("", path);
 	EXPECT_EQ(0, debugfs_value("swap", "slots"));
 	EXPECT_EQ(0, write_str(SWAP_DEV, "\n"));	/* detaching nothing is fine */
+}
+
+/*
+ * Regression (lockdep on the debug kernel): attach held the swap lock
+ * across its path lookup (directory locks), while a fault that evicts
+ * takes the swap lock under mmap_lock and getdents() into a mapping of a
+ * space faults under a directory lock: a cycle.  This builds all three
+ * edges; the debug kernel's log check fails the run if they close one.
+ */
+TEST(attach_looks_its_path_up_without_the_swap_lock)
+{
+	const char *dev = spare_disk(_metadata);
+	struct vmarena_limit lim = { .max_resident = 4 };
+	size_t len = 64 * 4096, i;
+	long long destroyed;
+	int fd, dir;
+	char *p;
+
+	ASSERT_EQ(0, write_str(SWAP_DEV, dev));
+	fd = open("/dev/vmarena", O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_SET_LIMIT, &lim));
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < len / 2; i += 4096)	/* faults that evict to swap */
+		p[i] = 1;
+	dir = open("/dev", O_RDONLY | O_DIRECTORY);
+	ASSERT_LE(0, dir);
+	/* getdents64 writes into pages not faulted in yet, under /dev's lock */
+	EXPECT_LT(0, syscall(SYS_getdents64, dir, p + len / 2, len / 2));
+	close(dir);
+	munmap(p, len);
+	destroyed = debugfs_value("stats", "spaces_destroyed");
+	close(fd);
+	/* The space goes (a page-out round may hold it), then its slots. */
+	ASSERT_LT(destroyed, wait_stat_above("spaces_destroyed", destroyed));
+	ASSERT_EQ(0, write_str(SWAP_DEV, "\n"));
+	EXPECT_EQ(0, write_str(SWAP_DEV, dev));	/* the lookup, third edge */
+	EXPECT_EQ(0, write_str(SWAP_DEV, "\n"));
 }
 
 TEST(bad_paths_get_clear_errors_and_attach_nothing)

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define VMARENA_DBG "/sys/kernel/debug/vmarena/"
@@ -44,6 +45,23 @@ static inline int write_str(const char *path, const char *s)
 	n = write(fd, s, strlen(s));
 	close(fd);
 	return n < 0 ? -errno : 0;
+}
+
+/*
+ * Polls @name of debugfs stats until it exceeds @than, for up to 20 s
+ * (the wait for something asynchronous to end, not a sleep instead of it).
+ */
+static inline long long wait_stat_above(const char *name, long long than)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long long v = debugfs_value("stats", name);
+	int i;
+
+	for (i = 0; i < 2000 && v <= than; i++) {
+		nanosleep(&ts, NULL);
+		v = debugfs_value("stats", name);
+	}
+	return v;
 }
 
 /* Open fds of this process (those /proc/self/fd lists, less its own). */
