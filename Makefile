@@ -66,7 +66,7 @@ FUZZ_TIME ?= 600
 # Programs run_test.sh runs natively and under `vmarena run`.
 RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
 	$(BUILD)/helpers/rewind_probe $(BUILD)/helpers/loop_rewind $(BUILD)/helpers/afl_rewind
-TOOLS := $(RUN_PROBES) $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
+TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
@@ -209,6 +209,10 @@ $(RUN_SHIM): $(RUN_SRCS) tools/run/shim.h tools/run/shim.map $(LIB_HDR) \
 	$(CC) $(USER_CFLAGS) -fPIC -shared -I$(LIB_SRC) -o $@ $(RUN_SRCS) \
 		$(BUILD)/lib/libvmarena.o -Wl,--version-script=tools/run/shim.map \
 		-Wl,-z,defs -lmimalloc
+
+$(BUILD)/bin/bench_rewind: tools/bench_rewind.c $(LIB_HDR) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(LIB_SRC) -o $@ $< $(LIB_A)
 
 $(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)

@@ -13,6 +13,9 @@
  * leaves them out, to see the target's state leak (AFL++'s stability
  * figure drops below 100%).
  *
+ * AFL_LOOP_COUNT=N runs N inputs per process (default 100000); 1 makes it
+ * a fork-server harness, a fresh process per input (make bench compares).
+ *
  * -O0: optimised, this loop alone (a target with no state at all, no
  * vmarena) shows a stability of 66-75% under AFL++ 4.04c, measured in the
  * VM, since the optimised loop's first pass runs other blocks than the
@@ -31,8 +34,9 @@ __AFL_FUZZ_INIT();
 
 int main(void)
 {
-	const char *env = getenv("AFL_REWIND");
+	const char *env = getenv("AFL_REWIND"), *loops = getenv("AFL_LOOP_COUNT");
 	int rewind = !env || strcmp(env, "0");
+	int count = loops ? atoi(loops) : 100000;
 	unsigned char *buf;
 	int ret;
 
@@ -46,7 +50,7 @@ int main(void)
 			abort();
 		}
 	}
-	while (__AFL_LOOP(100000)) {
+	while (__AFL_LOOP(count)) {
 		target_input(buf, __AFL_FUZZ_TESTCASE_LEN);
 		if (rewind && vmarena_rewind())				/* vmarena */
 			abort();
