@@ -65,6 +65,7 @@ FUZZ := $(BUILD)/fuzz/stream_fuzz $(BUILD)/fuzz/seeds/.stamp
 FUZZ_TIME ?= 600
 # Programs run_test.sh runs natively and under `vmarena run`.
 RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
+	$(BUILD)/helpers/run_probe_own \
 	$(BUILD)/helpers/rewind_probe $(BUILD)/helpers/loop_rewind $(BUILD)/helpers/afl_rewind
 TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
@@ -208,7 +209,7 @@ $(RUN_SHIM): $(RUN_SRCS) tools/run/shim.h tools/run/shim.map $(LIB_HDR) \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -fPIC -shared -I$(LIB_SRC) -o $@ $(RUN_SRCS) \
 		$(BUILD)/lib/libvmarena.o -Wl,--version-script=tools/run/shim.map \
-		-Wl,-z,defs -lmimalloc
+		-Wl,--no-undefined-version -Wl,-z,defs -lmimalloc
 
 $(BUILD)/bin/bench_rewind: tools/bench_rewind.c $(LIB_HDR) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -219,6 +220,10 @@ $(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
 	$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
 $(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+$(BUILD)/helpers/run_probe_own: selftests/run_probe_own.c
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 
@@ -300,7 +305,7 @@ CHECKPATCH = $(LINUX_SRC)/scripts/checkpatch.pl --strict --no-tree --quiet \
 USER_EXEMPT = PREFER_KERNEL_TYPES,AVOID_BUG,EMBEDDED_FUNCTION_NAME,BIT_MACRO,VOLATILE,PREFER_DEFINED_ATTRIBUTE_MACRO
 # A fuzzer must define libFuzzer's entry point, LLVMFuzzerTestOneInput()
 # (so do the rewind examples); vmarena run reads ELF headers (Elf64_Ehdr,
-# Elf64_Phdr) and its probe calls _Fork().
+# Elf64_Phdr), asks dladdr() (Dl_info), and its probe calls _Fork().
 FUZZ_EXEMPT = $(USER_EXEMPT),CAMELCASE
 
 bench: deps
@@ -330,8 +335,8 @@ style: $(LINUX_SRC)/.stamp
 		selftests/unit/*.h $(filter-out tools/vmarena_run.c,$(wildcard tools/*.c)) \
 		$(LIB_SRC)/*.c $(LIB_SRC)/*.h
 	@$(CHECKPATCH) --ignore $(FUZZ_EXEMPT) selftests/unit/*_fuzz.c \
-		tools/vmarena_run.c selftests/run_probe.c tools/examples/*.c tools/run/state.c
-	@$(CHECKPATCH) --ignore $(USER_EXEMPT) $(filter-out tools/run/state.c,\
+		tools/vmarena_run.c selftests/run_probe.c tools/examples/*.c tools/run/state.c tools/run/shim.c
+	@$(CHECKPATCH) --ignore $(USER_EXEMPT) $(filter-out tools/run/state.c tools/run/shim.c,\
 		$(wildcard tools/run/*.c)) tools/run/*.h tools/examples/*.h
 	@echo "style: clean"
 

@@ -4,10 +4,18 @@
  * through its heap, for rewind_test.sh: run under `vmarena run`, with and
  * without vmarena_snapshot() / vmarena_rewind() around its loop.
  *
- *   rewind_probe ITERATIONS [rewind|forked]
+ *   rewind_probe ITERATIONS [rewind|forked|segments|bigfree]
  *
  * forked: the loop, with rewinds, runs in a fork child (as under AFL++'s
  * fork server), the parent waiting for it.
+ *
+ * segments: each iteration allocates a 40 MiB block (a segment of its own
+ * in mimalloc's arena) and rewinds; prints "segments: N of N" when every
+ * allocation succeeded (the arena's own bookkeeping is rewound too, or
+ * the arena fills up).  bigfree: a 20 MiB block made before the snapshot
+ * is freed, and another allocated and written, in each iteration; prints
+ * "bigfree: intact, not reused" when after the rewinds the block still
+ * holds its bytes and a new 20 MiB allocation does not get it again.
  *
  * Each iteration counts itself in a heap object made at set-up, appends to
  * a heap log (realloc), allocates a scratch block and frees the log of the
@@ -34,6 +42,14 @@ struct state {
 
 static struct state *st;	/* set once, before the snapshot */
 
+static void check_ret(int ret, const char *what)
+{
+	if (ret) {
+		fprintf(stderr, "%s: %s\n", what, strerror(-ret));
+		exit(1);
+	}
+}
+
 static void one_input(const char *input)
 {
 	size_t len = strlen(st->log);
@@ -51,6 +67,46 @@ static void one_input(const char *input)
 	free(scratch);
 }
 
+static int segments(int n)
+{
+	int i, ok = 0;
+	char *p;
+
+	check_ret(vmarena_snapshot(), "vmarena_snapshot");
+	for (i = 0; i < n; i++) {
+		p = malloc(40 << 20);
+		if (p) {
+			p[0] = 1;
+			ok++;
+		}
+		check_ret(vmarena_rewind(), "vmarena_rewind");
+	}
+	printf("segments: %d of %d\n", ok, n);
+	return 0;
+}
+
+static int bigfree(int n)
+{
+	size_t len = 20 << 20;
+	char *big = malloc(len), *q;
+	int i, intact;
+
+	memset(big, 0x5a, len);
+	check_ret(vmarena_snapshot(), "vmarena_snapshot");
+	for (i = 0; i < n; i++) {
+		free(big);
+		q = malloc(len);
+		if (q)
+			memset(q, 0xee, 4096);
+		check_ret(vmarena_rewind(), "vmarena_rewind");
+	}
+	intact = big[0] == 0x5a && big[len / 2] == 0x5a && big[len - 1] == 0x5a;
+	q = malloc(len);
+	printf("bigfree: %s, %s\n", intact ? "intact" : "CHANGED",
+	       q && q != big ? "not reused" : "REUSED");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3, i, ret;
@@ -63,6 +119,10 @@ int main(int argc, char **argv)
 	st->log = strdup("set-up;");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("start\n");
+	if (argc > 2 && !strcmp(argv[2], "segments"))
+		return segments(n);
+	if (argc > 2 && !strcmp(argv[2], "bigfree"))
+		return bigfree(n);
 	if (forked) {
 		pid = fork();
 		if (pid < 0)

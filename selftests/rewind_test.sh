@@ -13,6 +13,9 @@
 #     since the snapshot (the allocator hands out the same block again) and
 #     blocks freed since (the old log) are all back
 #   - a fork child (as under AFL++'s fork server) rewinds its own heap
+#   - mimalloc's arena bookkeeping is rewound with the heap: segments
+#     allocated in each iteration do not fill the arena, a large block
+#     freed in each iteration is not handed out again
 #   - outside `vmarena run` both calls fail with -ENXIO
 # Exit status 1 when any check failed.
 set -uo pipefail
@@ -51,6 +54,10 @@ out=$("$cli" run -- "$probe" 5 forked)
 report "a fork child snapshots and rewinds its own heap (its clone)" \
 	"$(grep -c counter <<<"$out"):$(grep counter <<<"$out" | sed 's/ scratch=.*//' | sort -u)" \
 	"5:counter=1 log=14"
+report "60 rewinds of a 40 MiB allocation in a 1 GiB heap: every one succeeds" \
+	"$("$cli" run --heap 1G -- "$probe" 60 segments | tail -n 1)" "segments: 60 of 60"
+report "a 20 MiB block freed in each iteration is back, whole, after each rewind" \
+	"$("$cli" run -- "$probe" 20 bigfree | tail -n 1)" "bigfree: intact, not reused"
 out=$("$probe" 1 rewind 2>&1)
 report "outside vmarena run, vmarena_snapshot() is -ENXIO" \
 	"$?:$(tail -n 1 <<<"$out")" "1:vmarena_snapshot: No such device or address"

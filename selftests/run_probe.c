@@ -15,6 +15,8 @@
  *   run_probe fill MIB   MIB MiB of heap in 64 KiB blocks, filled with a
  *                        pattern, read back: print a checksum
  *   run_probe exec       allocate, then execute `run_probe fds`
+ *   run_probe spawn      run `run_probe fill 1` as a child (fork, exec),
+ *                        wait for it, exit
  *   run_probe fds        print the /dev/vmarena fds it has and how many
  *                        spaces (inodes) its mappings are of
  *
@@ -305,6 +307,18 @@ int main(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return fds();
-	fprintf(stderr, "usage: run_probe where|fork|rawfork|threads N|fill MIB|exec|fds\n");
+	if (argc == 2 && !strcmp(argv[1], "spawn")) {
+		pid_t pid;
+		int st;
+
+		fflush(stdout);
+		pid = fork();
+		if (!pid) {
+			execl("/proc/self/exe", argv[0], "fill", "1", (char *)NULL);
+			_exit(127);
+		}
+		return pid < 0 || waitpid(pid, &st, 0) != pid || st;
+	}
+	fprintf(stderr, "usage: run_probe where|fork|rawfork|threads N|fill MIB|exec|fds|spawn\n");
 	return 2;
 }

@@ -7,8 +7,9 @@
 #
 # What it checks:
 #   - refusals, each with its message and exit status: no CMD (2), a
-#     static program (125), no shim (125), no such CMD (127); CMD's own
-#     exit status passes through
+#     static program or a script with a static interpreter, a program with
+#     its own malloc, mimalloc told to reserve OS memory, no shim (125),
+#     no such CMD (127); CMD's own exit status passes through
 #   - every malloc entry point, libc's own users of malloc (strdup, stdio)
 #     and C++ new put their blocks in a /dev/vmarena mapping
 #   - python3 (with pymalloc, and with PYTHONMALLOC=malloc so that every
@@ -75,6 +76,17 @@ report "--heap not a multiple of 32M: exit 125" "$?:$(cat "$tmp/err")" \
 	"125:vmarena run: --heap: a multiple of 32M, at most 64T"
 run -- sh -c 'exit 7'
 report "CMD's exit status is the command's" "$?" 7
+run -- "$here/../helpers/run_probe_own"
+report "a program with its own malloc is refused, exit 125" "$?:$(cat "$tmp/err")" \
+	"125:vmarena run: this program's malloc is not vmarena's: it brings its own allocator"
+printf '#!/bin/busybox sh\necho hi\n' >"$tmp/script"
+chmod +x "$tmp/script"
+run -- "$tmp/script"
+report "a script whose interpreter is static is refused, exit 125" "$?:$(cat "$tmp/err")" \
+	"125:vmarena run: /bin/busybox is statically linked: its malloc cannot be replaced"
+MIMALLOC_RESERVE_OS_MEMORY=64M run -- true
+report "MIMALLOC_RESERVE_OS_MEMORY (memory outside the space) is refused" "$?:$(cat "$tmp/err")" \
+	"125:vmarena run: MIMALLOC_RESERVE_OS_MEMORY gives mimalloc memory outside the space: unset it"
 
 # Where the blocks are.
 report "every malloc entry point and libc's own users allocate in the space" \
@@ -145,6 +157,9 @@ report "--max-pages: the heap stops with SIGBUS and says why" \
 out=$(run --export "$tmp/heap" -- "$probe" fill 1)
 exported=$(sed -n 's/.*exported to .*: \([0-9]*\) pages.*/\1/p' "$tmp/err")
 report "--export: the program's output is unchanged" "$out" "$("$probe" fill 1)"
+run --export "$tmp/heap2" -- "$probe" spawn >/dev/null
+report "--export: only the started process exports, not the program it runs" \
+	"$(grep -c 'heap exported' "$tmp/err")" 1
 exec 3<>/dev/vmarena
 report "--export: the stream imports into another space" \
 	"$("$cli" ckpt 3 import <"$tmp/heap" | sed 's/imported generation [0-9]*: \([0-9]*\) pages.*/\1/')" \

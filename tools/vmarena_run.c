@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "vmarena.h"
@@ -45,17 +46,17 @@ static void __attribute__((format(printf, 1, 2), noreturn)) fail(const char *fmt
 static unsigned long long parse_size(const char *opt, const char *s)
 {
 	unsigned long long v;
+	int shift;
 	char *end;
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (end != s) {
-		if (*end == 'K')
-			v <<= 10, end++;
-		else if (*end == 'M')
-			v <<= 20, end++;
-		else if (*end == 'G')
-			v <<= 30, end++;
+	if (end != s && *end && strchr("KMG", *end)) {
+		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+		if (v > ~0ULL >> shift)
+			errno = ERANGE;
+		v <<= shift;
+		end++;
 	}
 	if (errno || end == s || *end)
 		fail("%s %s: not a number of bytes", opt, s);
@@ -83,9 +84,9 @@ static bool find_cmd(const char *cmd, char *path, size_t len)
 		snprintf(path, len, "%s", cmd);
 		return access(path, X_OK) == 0;
 	}
-	for (p = dirs ? dirs : "/usr/local/bin:/usr/bin:/bin"; ; p = q + 1) {
+	for (p = dirs ? dirs : "/bin:/usr/bin"; ; p = q + 1) {
 		q = strchrnul(p, ':');
-		snprintf(path, len, "%.*s/%s", (int)(q - p), *p && q > p ? p : ".", cmd);
+		snprintf(path, len, "%.*s/%s", q > p ? (int)(q - p) : 1, q > p ? p : ".", cmd);
 		if (access(path, X_OK) == 0)
 			return true;
 		if (!*q)
@@ -93,26 +94,40 @@ static bool find_cmd(const char *cmd, char *path, size_t len)
 	}
 }
 
-/* ld.so preloads nothing into a static or a set-id program: refuse them. */
-static void check_cmd(const char *cmd)
+/*
+ * ld.so preloads nothing into a static program, nor from a path into a
+ * set-id one or one with file capabilities (secure mode): refuse them.  A
+ * script is judged by its interpreter.
+ */
+static void check_cmd(const char *cmd, int depth)
 {
+	char line[PATH_MAX + 3], *interp_path;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 	struct stat st;
 	bool interp = false;
-	char hashbang[2];
+	ssize_t n;
 	int fd, i;
 
 	fd = open(cmd, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st))
 		return;		/* execvp reports it */
-	if (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
-	    ((st.st_mode & S_ISGID) && st.st_gid != getegid()))
+	if (((st.st_mode & S_ISUID) && st.st_uid != getuid()) ||
+	    ((st.st_mode & S_ISGID) && st.st_gid != getgid()))
 		fail("%s is set-user or set-group-ID: %s", cmd,
 		     "the loader would not preload the heap's allocator");
-	if (pread(fd, hashbang, 2, 0) == 2 && !memcmp(hashbang, "#!", 2)) {
+	if (fgetxattr(fd, "security.capability", NULL, 0) >= 0)
+		fail("%s has file capabilities: %s", cmd,
+		     "the loader would not preload the heap's allocator");
+	n = pread(fd, line, sizeof(line) - 1, 0);
+	if (n > 2 && !memcmp(line, "#!", 2) && depth < 4) {
+		/* A script: what counts is its interpreter. */
+		line[n] = 0;
+		interp_path = line + 2 + strspn(line + 2, " \t");
+		interp_path[strcspn(interp_path, " \t\n")] = 0;
 		close(fd);
-		return;		/* a script: its interpreter is checked by the shim */
+		check_cmd(interp_path, depth + 1);
+		return;
 	}
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
 		goto out;	/* not ELF: execvp reports it */
@@ -185,8 +200,9 @@ static void preload(const char *shim)
 int cmd_run(int argc, char **argv)
 {
 	unsigned long long heap = 16ULL << 30;
+	const char *policy = NULL;
 	char path[PATH_MAX];
-	int i, fd;
+	int i, fd, err;
 
 	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *opt = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
@@ -205,7 +221,7 @@ int cmd_run(int argc, char **argv)
 		else if (!strcmp(opt, "--heap"))
 			heap = parse_size(opt, arg);
 		else if (!strcmp(opt, "--policy"))
-			set_policy(arg);
+			policy = arg;
 		else if (!strcmp(opt, "--export"))
 			setenv("VMARENA_RUN_EXPORT", arg, 1);
 		else
@@ -223,8 +239,12 @@ int cmd_run(int argc, char **argv)
 	preload(shim_path());
 	argv += i + 1;
 	if (find_cmd(argv[0], path, sizeof(path)))
-		check_cmd(path);
+		check_cmd(path, 0);
+	if (policy)
+		set_policy(policy);
+	setenv_num("VMARENA_RUN_PID", getpid());
 	execvp(argv[0], argv);
-	fprintf(stderr, "vmarena run: %s: %s\n", argv[0], strerror(errno));
-	return errno == ENOENT ? 127 : 126;
+	err = errno;
+	fprintf(stderr, "vmarena run: %s: %s\n", argv[0], strerror(err));
+	return err == ENOENT ? 127 : 126;
 }

@@ -5,7 +5,8 @@
  * counters with --stats (VMARENA_RUN_STATS=1), one line on stderr per
  * process, and with --export FILE (VMARENA_RUN_EXPORT) the heap as an
  * EXPORT stream of a last CHECKPOINT, written by the process that was
- * started (not by its fork children, whose heaps are clones).
+ * started (VMARENA_RUN_PID; not by its fork children, whose heaps are
+ * clones, nor by programs it runs in turn).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,8 +20,6 @@
 
 #include "libvmarena.h"
 #include "shim.h"
-
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool report_stats, is_child;
 static const char *export_path;
@@ -44,11 +43,12 @@ static const struct {
 
 void run_started(void)
 {
-	const char *s = getenv("VMARENA_RUN_STATS");
+	const char *s = getenv("VMARENA_RUN_STATS"), *pid = getenv("VMARENA_RUN_PID");
 
 	report_stats = s && !strcmp(s, "1");
 	export_path = getenv("VMARENA_RUN_EXPORT");
-	if (export_path && !*export_path)
+	/* Only the process vmarena run started: not what it runs in turn. */
+	if ((export_path && !*export_path) || (pid && atoi(pid) != getpid()))
 		export_path = NULL;
 }
 
@@ -100,9 +100,9 @@ static void export_heap(void)
 			strerror(-ret));
 	else
 		dprintf(STDERR_FILENO,
-			"vmarena run: heap exported to %s: %llu pages, %llu bytes, base %p\n",
+			"vmarena run: heap exported to %s: %llu pages, %llu bytes; the heap is at offset %llu, mapped at %p\n",
 			export_path, (unsigned long long)pages, (unsigned long long)bytes,
-			(void *)run.base);
+			HEAP_OFF, (void *)run.base);
 	close(out);
 }
 

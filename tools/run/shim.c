@@ -207,6 +207,18 @@ static void set_up(void)
 {
 	int ret;
 
+	static const char * const outside[] = {
+		"MIMALLOC_RESERVE_OS_MEMORY", "MIMALLOC_RESERVE_HUGE_OS_PAGES",
+		"MIMALLOC_RESERVE_HUGE_OS_PAGES_AT",
+	};
+	unsigned int i;
+
+	/* libmimalloc's constructor has acted on these: memory outside. */
+	for (i = 0; i < ARRAY_SIZE(outside); i++)
+		if (getenv(outside[i]))
+			run_die("%s gives mimalloc memory outside the space: unset it",
+				outside[i]);
+	catch_sigbus();
 	run.fd = vmarena_open(O_RDWR | O_CLOEXEC);
 	if (run.fd < 0)
 		run_die("cannot open /dev/vmarena: %s", strerror(-run.fd));
@@ -230,7 +242,6 @@ static void set_up(void)
 	run_state_init();
 	if (pthread_atfork(fork_prepare, fork_parent, fork_child))
 		run_die("pthread_atfork failed");
-	catch_sigbus();
 	run_started();
 }
 
@@ -259,10 +270,27 @@ void run_start(void)
  * (a program linked statically against another malloc, a library bound
  * with RTLD_DEEPBIND) is refused rather than left to allocate elsewhere.
  */
+/*
+ * Whether the program's malloc is this library's: the block it returns is
+ * in the heap.  (Comparing addresses would not do: an executable that
+ * takes malloc's address has dlsym() return its own PLT stub.)
+ */
+typedef void *(*malloc_fn)(size_t size);
+
+static bool ours(void)
+{
+	malloc_fn global_malloc = (malloc_fn)dlsym(RTLD_DEFAULT, "malloc");
+	char *p = global_malloc ? global_malloc(16) : NULL;
+	bool in = p >= run.base && p < run.base + run.size;
+
+	if (in)
+		free(p);
+	return in;
+}
+
 __attribute__((constructor)) static void run_init(void)
 {
 	run_start();
-	if (dlsym(RTLD_DEFAULT, "malloc") != (void *)malloc ||
-	    dlsym(RTLD_DEFAULT, "free") != (void *)free)
-		run_die("malloc in this program is not vmarena's (linked statically?)");
+	if (!ours())
+		run_die("this program's malloc is not vmarena's: it brings its own allocator");
 }

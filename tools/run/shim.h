@@ -17,6 +17,7 @@
 #define META_OFF	(16ULL << 20)
 #define HEAP_OFF	(32ULL << 20)
 #define RUN_MAPS	8
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct run_map {
 	char *addr;

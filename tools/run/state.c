@@ -89,9 +89,14 @@ static int find_data(struct dl_phdr_info *info, size_t size, void *arg)
 
 /*
  * During mi_manage_os_memory_ex(), mimalloc's anonymous mappings come from
- * the space; at any other time mmap is the system call, as in libc.
+ * the space; at any other time mmap is the system call, as in libc.  It is
+ * the symbol "mmap" that libmimalloc imports (<sys/mman.h> would rename a
+ * plain definition to mmap64 under _FILE_OFFSET_BITS=64).
  */
-void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+void *run_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+	__asm__("mmap");
+
+void *run_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	void *p;
 
@@ -130,6 +135,9 @@ void run_state_init(void)
 	capturing = false;
 	if (!ok)
 		run_die("mimalloc refused the heap's range");
+	/* Rewinding needs the arena's descriptor in the space too. */
+	if (run.rewindable && !meta_used)
+		run.rewindable = false;
 	/* The main thread's heap is set up now, not after a snapshot. */
 	mi_free(mi_malloc(16));
 }
