@@ -78,7 +78,7 @@ TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/b
 # from its kernel-doc comments, and its pkg-config file at install.
 LIB_SRC := tools/lib/vmarena
 LIB_HDR := $(LIB_SRC)/libvmarena.h
-LIB_VERSION := 1.1
+LIB_VERSION := 1.2
 LIB_A := $(BUILD)/lib/libvmarena.a
 LIB_SO := $(BUILD)/lib/libvmarena.so.$(LIB_VERSION)
 LIB_MAN := $(BUILD)/man/.stamp

@@ -185,6 +185,7 @@ void vmarena_arena_reap_deferred(void)
 		*link = arena.frames[f].next;
 		arena.frames[f].use = VMARENA_USE_NONE;
 		ClearPageDirty(arena.pages[f]);
+		ClearPageChecked(arena.pages[f]);
 		spin_unlock(&arena.deferred_lock);
 		vmarena_frames_free(f, 0);
 		spin_lock(&arena.deferred_lock);
@@ -225,6 +226,7 @@ void vmarena_arena_release_user(u32 frame)
 	if (page_count(page) == 1) {
 		arena.frames[frame].use = VMARENA_USE_NONE;
 		ClearPageDirty(page);
+		ClearPageChecked(page);
 		vmarena_frames_free(frame, 0);
 		return;
 	}

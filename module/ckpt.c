@@ -90,6 +90,7 @@ void vmarena_ckpt_drop_all(struct vmarena_space *space)
 	struct vmarena_gen *ck, *tmp;
 
 	lockdep_assert_held(space->lock);
+	vmarena_changes_track(space, 0);
 	list_for_each_entry_safe(ck, tmp, &space->ckpts, node) {
 		list_del(&ck->node);
 		ckpt_free(space, ck);
@@ -120,6 +121,8 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 	ck->created_ns = ktime_get_ns();
 	list_add_tail(&ck->node, &space->ckpts);
 	space->nr_ckpts++;
+	/* Pinned pages were copied: the generation holds other frames. */
+	vmarena_changes_track(space, space->pinned ? 0 : ck->gen);
 	*gen = ck->gen;
 	*pages = ck->pt.used;
 	return 0;
@@ -202,6 +205,7 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 
 	space->pt = *pt;
 	space->swapped = 0;
+	vmarena_changes_track(space, 0);
 	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_count_swapped,
 			 &space->swapped);
 	space->import_gen = 0;
@@ -212,8 +216,16 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 	vmarena_space_account_pt(space);
 }
 
-static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
-			       u64 *pages)
+/**
+ * vmarena_ckpt_restore_locked() - vmarena_ckpt_restore(), space locked.
+ * @space: the space, locked.
+ * @gen:   the generation.
+ * @pages: out: pages the space holds afterwards.
+ *
+ * Return: as vmarena_ckpt_restore(); counts nothing.
+ */
+int vmarena_ckpt_restore_locked(struct vmarena_space *space, u64 gen,
+				u64 *pages)
 {
 	struct ckpt_build b = { .space = space };
 	struct vmarena_gen *ck = vmarena_ckpt_find(space, gen);
@@ -238,7 +250,7 @@ static int ckpt_restore_locked(struct vmarena_space *space, u64 gen,
 		return ret;
 	}
 	vmarena_ckpt_install(space, &b.pt);
-	space->c.restores++;
+	vmarena_changes_track(space, gen);
 	*pages = space->pt.used;
 	return 0;
 }
@@ -259,7 +271,8 @@ int vmarena_ckpt_restore(struct vmarena_space *space, u64 gen, u64 *pages)
 	int ret;
 
 	mutex_lock(space->lock);
-	ret = ckpt_restore_locked(space, gen, pages);
+	ret = vmarena_ckpt_restore_locked(space, gen, pages);
+	space->c.restores += !ret;
 	mutex_unlock(space->lock);
 	if (ret)
 		return ret;
@@ -308,6 +321,8 @@ int vmarena_ckpt_drop(struct vmarena_space *space, u64 gen, u64 *freed)
 				 ckpt_count_private, freed);
 		list_del(&ck->node);
 		space->nr_ckpts--;
+		if (space->changes.gen == gen)
+			vmarena_changes_track(space, 0);
 		ckpt_free(space, ck);
 	}
 	mutex_unlock(space->lock);
@@ -375,18 +390,21 @@ u64 vmarena_ckpt_content(u64 pte)
 
 /*
  * A generation's page marked SAME is a copy of a pinned live page (or the
- * original a pin copied): they differ in frame, not necessarily in bytes.
- * Both resident: the bytes decide.  Else it counts as changed.
+ * original a pin copied), and a live frame REWIND copied a generation's
+ * bytes into is marked Checked (rewind.c): they differ in frame, not
+ * necessarily in bytes.  Both resident: the bytes decide.  Else it counts
+ * as changed.
  */
 static bool ckpt_same_bytes(u64 live, u64 old)
 {
 	struct page *a, *b;
 
-	if (!(old & VMARENA_PTE_SAME) || !(old & VMARENA_PTE_PRESENT) ||
-	    !(live & VMARENA_PTE_PRESENT))
+	if (!(old & VMARENA_PTE_PRESENT) || !(live & VMARENA_PTE_PRESENT))
 		return false;
 	a = vmarena_frame_page(vmarena_pte_frame(live));
 	b = vmarena_frame_page(vmarena_pte_frame(old));
+	if (!(old & VMARENA_PTE_SAME) && !PageChecked(a))
+		return false;
 	return PageUptodate(a) && PageUptodate(b) &&
 	       !memcmp(page_address(a), page_address(b), PAGE_SIZE);
 }
@@ -394,7 +412,8 @@ static bool ckpt_same_bytes(u64 live, u64 old)
 static void ckpt_mark(struct ckpt_dirty *d, u64 vpn, u64 live, u64 old)
 {
 	if (vmarena_ckpt_content(live) == vmarena_ckpt_content(old) ||
-	    test_bit(vpn - d->first, d->bitmap) || ckpt_same_bytes(live, old))
+	    test_bit(vpn - d->first, d->bitmap) ||
+	    ckpt_same_bytes(live, old))
 		return;
 	__set_bit(vpn - d->first, d->bitmap);
 	d->dirty++;

@@ -21,6 +21,8 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt);
 void vmarena_ckpt_drop_all(struct vmarena_space *space);
 int vmarena_ckpt_take(struct vmarena_space *space, u64 *gen, u64 *pages);
 int vmarena_ckpt_restore(struct vmarena_space *space, u64 gen, u64 *pages);
+int vmarena_ckpt_restore_locked(struct vmarena_space *space, u64 gen,
+				u64 *pages);
 int vmarena_ckpt_drop(struct vmarena_space *space, u64 gen, u64 *freed);
 int vmarena_ckpt_list(struct vmarena_space *space,
 		      struct vmarena_ckpt_info *out, u32 max, u32 *count);

@@ -4,8 +4,10 @@
  *
  * The argument is copied in once into a kernel buffer (for commands that
  * carry input), the handler works on kernel memory only, and the result is
- * copied out once (for commands that return output).  A command matches
- * only with its exact number, direction and size; anything else is -ENOTTY.
+ * copied out once (for commands that return output); a command with no
+ * structure (REWIND) finds the argument's value in the buffer.  A command
+ * matches only with its exact number, direction and size; anything else
+ * is -ENOTTY.
  */
 #include <linux/capability.h>
 #include <linux/file.h>
@@ -18,6 +20,7 @@
 #include "dev.h"
 #include "export.h"
 #include "reclaim.h"
+#include "rewind.h"
 #include "ckpt.h"
 #include "space.h"
 #include "stats.h"
@@ -275,6 +278,15 @@ static int vmarena_ioc_restore(struct vmarena_ioc *ioc, void *arg)
 	       vmarena_ckpt_restore(space, *gen, pages);
 }
 
+/* REWIND: the generation is the argument; returns the pages copied. */
+static int vmarena_ioc_rewind(struct vmarena_ioc *ioc, void *arg)
+{
+	struct vmarena_rewind_result res = {};
+	int ret = vmarena_rewind(ioc->space, *(u64 *)arg, &res);
+
+	return ret ?: res.copied;
+}
+
 static int vmarena_ioc_ckpt_drop(struct vmarena_ioc *ioc, void *arg)
 {
 	struct vmarena_space *space = ioc->space;
@@ -419,6 +431,7 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 		.fn = vmarena_ioc_export, .once = true },
 	[_IOC_NR(VMARENA_IOC_IMPORT)] = { .cmd = VMARENA_IOC_IMPORT,
 		.fn = vmarena_ioc_import, .write = true, .once = true },
+	VMARENA_IOCTL(REWIND, vmarena_ioc_rewind, true),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
@@ -448,7 +461,7 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 			       void __user *uarg)
 {
 	const struct vmarena_ioctl_desc *desc = vmarena_ioctl_find(cmd);
-	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)] = {};
+	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)];
 	unsigned int size = _IOC_SIZE(cmd), tries = VMARENA_RECLAIM_RETRIES;
 	u64 mark;
 	int ret;
@@ -457,7 +470,15 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 		return -ENOTTY;
 	if (desc->write && !ioc->write)
 		return -EBADF;
-	if ((_IOC_DIR(cmd) & _IOC_WRITE) && copy_from_user(buf, uarg, size))
+	/*
+	 * The argument, exactly: the command matched its size.  A command
+	 * with no structure (_IO) takes the argument's value itself.
+	 */
+	if (_IOC_DIR(cmd) == _IOC_NONE)
+		buf[0] = (uintptr_t)uarg;
+	else if (!(_IOC_DIR(cmd) & _IOC_WRITE))
+		memset(buf, 0, size);
+	else if (copy_from_user(buf, uarg, size))
 		return -EFAULT;
 	/*
 	 * A command that fails for want of frames changes nothing: it is
@@ -470,7 +491,7 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 	} while (ret == -ENOMEM && !desc->once && !ioc->final &&
 		 vmarena_reclaim_retry(mark, &tries));
 	if (ret)
-		return ret;
+		return ret;	/* an error, or _IO REWIND's count */
 	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
 		return -EFAULT;
 	return 0;
@@ -480,10 +501,10 @@ static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
  * vmarena_ioctl() - unlocked_ioctl of /dev/vmarena.
  * @file: an open file of the device.
  * @cmd:  a VMARENA_IOC_* command.
- * @arg:  its argument, a user pointer.
+ * @arg:  its argument, a user pointer (REWIND: a generation).
  *
- * Return: 0, CLONE's new fd, or a negative errno (documented per command
- * in abi.rst).
+ * Return: 0, CLONE's new fd, REWIND's count of pages copied, or a
+ * negative errno (documented per command in abi.rst).
  */
 long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {

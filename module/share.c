@@ -326,6 +326,7 @@ int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 	int ret;
 
 	lockdep_assert_held(space->lock);
+	vmarena_changes_note(space, vpn);
 	if (vmarena_frame_table()[old].shares == 1) {
 		**pte &= ~VMARENA_PTE_COW;
 		space->c.cow_reuses++;

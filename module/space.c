@@ -204,6 +204,7 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	}
 	kref_init(&space->ref);
 	INIT_LIST_HEAD(&space->ckpts);
+	vmarena_changes_init(space);
 	vmarena_pt_init(&space->pt);
 	space->inode = inode;
 	space->user = user;
@@ -353,7 +354,7 @@ static void space_release(struct kref *ref)
 	vmarena_debugfs_space_remove(space);
 	/* No file, so no mapping and no fault, can reach the space now. */
 	mutex_lock(space->lock);
-	vmarena_ckpt_drop_all(space);
+	vmarena_ckpt_drop_all(space);	/* and stops tracking changes */
 	vmarena_pt_destroy(&space->pt, space_release_live, space);
 	vmarena_space_account_pt(space);
 	vmarena_share_rehome(space);
@@ -597,6 +598,7 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
 	f->use = VMARENA_USE_USER;
+	ClearPageChecked(vmarena_frame_page(frame));	/* see rewind.c */
 	f->owner = space;
 	f->vpn = vpn;
 	f->shares = 1;
@@ -666,6 +668,7 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
 		return ret;
 	}
 	vmarena_space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
+	vmarena_changes_note(space, vpn);
 	return 0;
 }
 
@@ -982,6 +985,7 @@ static int space_collect_entry(void *arg, u64 vpn, u64 *pte)
 	u32 frame;
 
 	d->n++;
+	vmarena_changes_note(d->space, vpn);
 	if (*pte & VMARENA_PTE_SWAP)
 		space_drop_swap(d->space, *pte);
 	if (!(*pte & VMARENA_PTE_PRESENT))
@@ -1234,6 +1238,8 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 		cond_resched();
 		ret = 0;
 		mutex_lock(space->lock);
+		/* A pin may move the page a generation shares (share.c). */
+		vmarena_changes_track(space, 0);
 		for (vpn = first; vpn < first + nr && !ret; vpn++)
 			ret = space_pin_one(space, vpn);
 		vmarena_pt_range(&space->pt, first, nr,
@@ -1297,5 +1303,9 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_RESTORES] = space->c.restores;
 	v[VMARENA_SPACE_STAT_USER_PAGES] = atomic64_read(&space->user->pages);
 	v[VMARENA_SPACE_STAT_USER_PINNED] = atomic64_read(&space->user->pinned);
+	v[VMARENA_SPACE_STAT_REWINDS] = READ_ONCE(space->c.rewinds);
+	v[VMARENA_SPACE_STAT_REWIND_COPIES] = READ_ONCE(space->c.rewind_copies);
+	v[VMARENA_SPACE_STAT_REWIND_RESETS] = READ_ONCE(space->c.rewind_resets);
+	v[VMARENA_SPACE_STAT_REWIND_RESTORES] = READ_ONCE(space->c.rewind_restores);
 	mutex_unlock(space->lock);
 }

@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
+#include "changes.h"
 #include "pagetable.h"
 #include "policy.h"
 #include "share.h"
@@ -52,6 +53,10 @@ struct vmarena_space_counters {
 	u64 cow_breaks;		/* writes that copied a shared page */
 	u64 cow_reuses;		/* ... that found it no longer shared */
 	u64 restores;		/* RESTOREs */
+	u64 rewinds;		/* REWINDs */
+	u64 rewind_copies;	/* pages REWIND copied back in place */
+	u64 rewind_resets;	/* entries REWIND set back */
+	u64 rewind_restores;	/* REWINDs done as a RESTORE */
 };
 
 /**
@@ -87,6 +92,8 @@ struct vmarena_space_counters {
  *                contents are still that stream's generation ...
  * @import_gen:   ... that generation; 0 once it changed (a delta stream
  *                applies only onto its base).
+ * @changes:      the pages that may no longer hold the generation it
+ *                tracks, for REWIND (changes.c).
  * @lru:          its resident ring (unpinned pages), in policy order.
  * @node:         in the reclaimer's list of spaces (reclaim.c).
  * @put_work:     drops a reference from a context that holds another
@@ -116,6 +123,7 @@ struct vmarena_space {
 	u64 lineage;
 	u64 import_source;
 	u64 import_gen;
+	struct vmarena_changes changes;
 	struct vmarena_lru lru;
 	struct list_head node;
 	struct work_struct put_work;

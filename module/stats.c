@@ -93,6 +93,10 @@ static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
 	[VMARENA_STAT_IMPORT_PAGES] = "import_pages",
 	[VMARENA_STAT_IMPORT_BYTES] = "import_bytes",
 	[VMARENA_STAT_STREAMS_REJECTED] = "streams_rejected",
+	[VMARENA_STAT_REWINDS] = "rewinds",
+	[VMARENA_STAT_REWIND_COPIES] = "rewind_copies",
+	[VMARENA_STAT_REWIND_RESETS] = "rewind_resets",
+	[VMARENA_STAT_REWIND_RESTORES] = "rewind_restores",
 };
 
 /* Indexed by enum vmarena_space_stat (include/uapi/linux/vmarena.h). */
@@ -127,6 +131,10 @@ const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	[VMARENA_SPACE_STAT_RESTORES] = "restores",
 	[VMARENA_SPACE_STAT_USER_PAGES] = "user_pages",
 	[VMARENA_SPACE_STAT_USER_PINNED] = "user_pinned",
+	[VMARENA_SPACE_STAT_REWINDS] = "rewinds",
+	[VMARENA_SPACE_STAT_REWIND_COPIES] = "rewind_copies",
+	[VMARENA_SPACE_STAT_REWIND_RESETS] = "rewind_resets",
+	[VMARENA_SPACE_STAT_REWIND_RESTORES] = "rewind_restores",
 };
 
 static void snapshot_arena(u64 *v)
@@ -227,6 +235,10 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, IMPORT_PAGES, import_pages);
 	COUNTER(v, IMPORT_BYTES, import_bytes);
 	COUNTER(v, STREAMS_REJECTED, streams_rejected);
+	COUNTER(v, REWINDS, rewinds);
+	COUNTER(v, REWIND_COPIES, rewind_copies);
+	COUNTER(v, REWIND_RESETS, rewind_resets);
+	COUNTER(v, REWIND_RESTORES, rewind_restores);
 }
 
 /**

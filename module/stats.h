@@ -55,6 +55,10 @@ struct vmarena_counters {
 	atomic64_t import_pages;	/* page records imported */
 	atomic64_t import_bytes;	/* stream bytes imported */
 	atomic64_t streams_rejected;	/* IMPORTs refused */
+	atomic64_t rewinds;		/* successful REWINDs */
+	atomic64_t rewind_copies;	/* pages REWIND copied back */
+	atomic64_t rewind_resets;	/* entries REWIND set back */
+	atomic64_t rewind_restores;	/* REWINDs done as a RESTORE */
 };
 
 extern struct vmarena_counters vmarena_counters;

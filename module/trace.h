@@ -233,6 +233,32 @@ DEFINE_EVENT(vmarena_gen_class, restore,
 	     TP_ARGS(space, gen, pages, ns)
 );
 
+/*
+ * REWIND put a space back to generation @gen: @copied pages copied back in
+ * place, @reset entries set back to the generation's; @full when it was
+ * done as a RESTORE instead.
+ */
+TRACE_EVENT(rewind,
+	    TP_PROTO(u64 space, u64 gen, u64 copied, u64 reset, bool full,
+		     u64 ns),
+	    TP_ARGS(space, gen, copied, reset, full, ns),
+	    TP_STRUCT__entry(__field(u64, space)
+			     __field(u64, gen)
+			     __field(u64, copied)
+			     __field(u64, reset)
+			     __field(bool, full)
+			     __field(u64, ns)),
+	    TP_fast_assign(__entry->space = space;
+			   __entry->gen = gen;
+			   __entry->copied = copied;
+			   __entry->reset = reset;
+			   __entry->full = full;
+			   __entry->ns = ns;),
+	    TP_printk("space=%llu gen=%llu copied=%llu reset=%llu full=%d ns=%llu",
+		      __entry->space, __entry->gen, __entry->copied,
+		      __entry->reset, __entry->full, __entry->ns)
+);
+
 /* CLONE made space @child sharing @pages pages with @space, in @ns. */
 TRACE_EVENT(clone,
 	    TP_PROTO(u64 space, u64 child, u64 pages, u64 ns),

@@ -62,7 +62,7 @@ TEST_F(lib, info_and_stats_answer_for_this_space)
 	count = 0;
 	ASSERT_EQ(0, vmarena_stats(self->fd, VMARENA_STATS_GLOBAL, v, &count));
 	EXPECT_EQ(VMARENA_NR_GLOBAL_STATS, count);
-	EXPECT_STREQ("1.1", vmarena_version());
+	EXPECT_STREQ("1.2", vmarena_version());
 }
 
 /* run_test.sh and rewind_test.sh test them under vmarena run. */

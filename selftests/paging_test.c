@@ -662,6 +662,36 @@ TEST(generations_survive_eviction_and_restore_from_swap_is_exact)
 	close(fd);
 }
 
+/*
+ * REWIND with pages swapped out on either side: the live page, the
+ * generation's, or both; each ends as the generation's, exactly.
+ */
+TEST(rewind_from_swap_is_exact_whichever_side_is_swapped)
+{
+	int fd, n = 96, i, round;
+	char *p = filled_space(_metadata, "clock", n, 1, &fd);
+	__u64 g;
+
+	ASSERT_NE(NULL, p);
+	g = checkpoint(fd);
+	ASSERT_NE(0, g);
+	for (round = 0; round < 4; round++) {
+		for (i = round; i < n; i += 4)
+			fill(p, i, 10 + round);
+		if (round % 2)
+			evict_all(_metadata, fd);
+		ASSERT_LE(0, ioctl(fd, VMARENA_IOC_REWIND, (unsigned long)g));
+		EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_REWIND_RESTORES));
+		EXPECT_EQ(n, space_stat(fd, VMARENA_SPACE_STAT_PAGES));
+		ASSERT_EQ(0, bad_pages(p, 0, n, 1));
+		if (round == 2)
+			evict_all(_metadata, fd);	/* both sides out */
+	}
+	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_REWIND_COPIES));
+	munmap(p, n * PAGE);
+	close(fd);
+}
+
 TEST(export_reads_swapped_pages_of_a_generation_back_exactly)
 {
 	int fd, dst, st = memfd_create("stream", MFD_CLOEXEC), n = 80, i;

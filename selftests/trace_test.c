@@ -253,6 +253,40 @@ TEST_F(tp, checkpoint_and_restore_carry_the_generation_and_the_pages)
 	close(fd);
 }
 
+TEST_F(tp, rewind_carries_the_pages_copied_and_reset_and_whether_it_restored)
+{
+	const char *const ev[] = { "rewind", NULL };
+	int fd = open_space(_metadata);
+	char line[512], *p = map(fd, 4, 0);
+	__u64 id = space_id(_metadata, fd);
+	__u64 g1, g2;
+
+	ASSERT_NE(NULL, p);
+	fill_page(p, 0, 1);
+	fill_page(p, 1, 2);
+	g1 = checkpoint(fd);
+	g2 = checkpoint(fd);
+	ASSERT_NE(0, g1);
+	ASSERT_NE(0, g2);
+	fill_page(p, 0, 3);	/* copied back */
+	fill_page(p, 2, 4);	/* a hole again */
+	trace_start(_metadata, ev);
+	ASSERT_EQ(1, ioctl(fd, VMARENA_IOC_REWIND, (unsigned long)g2));
+	/* Not the generation tracked: a restore. */
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_REWIND, (unsigned long)g1));
+	trace_stop();
+	EXPECT_EQ(1, trace_count(line, "rewind: space=%llu gen=%llu copied=1 reset=1 full=0 ns=",
+				 id, g2));
+	EXPECT_LT(0, trace_field(line, "ns")) TH_LOG("%s", line);
+	EXPECT_EQ(1, trace_count(NULL, "rewind: space=%llu gen=%llu copied=0 reset=0 full=1 ns=",
+				 id, g1));
+	EXPECT_EQ(2, trace_count(NULL, "rewind: "));
+	EXPECT_TRUE(page_is(p, 0, 1));
+	EXPECT_TRUE(page_is(p, 2, 0));
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
 TEST_F(tp, discard_traces_frames_free_of_the_pages_frame_once)
 {
 	const char *const ev[] = { "frames_free", NULL };

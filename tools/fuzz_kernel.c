@@ -10,8 +10,8 @@
  * Modelled on syzkaller's descriptions (the sys/linux directory of
  * google/syzkaller): every call of the ABI is a name and typed arguments,
  * and resources flow from one call into the next.  open() and CLONE give
- * fds (slots), CHECKPOINT gives generations that RESTORE, CKPT_DROP,
- * GET_DIRTY and EXPORT take, EXPORT fills stream slots that IMPORT reads
+ * fds (slots), CHECKPOINT gives generations that RESTORE, REWIND,
+ * CKPT_DROP, GET_DIRTY and EXPORT take, EXPORT fills stream slots that IMPORT reads
  * back (as they are, or with bits flipped, truncated, spliced, fields
  * overwritten, with or without a recomputed checksum), and mmap gives
  * mappings that touches, munmap, mremap, mprotect and madvise work on.
@@ -32,7 +32,8 @@
  * sequence of calls depends only on the seed and the results.  It keeps a
  * shadow of the first SHADOW_PAGES pages of every space (written through
  * pwrite and the mappings, zeroed by DISCARD, copied by CLONE, saved by
- * CHECKPOINT and put back by RESTORE, forgotten by IMPORT and fork) and
+ * CHECKPOINT and put back by RESTORE and REWIND, forgotten by IMPORT and
+ * fork) and
  * checks every read against it.  With --threads K, K threads run calls
  * and close fds under each other; no determinism, no data oracle.
  *
@@ -101,7 +102,8 @@ enum op {
 	OP_DISCARD, OP_TRANSLATE, OP_PIN, OP_UNPIN, OP_CHECKPOINT, OP_RESTORE,
 	OP_CKPT_DROP, OP_CKPT_LIST, OP_GET_DIRTY, OP_EXPORT, OP_IMPORT,
 	OP_BAD_IOCTL, OP_MMAP, OP_MUNMAP, OP_MREMAP, OP_MPROTECT, OP_MADVISE,
-	OP_TOUCH, OP_PREAD, OP_PWRITE, OP_FORK, OP_SYSFS, OP_VERIFY, NR_OPS
+	OP_TOUCH, OP_PREAD, OP_PWRITE, OP_FORK, OP_SYSFS, OP_VERIFY, OP_REWIND,
+	NR_OPS
 };
 
 /* Name in the log, and weight in the random choice. */
@@ -138,6 +140,7 @@ static const struct {
 	[OP_FORK] = { "fork", 3 },
 	[OP_SYSFS] = { "sysfs", 6 },
 	[OP_VERIFY] = { "verify", 20 },
+	[OP_REWIND] = { "rewind", 35 },
 };
 
 /* One call: what the log holds, all a replay needs. */
@@ -1044,11 +1047,22 @@ static long do_clone(struct ctx *cx, const struct call *c)
 	return res;
 }
 
+/* RESTORE or REWIND of slot @s to generation @gen succeeded. */
+static void shadow_rewound(int s, uint64_t gen)
+{
+	int i = gen_index(s, gen);
+
+	if (i >= 0)
+		shadow[s] = gshadow[s][i];
+	else
+		memset(&shadow[s], 0, sizeof(shadow[s]));
+}
+
 static long do_ckpt(struct ctx *cx, const struct call *c, unsigned long cmd)
 {
 	struct vmarena_ckpt k = { .generation = c->a[2] };
 	bool res_set = set_reserved(c->a[7], k.reserved, 2);
-	int s, fd = fd_of(cx, c->a[0], &s), i;
+	int s, fd = fd_of(cx, c->a[0], &s);
 	bool ok = cmd == VMARENA_IOC_CHECKPOINT ? !k.generation :
 		  k.generation && k.generation < 1ULL << 31;
 	bool good = ptr_good(c->a[1]);
@@ -1064,14 +1078,23 @@ static long do_ckpt(struct ctx *cx, const struct call *c, unsigned long cmd)
 	} else if (cmd == VMARENA_IOC_CHECKPOINT && res == 0) {
 		gen_add(cx, s, k.generation);
 	} else if (cmd == VMARENA_IOC_RESTORE && res == 0 && oracle_on(cx)) {
-		i = gen_index(s, c->a[2]);
-		if (i >= 0)
-			shadow[s] = gshadow[s][i];
-		else
-			memset(&shadow[s], 0, sizeof(shadow[s]));
+		shadow_rewound(s, c->a[2]);
 	} else if (cmd == VMARENA_IOC_CKPT_DROP && (res == 0 || res == -ENOENT)) {
 		gen_del(cx, s, c->a[2]);
 	}
+	return res;
+}
+
+/* REWIND: the generation is the argument; the same oracle as RESTORE. */
+static long do_rewind(struct ctx *cx, const struct call *c)
+{
+	int s, fd = fd_of(cx, c->a[0], &s);
+	uint64_t gen = c->a[2];
+	long res = xioctl(fd, VMARENA_IOC_REWIND, (void *)(uintptr_t)gen);
+
+	check_valid(cx, c, s >= 0 && gen && gen < 1ULL << 31, res, false);
+	if (s >= 0 && res >= 0 && oracle_on(cx))
+		shadow_rewound(s, gen);
 	return res;
 }
 
@@ -1332,6 +1355,7 @@ static long do_bad_ioctl(struct ctx *cx, const struct call *c)
 		VMARENA_IOC_UNPIN, VMARENA_IOC_CLONE, VMARENA_IOC_CHECKPOINT,
 		VMARENA_IOC_RESTORE, VMARENA_IOC_CKPT_DROP, VMARENA_IOC_CKPT_LIST,
 		VMARENA_IOC_GET_DIRTY, VMARENA_IOC_EXPORT, VMARENA_IOC_IMPORT,
+		VMARENA_IOC_REWIND,
 	};
 	unsigned long cmd = (uint32_t)c->a[2];
 	int s, fd = fd_of(cx, c->a[0], &s);
@@ -1756,6 +1780,7 @@ static long exec_call(struct ctx *cx, const struct call *c)
 	case OP_FORK: return do_fork(cx, c);
 	case OP_SYSFS: return do_sysfs(cx, c);
 	case OP_VERIFY: return do_verify(cx, c);
+	case OP_REWIND: return do_rewind(cx, c);
 	default: return -EINVAL;
 	}
 }
@@ -1887,6 +1912,9 @@ static void gen_call(struct ctx *cx, struct call *c, bool childish)
 		break;
 	case OP_RESTORE:
 	case OP_CKPT_DROP:
+		c->a[2] = gen_pick(cx, s);
+		break;
+	case OP_REWIND:
 		c->a[2] = gen_pick(cx, s);
 		break;
 	case OP_CKPT_LIST:

@@ -41,13 +41,13 @@ check "the rule gives /dev/vmarena to group vmarena, mode 0660" \
 	"$dest/etc/udev/rules.d/60-vmarena.rules"
 lib=$dest/usr/local/lib
 check "libvmarena.so.1 is the soname of the installed shared library" \
-	sh -c "readelf -d '$lib/libvmarena.so.1.1' | grep -q 'SONAME.*\[libvmarena.so.1\]'"
-check "every exported function carries a version, LIBVMARENA_1 or 1.1" \
+	sh -c "readelf -d '$lib/libvmarena.so.1.2' | grep -q 'SONAME.*\[libvmarena.so.1\]'"
+check "every exported function carries a version, LIBVMARENA_1, 1.1 or 1.2" \
 	sh -c "readelf --dyn-syms -W '$lib/libvmarena.so' | grep ' vmarena_' >'$dest/syms' &&
-	       [ \$(wc -l <'$dest/syms') -ge 18 ] &&
-	       ! grep -vE '@@LIBVMARENA_1(\\.1)?\$' '$dest/syms'"
+	       [ \$(wc -l <'$dest/syms') -ge 19 ] &&
+	       ! grep -vE '@@LIBVMARENA_1(\\.[12])?\$' '$dest/syms'"
 check "a man page for libvmarena(3) and one for each function, in section 3" \
-	sh -c "[ \$(grep -l '^\.TH .* 3 ' '$dest'/usr/local/share/man/man3/*.3 | wc -l) -ge 19 ]"
+	sh -c "[ \$(grep -l '^\.TH .* 3 ' '$dest'/usr/local/share/man/man3/*.3 | wc -l) -ge 20 ]"
 cat >"$dest/prog.c" <<'EOF'
 #include <stdio.h>
 #include <libvmarena.h>
@@ -64,7 +64,7 @@ pc() {	# pkg-config of the staged prefix
 }
 check "pkg-config builds a program against the shared library" \
 	sh -c "gcc -o '$dest/prog' '$dest/prog.c' $(pc --cflags) $(pc --libs) \
-		-Wl,-rpath,'$lib' && [ \"\$('$dest/prog')\" = '1.1 1' ]"
+		-Wl,-rpath,'$lib' && [ \"\$('$dest/prog')\" = '1.2 1' ]"
 check "and against the static one" \
 	sh -c "gcc -static -o '$dest/prog-static' '$dest/prog.c' $(pc --cflags) \
 		'$lib/libvmarena.a' && '$dest/prog-static' >/dev/null"

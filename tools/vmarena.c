@@ -296,7 +296,8 @@ static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
 	"swapped", "pinned", "evictions", "swap_outs", "clean_drops",
 	"swap_ins", "io_errors", "policy_scans", "cow_breaks", "cow_reuses",
 	"checkpoints", "last_generation", "restores", "user_pages",
-	"user_pinned",
+	"user_pinned", "rewinds", "rewind_copies", "rewind_resets",
+	"rewind_restores",
 };
 
 void show_space(int fd)

@@ -7,7 +7,7 @@
  * (Documentation/abi.rst has the per-command details):
  *
  *  - structures are made of fixed-width fields with no implicit padding;
- *    pointers travel in __u64;
+ *    pointers travel in __u64 (REWIND takes a number, not a structure);
  *  - a field named reserved* must be zero on input (else -EINVAL) and is
  *    written as zero on output;
  *  - an unknown command returns -ENOTTY; a new need gets a new command,
@@ -117,6 +117,10 @@ enum vmarena_global_stat {
 	VMARENA_STAT_IMPORT_PAGES,		/* page records imported */
 	VMARENA_STAT_IMPORT_BYTES,		/* stream bytes imported */
 	VMARENA_STAT_STREAMS_REJECTED,		/* imports refused */
+	VMARENA_STAT_REWINDS,			/* REWIND calls that succeeded */
+	VMARENA_STAT_REWIND_COPIES,		/* pages REWIND copied back */
+	VMARENA_STAT_REWIND_RESETS,		/* entries REWIND set back */
+	VMARENA_STAT_REWIND_RESTORES,		/* REWINDs done as a RESTORE */
 	VMARENA_NR_GLOBAL_STATS
 };
 
@@ -152,6 +156,10 @@ enum vmarena_space_stat {
 	VMARENA_SPACE_STAT_RESTORES,
 	VMARENA_SPACE_STAT_USER_PAGES,		/* its user's charge, all spaces */
 	VMARENA_SPACE_STAT_USER_PINNED,		/* its user's pinned pages */
+	VMARENA_SPACE_STAT_REWINDS,
+	VMARENA_SPACE_STAT_REWIND_COPIES,	/* pages its REWINDs copied back */
+	VMARENA_SPACE_STAT_REWIND_RESETS,	/* entries its REWINDs set back */
+	VMARENA_SPACE_STAT_REWIND_RESTORES,	/* its REWINDs done as a RESTORE */
 	VMARENA_NR_SPACE_STATS
 };
 
@@ -316,6 +324,21 @@ struct vmarena_ckpt {
 #define VMARENA_IOC_CHECKPOINT	_IOWR(VMARENA_IOC_MAGIC, 0x08, struct vmarena_ckpt)
 #define VMARENA_IOC_RESTORE	_IOWR(VMARENA_IOC_MAGIC, 0x09, struct vmarena_ckpt)
 #define VMARENA_IOC_CKPT_DROP	_IOWR(VMARENA_IOC_MAGIC, 0x0a, struct vmarena_ckpt)
+
+/*
+ * VMARENA_IOC_REWIND: RESTORE in place.  The argument is the generation
+ * itself, not a pointer (from a 32-bit program: generations below 2^32),
+ * and the return value the pages copied back into their own frames, or -1
+ * with errno.  Afterwards the space reads exactly as after RESTORE of that
+ * generation; the cost grows with the pages written or discarded since the
+ * space took the generation (or was last restored or rewound to it), not
+ * with the space: those pages are copied back in place, mappings kept, or
+ * set back one by one.  Another generation, or a change the space could
+ * not follow, makes it a RESTORE.  The counters rewind_* tell which
+ * (Documentation/abi.rst has the details).  No structure to copy in or
+ * out: a rewind per fuzzing iteration costs about a system call.
+ */
+#define VMARENA_IOC_REWIND	_IO(VMARENA_IOC_MAGIC, 0x0f)
 
 /**
  * struct vmarena_ckpt_info - one generation in a CKPT_LIST answer.

@@ -246,6 +246,34 @@ int vmarena_restore(int fd, __u64 generation, __u64 *pages)
 }
 
 /**
+ * vmarena_rewind_to() - rewind the space to a generation, copying back in
+ * place what changed since (VMARENA_IOC_REWIND).
+ * @fd:         the space, open for writing.
+ * @generation: the generation (below 2^32 in a 32-bit program).
+ * @copied:     out, if not NULL: pages copied back into their own frames.
+ *
+ * Same contents as vmarena_restore(); its cost grows with the pages
+ * written since the space took, or was last rewound to, @generation.  The
+ * space's counters rewind_resets and rewind_restores tell what else it
+ * did.
+ *
+ * Return: 0; -ENOENT, -EBUSY (pinned pages), -ENOMEM, -EDQUOT.
+ */
+int vmarena_rewind_to(int fd, __u64 generation, __u64 *copied)
+{
+	int ret;
+
+	if (generation > ~0UL)
+		return -ENOENT;	/* out of a 32-bit long's reach */
+	ret = call(fd, VMARENA_IOC_REWIND, (void *)(unsigned long)generation);
+	if (ret < 0)
+		return ret;
+	if (copied)
+		*copied = ret;
+	return 0;
+}
+
+/**
  * vmarena_ckpt_drop() - let a generation go (VMARENA_IOC_CKPT_DROP).
  * @fd:         the space, open for writing.
  * @generation: the generation.
@@ -403,16 +431,30 @@ int vmarena_map(int fd, __u64 offset, size_t length, int prot, void **addr)
  */
 const char *vmarena_version(void)
 {
-	return "1.1";
+	return "1.2";
 }
 
-/* The entry point of `vmarena run`'s allocator, if it is this program's. */
-static int run_call(const char *name)
-{
-	int saved = errno, (*fn)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, name);
+typedef int (*run_fn)(void);
 
-	errno = saved;
-	return fn ? fn() : -ENXIO;
+/*
+ * The entry point of `vmarena run`'s allocator, if it is this program's:
+ * looked up once (a rewind per fuzzing iteration must not pay dlsym()).
+ * Racing first calls store the same pointer.
+ */
+static int run_call(const char *name, run_fn *cache)
+{
+	run_fn fn = __atomic_load_n(cache, __ATOMIC_ACQUIRE);
+	int saved;
+
+	if (!fn) {
+		saved = errno;
+		fn = (run_fn)dlsym(RTLD_DEFAULT, name);
+		errno = saved;
+		if (!fn)
+			return -ENXIO;
+		__atomic_store_n(cache, fn, __ATOMIC_RELEASE);
+	}
+	return fn();
 }
 
 /**
@@ -429,7 +471,9 @@ static int run_call(const char *name)
  */
 int vmarena_snapshot(void)
 {
-	return run_call("vmarena_run_snapshot");
+	static run_fn fn;
+
+	return run_call("vmarena_run_snapshot", &fn);
 }
 
 /**
@@ -445,5 +489,7 @@ int vmarena_snapshot(void)
  */
 int vmarena_rewind(void)
 {
-	return run_call("vmarena_run_rewind");
+	static run_fn fn;
+
+	return run_call("vmarena_run_rewind", &fn);
 }

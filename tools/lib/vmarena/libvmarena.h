@@ -21,7 +21,7 @@ extern "C" {
 
 /* The library's version, and the ABI version it was built against. */
 #define LIBVMARENA_MAJOR	1
-#define LIBVMARENA_MINOR	1
+#define LIBVMARENA_MINOR	2
 
 int vmarena_open(int flags);
 int vmarena_info(int fd, struct vmarena_info *info);
@@ -51,6 +51,9 @@ const char *vmarena_version(void);
 /* 1.1: the heap of a program run by `vmarena run` (Documentation/run.rst). */
 int vmarena_snapshot(void);
 int vmarena_rewind(void);
+
+/* 1.2: REWIND. */
+int vmarena_rewind_to(int fd, __u64 generation, __u64 *copied);
 
 #ifdef __cplusplus
 }
