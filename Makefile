@@ -190,9 +190,14 @@ $(BUILD)/selftests/%-32: selftests/%.c $(SELFTEST_HDRS) include/uapi/linux/vmare
 	@mkdir -p $(dir $@)
 	$(CC) -m32 -static $(USER_CFLAGS) -isystem $(KSFT) -o $@ $< -pthread
 
-$(BUILD)/selftests/%: selftests/%.sh
+$(BUILD)/selftests/%: selftests/%.sh $(BUILD)/helpers/tap.sh
 	@mkdir -p $(dir $@)
 	install -m 0755 $< $@
+
+# The TAP reporting the shell tests source (not a test itself).
+$(BUILD)/helpers/tap.sh: selftests/tap.sh
+	@mkdir -p $(dir $@)
+	install -m 0644 $< $@
 
 # The CLI is built on libvmarena (static, so it runs from build/bin/).
 CLI_SRCS := tools/vmarena.c tools/vmarena_cow.c tools/vmarena_run.c

@@ -16,25 +16,14 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/tap.sh
+. "$here/../helpers/tap.sh"
 cli=$here/../bin/vmarena
 shim=$here/../lib/vmarena/libvmarena-run.so
 harness=$here/../helpers/afl_rewind
 loop=$here/../helpers/loop_rewind
 tmp=$here/afl_test.tmp
 seconds=${VMARENA_AFL_SECONDS:-20}
-n=0
-failed=0
-
-report() {	# report DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [[ "$2" == "$3" ]]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got '$2', want '$3'"
-		failed=1
-	fi
-}
 
 stat_of() {	# stat_of DIR NAME: a line of AFL++'s fuzzer_stats
 	sed -n "s/^$2 *: //p" "$1/default/fuzzer_stats" 2>/dev/null

@@ -17,25 +17,14 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/tap.sh
+. "$here/../helpers/tap.sh"
 repo=${VMARENA_REPO:-$(cd "$here/../.." && pwd)}
 cli=$here/../bin/vmarena
 bt=$repo/tools/bpftrace
 dbg=/sys/kernel/debug/vmarena
 sys=/sys/class/misc/vmarena
 start_timeout=${BPFTRACE_START_TIMEOUT:-180}
-n=0
-failed=0
-
-report() {	# report DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [[ "$2" == "$3" ]]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got '$2', want '$3'"
-		failed=1
-	fi
-}
 
 skip_all() {
 	echo "ok 1 # SKIP $1"

@@ -61,15 +61,8 @@ static void scribble(char *p, unsigned char *now, unsigned int writes)
 	}
 }
 
-static bool matches(const char *p, const unsigned char *model)
-{
-	unsigned int i;
-
-	for (i = 0; i < N; i++)
-		if (!page_is(p, i, model[i]))
-			return false;
-	return true;
-}
+/* The space's N pages, against a byte a page. */
+#define matches(p, model) pages_match(p, model, N)
 
 TEST_F(gens, restore_to_each_generation_in_turn_gives_its_data)
 {

@@ -24,21 +24,10 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/tap.sh
+. "$here/../helpers/tap.sh"
 cli=$here/../bin/vmarena
 tmp=$here/cli_test.tmp		# not /tmp: keep it beside the build
-n=0
-failed=0
-
-report() {	# report DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [[ "$2" == "$3" ]]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got '$2', want '$3'"
-		failed=1
-	fi
-}
 
 [ -c /dev/vmarena ] || { echo "ok 1 # SKIP /dev/vmarena missing"; exit 0; }
 mkdir -p "$tmp"

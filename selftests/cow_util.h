@@ -78,6 +78,18 @@ static inline bool page_is(const char *p, __u64 page, unsigned char v)
 	return true;
 }
 
+/* Whether pages [0, @n) of @p each hold @model's byte, every byte of it. */
+static inline bool pages_match(const char *p, const unsigned char *model,
+			       unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!page_is(p, i, model[i]))
+			return false;
+	return true;
+}
+
 static inline __u64 frame_of(int fd, __u64 page)
 {
 	struct vmarena_pte_info e = { 0 };

@@ -13,22 +13,11 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/tap.sh
+. "$here/../helpers/tap.sh"
 cli=$here/../bin/vmarena
 probe=$here/../helpers/run_probe
 tmp=$here/paging_run_test.tmp
-n=0
-failed=0
-
-report() {	# report DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [[ "$2" == "$3" ]]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got '$2', want '$3'"
-		failed=1
-	fi
-}
 
 stat_of() {	# stat_of NAME: a counter of the --stats line
 	grep '^vmarena run: pid=' "$tmp/err" | tail -n 1 | tr ' ' '\n' | sed -n "s/^$1=//p"

@@ -64,15 +64,8 @@ static __u64 fill_and_take(int fd, char *p, unsigned char *model,
 	return checkpoint(fd);
 }
 
-static bool matches(const char *p, const unsigned char *model)
-{
-	unsigned int i;
-
-	for (i = 0; i < N; i++)
-		if (!page_is(p, i, model[i]))
-			return false;
-	return true;
-}
+/* The space's N pages, against a byte a page. */
+#define matches(p, model) pages_match(p, model, N)
 
 /* What one REWIND did: its return value, and its space's counters. */
 struct rw_res {

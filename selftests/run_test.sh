@@ -29,23 +29,12 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=selftests/tap.sh
+. "$here/../helpers/tap.sh"
 cli=$here/../bin/vmarena
 probe=$here/../helpers/run_probe
 tmp=$here/run_test.tmp
 policy=/sys/class/misc/vmarena/policy
-n=0
-failed=0
-
-report() {	# report DESCRIPTION GOT WANT
-	n=$((n + 1))
-	if [[ "$2" == "$3" ]]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		echo "#   got '$2', want '$3'"
-		failed=1
-	fi
-}
 
 run() {		# run [OPTIONS] -- CMD...: under vmarena run, stderr to $tmp/err
 	"$cli" run "$@" 2>"$tmp/err"
