@@ -51,16 +51,17 @@ struct rewind {
 	struct vmarena_gen *ck;
 	struct vmarena_rewind_result *res;
 	u32 clears;
+	bool broken;
 };
 
 /*
  * A page that rewind_classify() found could be set back could not: a bug.
- * The tracking stops, so that the next call restores the whole table.
+ * The call ends with a RESTORE of the whole table (rewind_locked()).
  */
 static void rewind_broken(struct rewind *rw)
 {
 	WARN_ON_ONCE(1);
-	rw->space->changes.gen = 0;
+	rw->broken = true;
 }
 
 /* Whether an entry of the generation can be shared once more. */
@@ -171,6 +172,7 @@ static void rewind_copy(struct rewind *rw, u64 *live, u64 old)
 
 	rewind_copy_page(page_address(page),
 			 page_address(vmarena_frame_page(vmarena_pte_frame(old))));
+	flush_dcache_page(page);	/* mapped in user space */
 	SetPageChecked(page);
 	vmarena_space_write_notify(rw->space, live);
 	rw->res->copied++;
@@ -219,8 +221,15 @@ static bool rewind_page(struct rewind *rw, u64 vpn, int kind, bool clear)
 	}
 	switch (kind) {
 	case REWIND_COPY:
-		rewind_copy(rw, live, *old);
-		return true;
+		/*
+		 * Checked again: a GUP pin may have come while an earlier page
+		 * slept.  Else it is set back, which the first pass allowed.
+		 */
+		if (rewind_in_place(vmarena_pte_frame(*live))) {
+			rewind_copy(rw, live, *old);
+			return true;
+		}
+		fallthrough;
 	case REWIND_SET:
 		if (vmarena_share_entry(old, &now))
 			break;
@@ -284,6 +293,14 @@ static int rewind_locked(struct vmarena_space *space, u64 gen,
 		if (res->reset)
 			vmarena_space_account_pt(space);
 		res->pages = space->pt.used;
+		if (rw.broken) {
+			ret = vmarena_ckpt_restore_locked(space, gen, &res->pages);
+			if (ret) {
+				vmarena_changes_track(space, 0);
+				return ret;
+			}
+			res->full = true;
+		}
 	}
 	space->c.rewinds++;
 	space->c.rewind_copies += res->copied;

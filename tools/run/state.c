@@ -5,7 +5,7 @@
  *
  * A rewind must put back mimalloc's bookkeeping with the blocks it
  * describes.  That bookkeeping lives in three places, each put in the
- * space at set-up, so that one RESTORE of the space covers all of it:
+ * space at set-up, so that one REWIND of the space covers all of it:
  *
  *  - mimalloc's writable globals (its .data and .bss after RELRO: the main
  *    thread's heap, the segment map, statistics) are copied to offset
@@ -170,11 +170,15 @@ int vmarena_run_snapshot(void)
  * vmarena_run_rewind() - the heap, mimalloc's state with it, back to the
  * last vmarena_run_snapshot() (libvmarena's vmarena_rewind()).
  *
- * Return: 0, or -errno: -ENOENT without a snapshot, or RESTORE's error.
+ * REWIND copies back in place what the program wrote since the snapshot
+ * (or the last rewind), keeping its mappings: the cost grows with the
+ * pages written, not with the heap.
+ *
+ * Return: 0, or -errno: -ENOENT without a snapshot, or REWIND's error.
  */
 int vmarena_run_rewind(void)
 {
 	if (!run.snapshot)
 		return -ENOENT;
-	return vmarena_restore(run.fd, run.snapshot, NULL);
+	return vmarena_rewind_to(run.fd, run.snapshot, NULL);
 }

@@ -327,10 +327,10 @@ struct vmarena_ckpt {
 
 /*
  * VMARENA_IOC_REWIND: RESTORE in place.  The argument is the generation
- * itself, not a pointer (from a 32-bit program: generations below 2^32),
+ * itself, not a pointer (from a 32-bit program: generations below 2^31),
  * and the return value the pages copied back into their own frames, or -1
- * with errno.  Afterwards the space reads exactly as after RESTORE of that
- * generation; the cost grows with the pages written or discarded since the
+ * with errno.  Afterwards the space holds the bytes RESTORE of that
+ * generation would give; the cost grows with the pages written or discarded since the
  * space took the generation (or was last restored or rewound to it), not
  * with the space: those pages are copied back in place, mappings kept, or
  * set back one by one.  Another generation, or a change the space could

@@ -249,7 +249,7 @@ int vmarena_restore(int fd, __u64 generation, __u64 *pages)
  * vmarena_rewind_to() - rewind the space to a generation, copying back in
  * place what changed since (VMARENA_IOC_REWIND).
  * @fd:         the space, open for writing.
- * @generation: the generation (below 2^32 in a 32-bit program).
+ * @generation: the generation (below 2^31 in a 32-bit program).
  * @copied:     out, if not NULL: pages copied back into their own frames.
  *
  * Same contents as vmarena_restore(); its cost grows with the pages
@@ -257,7 +257,7 @@ int vmarena_restore(int fd, __u64 generation, __u64 *pages)
  * space's counters rewind_resets and rewind_restores tell what else it
  * did.
  *
- * Return: 0; -ENOENT, -EBUSY (pinned pages), -ENOMEM, -EDQUOT.
+ * Return: 0; -ENOENT, -EBUSY (pinned pages), -ENOMEM, -EDQUOT, -EMLINK.
  */
 int vmarena_rewind_to(int fd, __u64 generation, __u64 *copied)
 {
