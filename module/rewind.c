@@ -210,17 +210,21 @@ static void rewind_set(struct rewind *rw, u64 vpn, u64 *live, u64 now)
  */
 static bool rewind_page(struct rewind *rw, u64 vpn, int kind, bool clear)
 {
-	u64 *live = vmarena_pt_lookup(&rw->space->pt, vpn);
-	u64 *old = vmarena_pt_lookup(&rw->ck->pt, vpn);
-	u64 now;
+	bool to_clear = kind == REWIND_CLEAR;
+	u64 *live, *old, now;
 
-	if (clear || kind == REWIND_CLEAR) {
-		if (clear && kind == REWIND_CLEAR)
-			rewind_set(rw, vpn, live, 0);
-		return !clear || kind != REWIND_CLEAR;
+	if (kind == REWIND_SAME)
+		return false;
+	if (clear != to_clear)
+		return true;	/* a page for the other pass */
+	/* Looked up only for pages that change: none can have moved. */
+	live = vmarena_pt_lookup(&rw->space->pt, vpn);
+	old = vmarena_pt_lookup(&rw->ck->pt, vpn);
+	if (clear) {
+		rewind_set(rw, vpn, live, 0);
+		return false;
 	}
-	switch (kind) {
-	case REWIND_COPY:
+	if (kind == REWIND_COPY) {
 		/*
 		 * Checked again: a GUP pin may have come while an earlier page
 		 * slept.  Else it is set back, which the first pass allowed.
@@ -229,16 +233,15 @@ static bool rewind_page(struct rewind *rw, u64 vpn, int kind, bool clear)
 			rewind_copy(rw, live, *old);
 			return true;
 		}
-		fallthrough;
-	case REWIND_SET:
-		if (vmarena_share_entry(old, &now))
-			break;
-		rewind_set(rw, vpn, live, now & ~VMARENA_PTE_SAME);
-		return false;
-	case REWIND_SAME:
+	} else if (kind != REWIND_SET) {
+		rewind_broken(rw);	/* rewind_classify() said otherwise */
 		return false;
 	}
-	rewind_broken(rw);	/* rewind_classify() said otherwise */
+	if (vmarena_share_entry(old, &now)) {
+		rewind_broken(rw);
+		return false;
+	}
+	rewind_set(rw, vpn, live, now & ~VMARENA_PTE_SAME);
 	return false;
 }
 
