@@ -148,6 +148,41 @@ TEST_F(rw, a_rewind_with_nothing_written_copies_nothing)
 	EXPECT_TRUE(matches(self->p, self->model));
 }
 
+/*
+ * Nothing written is REWIND's shortest path: it must still see another
+ * generation, a pin and a dropped generation.
+ */
+TEST_F(rw, a_rewind_with_nothing_written_still_checks_its_generation)
+{
+	unsigned char model1[N];
+	struct rw_res r;
+	__u64 gen1, gen2;
+
+	gen1 = fill_and_take(self->fd, self->p, self->model, N);
+	memcpy(model1, self->model, N);
+	fill_page(self->p, 5, 0x55);
+	self->model[5] = 0x55;
+	gen2 = checkpoint(self->fd);
+	/* Nothing written since gen2, but gen1 is asked for. */
+	ASSERT_EQ(0, rewind_to(self->fd, gen1, &r));
+	EXPECT_EQ(1, r.result);
+	EXPECT_TRUE(matches(self->p, model1));
+	ASSERT_EQ(0, rewind_to(self->fd, gen2, &r));
+	EXPECT_TRUE(matches(self->p, self->model));
+	ASSERT_EQ(0, rewind_to(self->fd, gen2, &r));
+	EXPECT_EQ(0, r.copied + r.reset + r.result);
+	ASSERT_EQ(0, range_ioctl(self->fd, VMARENA_IOC_PIN, 0, PAGE));
+	EXPECT_EQ(-EBUSY, rewind_to(self->fd, gen2, &r));
+	ASSERT_EQ(0, range_ioctl(self->fd, VMARENA_IOC_UNPIN, 0, PAGE));
+	ASSERT_EQ(0, rewind_to(self->fd, gen2, &r));
+	ASSERT_EQ(0, rewind_to(self->fd, gen2, &r));
+	EXPECT_EQ(0, r.copied + r.reset + r.result);
+	ASSERT_EQ(0, ckpt_call(self->fd, VMARENA_IOC_CKPT_DROP, &gen2, NULL));
+	EXPECT_EQ(-ENOENT, rewind_to(self->fd, gen2, &r));
+	EXPECT_TRUE(matches(self->p, self->model));
+	EXPECT_EQ(5, space_stat(self->fd, VMARENA_SPACE_STAT_REWINDS));
+}
+
 TEST_F(rw, writing_the_same_pages_again_after_a_rewind_takes_no_fault)
 {
 	struct rw_res r;

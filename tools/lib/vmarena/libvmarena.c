@@ -484,8 +484,8 @@ int vmarena_snapshot(void)
  * globals, stack and file descriptors are not touched.
  *
  * Return: 0, or -errno: -ENXIO when the program is not running under
- * `vmarena run`, -ENOENT without a snapshot, or VMARENA_IOC_RESTORE's
- * error (-ENOMEM, -EDQUOT).
+ * `vmarena run`, -ENOENT without a snapshot, or VMARENA_IOC_REWIND's
+ * error (-ENOMEM, -EDQUOT, -EBUSY).
  */
 int vmarena_rewind(void)
 {
