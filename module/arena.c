@@ -74,6 +74,9 @@ struct vmarena_arena {
 
 static struct vmarena_arena arena;
 
+/* Failures injected so far, the arena's and the slab caches'. */
+atomic64_t vmarena_injected = ATOMIC64_INIT(0);
+
 struct vmarena_frame *vmarena_frame_table(void)
 {
 	return arena.frames;
@@ -104,7 +107,17 @@ static bool arena_inject_failure(void)
 		return false;
 	this_cpu_inc(arena.stats->injected);
 	atomic64_inc(&arena.injections);
+	atomic64_inc(&vmarena_injected);
 	return true;
+}
+
+/**
+ * vmarena_frames_injected() - an allocator on the frames (a slab cache)
+ * failed an allocation on purpose: vmarena_injections() counts it.
+ */
+void vmarena_frames_injected(void)
+{
+	atomic64_inc(&vmarena_injected);
 }
 
 /**

@@ -5,6 +5,7 @@
 #ifndef _VMARENA_ARENA_H
 #define _VMARENA_ARENA_H
 
+#include <linux/atomic.h>
 #include <linux/mm_types.h>
 #include <linux/types.h>
 
@@ -56,5 +57,20 @@ void vmarena_arena_put_page(struct page *page);
 void vmarena_arena_reap_deferred(void);
 void vmarena_arena_use_pcp(bool on);
 void vmarena_arena_release_user(u32 frame);
+
+extern atomic64_t vmarena_injected;
+
+/**
+ * vmarena_injections() - allocation failures injected so far (frames and
+ * every slab cache): a caller that reads it before and after a failure
+ * tells one on purpose from a shortage.  Read before every command that
+ * may allocate, so one load.
+ *
+ * Return: the count.
+ */
+static inline u64 vmarena_injections(void)
+{
+	return atomic64_read(&vmarena_injected);
+}
 
 #endif /* _VMARENA_ARENA_H */

@@ -17,5 +17,6 @@ void vmarena_frames_free(u32 frame, unsigned int order);
 struct vmarena_frame *vmarena_frame_table(void);
 void *vmarena_frame_addr(u32 frame);
 u32 vmarena_addr_frame(const void *addr);
+void vmarena_frames_injected(void);
 
 #endif /* _VMARENA_FRAMES_H */

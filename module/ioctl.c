@@ -5,12 +5,13 @@
  * The argument is copied in once into a kernel buffer (for commands that
  * carry input), the handler works on kernel memory only, and the result is
  * copied out once (for commands that return output); a command with no
- * structure (REWIND) finds the argument's value in the buffer.  A command
+ * structure (REWIND) is handed the argument's value.  A command
  * matches only with its exact number, direction and size; anything else
  * is -ENOTTY.
  */
 #include <linux/capability.h>
 #include <linux/file.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -457,44 +458,68 @@ static const struct vmarena_ioctl_desc *vmarena_ioctl_find(unsigned int cmd)
 	return &vmarena_ioctls[nr];
 }
 
+/*
+ * Runs a command.  One that fails for want of frames changes nothing: it
+ * is tried again once reclaim, free to wait for other spaces now that
+ * none is locked, made room.  REWIND, once per fuzzing iteration, is
+ * called directly rather than through a retpoline.
+ */
+static int vmarena_ioctl_run(struct vmarena_ioc *ioc,
+			     const struct vmarena_ioctl_desc *desc, void *arg)
+{
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
+	u64 mark;
+	int ret;
+
+	do {
+		mark = vmarena_injections();
+		ret = INDIRECT_CALL_1(desc->fn, vmarena_ioc_rewind, ioc, arg);
+	} while (ret == -ENOMEM && !desc->once && !ioc->final &&
+		 vmarena_reclaim_retry(mark, &tries));
+	return ret;
+}
+
+/*
+ * A command with a structure: its argument, exactly (the command matched
+ * its size), copied in if it carries input, out if it returns output.
+ * Out of line, so that a command without one does not pay for clearing
+ * the buffer (the kernel zeroes every stack variable).
+ */
+static noinline long vmarena_ioctl_buf(struct vmarena_ioc *ioc,
+				       const struct vmarena_ioctl_desc *desc,
+				       unsigned int cmd, void __user *uarg)
+{
+	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)];
+	unsigned int size = _IOC_SIZE(cmd);
+	int ret;
+
+	if (!(_IOC_DIR(cmd) & _IOC_WRITE))
+		memset(buf, 0, size);
+	else if (copy_from_user(buf, uarg, size))
+		return -EFAULT;
+	ret = vmarena_ioctl_run(ioc, desc, buf);
+	if (ret)
+		return ret;
+	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
+		return -EFAULT;
+	return 0;
+}
+
 static long vmarena_ioctl_call(struct vmarena_ioc *ioc, unsigned int cmd,
 			       void __user *uarg)
 {
 	const struct vmarena_ioctl_desc *desc = vmarena_ioctl_find(cmd);
-	u64 buf[VMARENA_IOCTL_BUF / sizeof(u64)];
-	unsigned int size = _IOC_SIZE(cmd), tries = VMARENA_RECLAIM_RETRIES;
-	u64 mark;
-	int ret;
+	u64 value;
 
 	if (!desc)
 		return -ENOTTY;
 	if (desc->write && !ioc->write)
 		return -EBADF;
-	/*
-	 * The argument, exactly: the command matched its size.  A command
-	 * with no structure (_IO) takes the argument's value itself.
-	 */
-	if (_IOC_DIR(cmd) == _IOC_NONE)
-		buf[0] = (uintptr_t)uarg;
-	else if (!(_IOC_DIR(cmd) & _IOC_WRITE))
-		memset(buf, 0, size);
-	else if (copy_from_user(buf, uarg, size))
-		return -EFAULT;
-	/*
-	 * A command that fails for want of frames changes nothing: it is
-	 * tried again once reclaim, free to wait for other spaces now that
-	 * none is locked, made room.
-	 */
-	do {
-		mark = vmarena_injections();
-		ret = desc->fn(ioc, buf);
-	} while (ret == -ENOMEM && !desc->once && !ioc->final &&
-		 vmarena_reclaim_retry(mark, &tries));
-	if (ret)
-		return ret;	/* an error, or _IO REWIND's count */
-	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uarg, buf, size))
-		return -EFAULT;
-	return 0;
+	if (_IOC_DIR(cmd) != _IOC_NONE)
+		return vmarena_ioctl_buf(ioc, desc, cmd, uarg);
+	/* A command with no structure (_IO) takes the argument's value. */
+	value = (uintptr_t)uarg;
+	return vmarena_ioctl_run(ioc, desc, &value);	/* or REWIND's count */
 }
 
 /**

@@ -310,23 +310,6 @@ unsigned int vmarena_reclaim_unlocked(void)
 }
 
 /**
- * vmarena_injections() - allocation failures injected so far (frames and
- * every slab cache): a caller that reads it before and after a failure
- * tells one on purpose from a shortage.
- *
- * Return: the count.
- */
-u64 vmarena_injections(void)
-{
-	u64 n = vmarena_arena_injections();
-	unsigned int i;
-
-	for (i = 0; i < VMARENA_NR_CACHES; i++)
-		n += READ_ONCE(vmarena_caches[i].stats.injected);
-	return n;
-}
-
-/**
  * vmarena_reclaim_retry() - an operation failed with -ENOMEM, changing
  * nothing, and its caller holds no space's lock: reclaim (waiting for
  * other spaces' locks, vmarena_reclaim_unlocked()) before it tries again.

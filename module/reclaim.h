@@ -34,7 +34,6 @@ void vmarena_reclaim_check(void);
 
 bool vmarena_reclaim_direct(struct vmarena_space *self);
 unsigned int vmarena_reclaim_unlocked(void);
-u64 vmarena_injections(void);
 bool vmarena_reclaim_retry(u64 mark, unsigned int *tries);
 bool vmarena_reclaim_short(void);
 

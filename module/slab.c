@@ -255,6 +255,7 @@ static bool slab_inject_failure(struct vmarena_slab_cache *c)
 	c->fail_next--;
 	c->stats.injected++;
 	c->stats.failures++;
+	vmarena_frames_injected();
 	return true;
 }
 

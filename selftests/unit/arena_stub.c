@@ -69,6 +69,10 @@ void *vmarena_frame_addr(u32 frame)
 	return base + (size_t)frame * VMARENA_PAGE_SIZE;
 }
 
+void vmarena_frames_injected(void)
+{
+}
+
 u32 vmarena_addr_frame(const void *addr)
 {
 	size_t off = (const u8 *)addr - base;
