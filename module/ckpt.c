@@ -35,7 +35,7 @@
 #include "ckpt.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "swap.h"
 #include "trace.h"
 

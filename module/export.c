@@ -37,7 +37,7 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "stream.h"
 #include "swap.h"
 

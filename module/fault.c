@@ -25,7 +25,7 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "trace.h"
 
 static u64 fault_clock(void)

@@ -24,6 +24,7 @@
 #include "rewind.h"
 #include "ckpt.h"
 #include "space.h"
+#include "counters.h"
 #include "stats.h"
 
 /* Large enough for every command's argument (checked at build time). */

@@ -34,7 +34,7 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "trace.h"
 
 /* Spaces one round looks at. */

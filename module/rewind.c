@@ -39,7 +39,7 @@
 #include "rewind.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "swap.h"
 #include "trace.h"
 

@@ -22,7 +22,6 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
 
 #define VMARENA_BYTES	BIT_ULL(VMARENA_OFFSET_BITS)
 

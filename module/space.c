@@ -47,7 +47,7 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
-#include "stats.h"
+#include "counters.h"
 #include "swap.h"
 #include "trace.h"
 

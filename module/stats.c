@@ -4,11 +4,10 @@
  * vmarena/stats and the STATS ioctl), so names and values cannot drift.
  */
 #include "stats.h"
+#include "counters.h"
 #include "arena.h"
 #include "caches.h"
 #include "swap.h"
-
-struct vmarena_counters vmarena_counters;
 
 /* Indexed by enum vmarena_global_stat (include/uapi/linux/vmarena.h). */
 static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {

@@ -20,7 +20,7 @@
 
 #include "arena.h"
 #include "slots.h"
-#include "stats.h"
+#include "counters.h"
 #include "swap.h"
 #include "user.h"
 
