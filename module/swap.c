@@ -56,6 +56,13 @@ static struct vmarena_swap swap = {
 
 #define SWAP_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
 
+/* The default per-user limit counts the slots that can hold a page. */
+static void swap_tell_users(void)
+{
+	lockdep_assert_held(&swap.lock);
+	vmarena_user_set_swap_slots(swap.slots.nr - swap.slots.retired);
+}
+
 static int swap_open(const char *path, struct block_device **bdev, u64 *nr)
 {
 	struct block_device *b;
@@ -123,6 +130,7 @@ int vmarena_swap_attach(const char *path)
 		swap.owner = owner;
 		swap.bdev = bdev;
 		strscpy(swap.path, path, sizeof(swap.path));
+		swap_tell_users();
 		ret = 0;
 	}
 	mutex_unlock(&swap.lock);
@@ -153,6 +161,7 @@ static void swap_release(void)
 	swap.bdev = NULL;
 	swap.path[0] = '\0';
 	memset(&swap.slots, 0, sizeof(swap.slots));
+	swap_tell_users();
 }
 
 /**
@@ -254,10 +263,12 @@ void vmarena_swap_free(u64 slot, bool retire)
 		goto out;
 	}
 	swap_uncharge(slot);
-	if (retire)
+	if (retire) {
 		vmarena_slots_retire(&swap.slots, slot);
-	else
+		swap_tell_users();
+	} else {
 		vmarena_slots_free(&swap.slots, slot);
+	}
 out:
 	mutex_unlock(&swap.lock);
 }

@@ -30,10 +30,11 @@
 
 #include "internal.h"
 #include "arena.h"
-#include "swap.h"
 #include "user.h"
 
 static LIST_HEAD(users);
+/* Swap slots that can hold a page, for the default page limit. */
+static atomic64_t swap_slots = ATOMIC64_INIT(0);
 static DEFINE_SPINLOCK(users_lock);
 
 static struct {
@@ -118,12 +119,23 @@ void vmarena_user_put(struct vmarena_user *user)
  */
 u64 vmarena_user_max_pages(void)
 {
-	u64 slots, used, retired, max = READ_ONCE(limits.max_pages);
+	u64 max = READ_ONCE(limits.max_pages);
 
 	if (max)
 		return max;
-	vmarena_swap_counts(&slots, &used, &retired);
-	return (vmarena_arena_frames() + slots - retired) / 2;
+	return (vmarena_arena_frames() + atomic64_read(&swap_slots)) / 2;
+}
+
+/**
+ * vmarena_user_set_swap_slots() - the swap slots that can hold a page
+ * changed (a device attached or detached, a slot retired): the default
+ * page limit follows.  swap.c tells, under its lock, so that the last
+ * change is the last told.
+ * @n: slots, retired ones not counted.
+ */
+void vmarena_user_set_swap_slots(u64 n)
+{
+	atomic64_set(&swap_slots, n);
 }
 
 /**

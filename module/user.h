@@ -61,6 +61,7 @@ static inline void vmarena_user_pin(struct vmarena_user *user, s64 n)
 
 u64 vmarena_user_max_pages(void);
 u64 vmarena_user_max_pinned(void);
+void vmarena_user_set_swap_slots(u64 n);
 void vmarena_user_set_limit(bool pinned, u64 max);
 int vmarena_users_show(struct seq_file *m, void *unused);
 void vmarena_user_init(u64 max_pages, u64 max_pinned);

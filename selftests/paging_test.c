@@ -371,6 +371,11 @@ TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
 	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_reads", "1"));
 	EXPECT_FALSE(read_survives_sigbus(p, &c));
 	EXPECT_EQ(retired + 1, debugfs_value("swap", "retired"));
+	/* The default per-user limit no longer counts the retired slot. */
+	ASSERT_EQ(0, write_str(SYS "user_max_pages", "0"));
+	EXPECT_EQ((debugfs_value("stats", "arena_frames") +
+		   debugfs_value("stats", "swap_slots") - retired - 1) / 2,
+		  sys_value("user_max_pages"));
 	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
 	ASSERT_EQ(0, translate(fd, 0, 1, &e));
 	EXPECT_TRUE(e.flags & VMARENA_PTE_INFO_LOST);
