@@ -50,6 +50,7 @@ void vmarena_ckpt_account_pt(struct vmarena_space *space,
 {
 	u64 now = vmarena_pt_frames(&ckpt->pt);
 
+	lockdep_assert_held(space->lock);
 	atomic64_add(now - ckpt->pt_frames, &vmarena_counters.pt_frames);
 	vmarena_user_charge(space->user, now - ckpt->pt_frames);
 	ckpt->pt_frames = now;
@@ -76,6 +77,7 @@ struct vmarena_gen *vmarena_ckpt_find(struct vmarena_space *space, u64 gen)
 /* Frees a checkpoint's table and the checkpoint; space locked. */
 static void ckpt_free(struct vmarena_space *space, struct vmarena_gen *ck)
 {
+	lockdep_assert_held(space->lock);
 	vmarena_pt_destroy(&ck->pt, vmarena_space_release_entry, space);
 	vmarena_ckpt_account_pt(space, ck);
 	vmarena_slab_free(&vmarena_caches[VMARENA_CACHE_CKPT], ck);
@@ -143,6 +145,7 @@ int vmarena_ckpt_take(struct vmarena_space *space, u64 *gen, u64 *pages)
 	u64 t0 = ktime_get_ns();
 	int ret;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	ret = ckpt_take_locked(space, gen, pages);
 	mutex_unlock(space->lock);
@@ -203,6 +206,7 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 {
 	struct vmarena_pt old = space->pt;
 
+	lockdep_assert_held(space->lock);
 	space->pt = *pt;
 	space->swapped = 0;
 	vmarena_changes_track(space, 0);
@@ -232,6 +236,7 @@ int vmarena_ckpt_restore_locked(struct vmarena_space *space, u64 gen,
 	u32 nodes;
 	int ret;
 
+	lockdep_assert_held(space->lock);
 	if (!ck)
 		return -ENOENT;
 	if (space->pinned)
@@ -270,6 +275,7 @@ int vmarena_ckpt_restore(struct vmarena_space *space, u64 gen, u64 *pages)
 	u64 t0 = ktime_get_ns();
 	int ret;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	ret = vmarena_ckpt_restore_locked(space, gen, pages);
 	space->c.restores += !ret;
@@ -309,6 +315,7 @@ int vmarena_ckpt_drop(struct vmarena_space *space, u64 gen, u64 *freed)
 {
 	struct vmarena_gen *ck;
 
+	lockdep_assert_not_held(space->lock);
 	*freed = 0;
 	mutex_lock(space->lock);
 	ck = vmarena_ckpt_find(space, gen);
@@ -344,6 +351,7 @@ int vmarena_ckpt_list(struct vmarena_space *space,
 	struct vmarena_gen *ck;
 	u32 n = 0;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	list_for_each_entry(ck, &space->ckpts, node) {
 		if (n < max) {
@@ -495,6 +503,7 @@ int vmarena_ckpt_dirty(struct vmarena_space *space, u64 gen, u64 first,
 	struct ckpt_dirty d = { .space = space, .first = first, .bitmap = bitmap };
 	int ret = 0;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	d.ck = vmarena_ckpt_find(space, gen);
 	if (!d.ck || (rearm && d.ck->busy)) {

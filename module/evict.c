@@ -215,6 +215,8 @@ static void evict_one(struct evict *e, u32 frame)
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 	struct page *page = vmarena_frame_page(frame);
 
+	lockdep_assert_held(e->space->lock);
+	VM_WARN_ON_ONCE_PAGE(!PageLocked(page), page);
 	if (page_count(page) != 1 || !PageUptodate(page)) {
 		evict_putback(e, frame);
 		return;
@@ -317,8 +319,10 @@ unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want)
 {
 	u64 rounds = min_t(u64, 2 * DIV_ROUND_UP(space->lru.nr, VMARENA_EVICT_BATCH),
 			   VMARENA_EVICT_HARD_ROUNDS);
-	unsigned int got = vmarena_evict(space, want);
+	unsigned int got;
 
+	lockdep_assert_held(space->lock);
+	got = vmarena_evict(space, want);
 	while (!got && rounds-- && !fatal_signal_pending(current)) {
 		cond_resched();
 		got = vmarena_evict(space, VMARENA_EVICT_BATCH);

@@ -108,6 +108,7 @@ static int export_plan(struct vmarena_space *space, struct export_plan *p,
 {
 	u64 cap;
 
+	lockdep_assert_held(space->lock);
 	p->ck = vmarena_ckpt_find(space, gen);
 	p->base = delta ? vmarena_ckpt_find(space, base) : NULL;
 	if (!p->ck || (delta && !p->base))
@@ -214,6 +215,7 @@ static int export_batch(struct vmarena_space *space, struct export_plan *p,
 	size_t len = 0;
 	int ret = 0;
 
+	lockdep_assert_not_held(space->lock);
 	memset(o->src, 0, sizeof(o->src));
 	mutex_lock(space->lock);
 	for (i = 0; i < n && !ret; i++)
@@ -314,6 +316,7 @@ int vmarena_export(struct vmarena_space *space, struct file *file, u64 gen,
 	unsigned int i;
 	int ret = -ENOMEM;
 
+	lockdep_assert_not_held(space->lock);
 	if (!o)
 		return -ENOMEM;
 	o->file = file;
@@ -361,6 +364,7 @@ struct import_in {
 static int import_base_ok(struct vmarena_space *space,
 			  struct vmarena_stream_reader *r)
 {
+	lockdep_assert_held(space->lock);
 	if (!(r->flags & VMARENA_STREAM_DELTA))
 		return space->pt.used ? -EINVAL : 0;
 	return space->import_gen == r->base && space->import_source == r->source ?
@@ -508,6 +512,7 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 	u32 nodes;
 	int ret;
 
+	lockdep_assert_held(space->lock);
 	ret = import_base_ok(space, &in->r);
 	if (ret)
 		return ret;
@@ -573,6 +578,7 @@ int vmarena_import(struct vmarena_space *space, struct file *file, u64 *gen,
 	u64 taken = 0, mark;
 	int ret;
 
+	lockdep_assert_not_held(space->lock);
 	vmarena_stream_reader_init(&in.r);
 	ret = import_read(space, &in);
 	while (!ret) {

@@ -50,6 +50,7 @@ static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
 	struct page *page = vmarena_frame_page(frame);
 	bool lost;
 
+	lockdep_assert_not_held(space->lock);
 	if (!vmarena_space_swap_in_read(space, frame, vpn, slot))
 		return 0;
 	unlock_page(page);
@@ -73,6 +74,7 @@ static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
 static vm_fault_t fault_lock_page(struct vmarena_space *space,
 				  struct page *page)
 {
+	lockdep_assert_held(space->lock);
 	if (trylock_page(page)) {
 		if (PageUptodate(page))
 			return 0;
@@ -112,6 +114,7 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	u64 mark;
 	int err;
 
+	lockdep_assert_held(space->lock);
 	for (;;) {
 		mark = vmarena_injections();
 		err = vmarena_space_fault_in(space, vpn, write, frame, kind);

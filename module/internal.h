@@ -35,12 +35,13 @@
  *
  *	vmarena_reclaim.lock (reclaim.c), the list of spaces, is a leaf: a
  *	space found there is referenced under it and locked after it.
+ *	users_lock (user.c), the list of users, is a leaf too.
  *
  *	A slab cache drops its cache lock before it takes or gives back
  *	frames, so the cache lock and the frame locks are never nested.
  *
- * The space lock is a mutex (faults sleep on page locks); the rest are
- * spinlocks.  No lock is taken in interrupt context: frames and objects are
+ * The space lock (faults sleep on page locks) and vmarena_swap.lock are
+ * mutexes; the rest are spinlocks.  No lock is taken in interrupt context: frames and objects are
  * allocated and freed in process context only.  Frame allocation never
  * sleeps, so a caller may hold a spinlock across it.
  *

@@ -472,6 +472,7 @@ static int vmarena_ioctl_run(struct vmarena_ioc *ioc,
 	u64 mark;
 	int ret;
 
+	lockdep_assert_not_held(ioc->space->lock);
 	do {
 		mark = vmarena_injections();
 		ret = INDIRECT_CALL_1(desc->fn, vmarena_ioc_rewind, ioc, arg);

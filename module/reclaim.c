@@ -210,6 +210,7 @@ static int reclaim_daemon(void *unused)
 /* A batch from a locked space, trying hard (vmarena_evict_hard()). */
 static unsigned int reclaim_space_hard(struct vmarena_space *space)
 {
+	lockdep_assert_held(space->lock);
 	return vmarena_evict_hard(space, VMARENA_EVICT_BATCH);
 }
 
@@ -217,8 +218,10 @@ static unsigned int reclaim_space_hard(struct vmarena_space *space)
 static unsigned int reclaim_family(struct vmarena_space *self)
 {
 	struct vmarena_space *s;
-	unsigned int got = reclaim_space_hard(self);
+	unsigned int got;
 
+	lockdep_assert_held(self->lock);
+	got = reclaim_space_hard(self);
 	list_for_each_entry(s, &self->family->spaces, family_node)
 		if (!got && s != self)
 			got = reclaim_space_hard(s);
@@ -294,6 +297,7 @@ unsigned int vmarena_reclaim_unlocked(void)
 	unsigned int i, n, got = 0;
 	u64 t0 = ktime_get_ns();
 
+	might_sleep();
 	n = reclaim_snapshot(spaces, RECLAIM_ROUND, NULL);
 	for (i = 0; i < n; i++) {
 		if (!got) {
@@ -322,6 +326,7 @@ unsigned int vmarena_reclaim_unlocked(void)
  */
 bool vmarena_reclaim_retry(u64 mark, unsigned int *tries)
 {
+	might_sleep();
 	if (!*tries || vmarena_injections() != mark ||
 	    fatal_signal_pending(current))
 		return false;

@@ -351,6 +351,7 @@ int vmarena_rewind(struct vmarena_space *space, u64 gen,
 	u64 t0 = trace_rewind_enabled() ? ktime_get_ns() : 0;
 	int ret;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	ret = rewind_locked(space, gen, res);
 	mutex_unlock(space->lock);

@@ -100,6 +100,7 @@ static void family_release(struct kref *ref)
  */
 void vmarena_family_leave(struct vmarena_space *space)
 {
+	lockdep_assert_not_held(space->lock);
 	kref_put(&space->family->ref, family_release);
 }
 
@@ -170,6 +171,7 @@ void vmarena_share_get(u32 frame)
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
+	lockdep_assert_held(vmarena_frame_owner(frame)->lock);
 	if (++f->shares == 2)
 		atomic64_inc(&vmarena_counters.pages_shared);
 }
@@ -186,6 +188,7 @@ bool vmarena_share_put(u32 frame)
 
 	if (WARN_ON_ONCE(!f->shares))
 		return false;
+	lockdep_assert_held(vmarena_frame_owner(frame)->lock);
 	if (--f->shares == 1)
 		atomic64_dec(&vmarena_counters.pages_shared);
 	return !f->shares;
@@ -274,6 +277,7 @@ static int share_copy(struct vmarena_space *space, u64 vpn, u64 *pte,
 	struct page *src;
 	int ret;
 
+	lockdep_assert_held(space->lock);
 	/*
 	 * The source leaves its ring while the copy's frame is found: making
 	 * room (at a resident cap of one, say) must not evict the very page
@@ -447,6 +451,7 @@ static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
 	u32 frame;
 	int ret;
 
+	lockdep_assert_held(charge->lock);
 	if (!vmarena_ckpt_content(pte)) {
 		*copy = 0;
 		return 0;
@@ -502,6 +507,7 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 	u64 copy, *cur;
 	int ret;
 
+	lockdep_assert_held(charge->lock);
 	*old = 0;
 	ret = share_copy_value(charge, NULL, vpn, pte, VMARENA_PTE_SAME, &copy);
 	if (ret)

@@ -397,6 +397,7 @@ static bool check_red_zone(struct vmarena_slab_cache *c, u8 *obj, u16 idx)
 {
 	u8 *rz = obj + red_zone_start(c);
 
+	lockdep_assert_held(&c->lock);
 	if (bytes_all(rz, red_zone_len(c), VMARENA_RED_ACTIVE))
 		return true;
 	if (bytes_all(rz, red_zone_len(c), VMARENA_RED_INACTIVE)) {

@@ -95,6 +95,7 @@ void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr)
 	unsigned int i;
 	u64 vpn;
 
+	lockdep_assert_held(space->lock);
 	/* Direct-mapped: a short range can only sit in its own entries. */
 	if (nr < VMARENA_TLB_ENTRIES) {
 		for (vpn = first; vpn < first + nr; vpn++) {
@@ -168,6 +169,7 @@ void *vmarena_space_zalloc(unsigned int cache)
 	u64 mark = vmarena_injections();
 	void *obj;
 
+	might_sleep();
 	while (!(obj = vmarena_slab_zalloc(&vmarena_caches[cache])) &&
 	       vmarena_reclaim_retry(mark, &tries))
 		;
@@ -185,6 +187,7 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	struct vmarena_space *space;
 	struct vmarena_user *user;
 	struct inode *inode;
+	unsigned int i;
 	int ret;
 
 	user = vmarena_user_get(current_fsuid());
@@ -213,7 +216,8 @@ struct vmarena_space *vmarena_space_create(struct vmarena_space *parent)
 	space->max_resident = 0;
 	vmarena_lru_init(&space->lru);
 	INIT_WORK(&space->put_work, space_put_work);
-	vmarena_space_tlb_flush(space, 0, U64_MAX);
+	for (i = 0; i < VMARENA_TLB_ENTRIES; i++)
+		space->tlb[i].vpn = U64_MAX;	/* an empty TLB */
 	space->id = atomic64_inc_return(&last_space_id);
 	/*
 	 * Published last: a family member is walked by the other members'
@@ -254,6 +258,7 @@ struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent)
 	u64 t0 = ktime_get_ns(), pages;
 	int ret;
 
+	lockdep_assert_not_held(parent->lock);
 	child = vmarena_space_create(parent);
 	if (IS_ERR(child))
 		return child;
@@ -328,6 +333,7 @@ int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte)
 	struct vmarena_space *space = arg;
 	u32 frame = vmarena_pte_frame(*pte);
 
+	lockdep_assert_held(space->lock);
 	space_unpin_entry(space, pte);
 	if (vmarena_share_drop_entry(space, *pte)) {
 		vmarena_space_forget_frame(frame);
@@ -380,6 +386,7 @@ static void space_release(struct kref *ref)
  */
 void vmarena_space_put(struct vmarena_space *space)
 {
+	might_sleep();
 	kref_put(&space->ref, space_release);
 }
 
@@ -435,6 +442,7 @@ static bool space_cap_room(struct vmarena_space *space, u64 extra)
 {
 	u64 t0, got = 0, n;
 
+	lockdep_assert_held(space->lock);
 	if (!space->max_resident)
 		return true;
 	t0 = ktime_get_ns();
@@ -477,6 +485,7 @@ static int space_arena_frame(struct vmarena_space *space, u32 *frame)
 static int space_alloc_frame(struct vmarena_space *space, u64 extra,
 			     u32 *frame)
 {
+	lockdep_assert_held(space->lock);
 	if (!space_cap_room(space, extra))
 		return -EDQUOT;
 	return space_arena_frame(space, frame);
@@ -494,6 +503,7 @@ static int space_alloc_frame(struct vmarena_space *space, u64 extra,
  */
 int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
 {
+	lockdep_assert_held(space->lock);
 	if (!vmarena_user_room(space->user, 1))
 		return -EDQUOT;
 	return space_alloc_frame(space, 0, frame);
@@ -539,6 +549,7 @@ static int space_reserve(struct vmarena_space *space, u64 n, bool capped,
  */
 int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool)
 {
+	lockdep_assert_held(space->lock);
 	return space_reserve(space, n, true, pool);
 }
 
@@ -554,6 +565,7 @@ int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool)
  */
 int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool)
 {
+	lockdep_assert_held(space->lock);
 	return space_reserve(space, n, false, pool);
 }
 
@@ -597,6 +609,7 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 {
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
+	lockdep_assert_held(space->lock);
 	f->use = VMARENA_USE_USER;
 	ClearPageChecked(vmarena_frame_page(frame));	/* see rewind.c */
 	f->owner = space;
@@ -700,6 +713,7 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 	struct page *page;
 	int ret;
 
+	lockdep_assert_held(space->lock);
 	if (slot == VMARENA_SLOT_LOST)
 		return -EIO;
 	/* Not refused at the user's limit: the charge moves from the slot. */
@@ -742,6 +756,7 @@ int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 	u64 t0 = ktime_get_ns();
 	int ret;
 
+	VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frame)), vmarena_frame_page(frame));
 	ret = vmarena_swap_read(slot, frame);
 	if (!ret)
 		SetPageUptodate(vmarena_frame_page(frame));
@@ -908,6 +923,7 @@ static int space_swap_in_locked(struct vmarena_space *space, u64 vpn)
 	u32 frame;
 	int ret;
 
+	lockdep_assert_held(space->lock);
 	ret = space_swap_in_start(space, vpn, &frame);
 	if (ret)
 		return ret;
@@ -1015,6 +1031,7 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 	struct space_dropped d = { .space = space, .head = VMARENA_NO_FRAME };
 	u32 f, next;
 
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	space->import_gen = 0;
 	vmarena_pt_clear_range(&space->pt, first, nr, space_collect_entry, &d);
@@ -1055,6 +1072,7 @@ static int space_shrink(struct vmarena_space *space)
 	unsigned int idle = 0;
 	int ret = 0;
 
+	lockdep_assert_held(space->lock);
 	while (space->max_resident && space->resident > space->max_resident) {
 		n = vmarena_evict(space, space->resident - space->max_resident);
 		got += n;
@@ -1227,6 +1245,7 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 	u64 vpn;
 	int ret = 0;
 
+	lockdep_assert_not_held(space->lock);
 	if (!vmarena_space_pin_fits(nr))
 		return -ENOMEM;
 	/*
@@ -1259,6 +1278,7 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
  */
 int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr)
 {
+	lockdep_assert_not_held(space->lock);
 	mutex_lock(space->lock);
 	vmarena_pt_range(&space->pt, first, nr, space_unpin_one, space);
 	mutex_unlock(space->lock);

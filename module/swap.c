@@ -396,6 +396,7 @@ int vmarena_swap_read(u64 slot, u32 frame)
 {
 	int ret = -EIO;
 
+	VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frame)), vmarena_frame_page(frame));
 	if (!swap_inject(&swap.fail_reads))
 		ret = swap_bio(REQ_OP_READ, slot, &frame, 1, NULL);
 	if (ret) {
