@@ -20,8 +20,11 @@
  * Accessed and dirty bits live in the shadow PTEs, which the ring does not
  * know: the caller answers through struct vmarena_policy_ops.
  *
- * Pure logic (policy.c compiles in user space too, and the replay tool
- * drives it); the caller serialises access to one ring (the space lock).
+ * Pure logic: policy.c compiles in user space too, where the unit tests
+ * drive it.  tools/replay.c does not run it: it is an offline model of
+ * fifo, exact LRU, random, clock and Belady's OPT over a reference
+ * string, to compare policies with the optimum.  The caller serialises
+ * access to one ring (the space lock).
  */
 #ifndef _VMARENA_POLICY_H
 #define _VMARENA_POLICY_H
