@@ -201,7 +201,7 @@ $(BUILD)/helpers/tap.sh: selftests/tap.sh
 
 # The CLI is built on libvmarena (static, so it runs from build/bin/).
 CLI_SRCS := tools/vmarena.c tools/vmarena_cow.c tools/vmarena_run.c
-$(BUILD)/bin/vmarena: $(CLI_SRCS) tools/vmarena.h include/uapi/linux/vmarena.h \
+$(BUILD)/bin/vmarena: $(CLI_SRCS) tools/vmarena_cli.h include/uapi/linux/vmarena.h \
 		$(LIB_HDR) $(LIB_A) $(RUN_SHIM)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $(CLI_SRCS) $(LIB_A)

@@ -48,7 +48,7 @@
 
 #include <linux/vmarena.h>
 
-#include "vmarena.h"
+#include "vmarena_cli.h"
 
 #define DEV "/dev/vmarena"
 #define SYS "/sys/class/misc/vmarena/"

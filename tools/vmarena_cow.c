@@ -23,7 +23,7 @@
 
 #include <linux/vmarena.h>
 
-#include "vmarena.h"
+#include "vmarena_cli.h"
 
 #define PAGE 4096UL
 

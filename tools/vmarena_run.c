@@ -25,7 +25,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "vmarena.h"
+#include "vmarena_cli.h"
 
 #define SHIM_REL "/../lib/vmarena/libvmarena-run.so"
 #define POLICY "/sys/class/misc/vmarena/policy"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmarena.h - what the CLI's files share (vmarena.c, vmarena_cow.c,
+ * vmarena_cli.h - what the CLI's files share (vmarena.c, vmarena_cow.c,
  * vmarena_run.c).
  */
 #ifndef _VMARENA_CLI_H
