@@ -38,6 +38,8 @@
 #include "counters.h"
 #include "swap.h"
 #include "trace.h"
+#include "mapping.h"
+#include "supply.h"
 
 /**
  * vmarena_ckpt_account_pt() - keep the global page-table frame count in

@@ -8,10 +8,10 @@
 
 #include <linux/types.h>
 
-#include "share.h"
-
 struct vmarena_space;
 struct vmarena_ckpt_info;
+struct vmarena_gen;
+struct vmarena_pt;
 struct vmarena_dirty;
 
 void vmarena_ckpt_account_pt(struct vmarena_space *space,

@@ -18,6 +18,7 @@
 #include "space.h"
 #include "swap.h"
 #include "user.h"
+#include "lifecycle.h"
 
 static int vmarena_open(struct inode *inode, struct file *file)
 {

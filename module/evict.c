@@ -40,6 +40,8 @@
 #include "counters.h"
 #include "swap.h"
 #include "trace.h"
+#include "mapping.h"
+#include "supply.h"
 
 /* The entries holding a frame, in every table of the family. */
 static unsigned int evict_each(struct vmarena_space *space, u32 frame,

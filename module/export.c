@@ -40,6 +40,7 @@
 #include "counters.h"
 #include "stream.h"
 #include "swap.h"
+#include "supply.h"
 
 /* Pages copied under the lock at a time. */
 #define EXPORT_BATCH	16

@@ -6,7 +6,7 @@
  * miss.  .fault walks the shadow table, allocates a zeroed frame on first
  * touch or reads a swapped page back (without the space lock), and hands
  * the frame's page back locked; the kernel maps it and unlocks it (see
- * space.c for why locked).  Mappings are shared and use write
+ * access.c for why locked).  Mappings are shared and use write
  * notification: a read fault maps the page read-only, and the first write
  * goes through .page_mkwrite, which sets the shadow dirty bit, so the
  * module knows exactly which pages were written.  A write to a
@@ -27,6 +27,7 @@
 #include "space.h"
 #include "counters.h"
 #include "trace.h"
+#include "access.h"
 
 static u64 fault_clock(void)
 {

@@ -6,7 +6,7 @@
  * not listed is a leaf and is never held while taking another):
  *
  *	mmap_lock (the kernel's, in the fault path)
- *	  vmarena_space.lock		a space's page table and pages (space.c):
+ *	  vmarena_space.lock		a space's page table and pages (space.h):
  *					its family's mutex, shared by the
  *					space, its clones and their
  *					checkpoints (share.c)
@@ -15,7 +15,7 @@
  *					short of frames waits for it only
  *					after dropping its own (fault.c,
  *					rw.c, ioctl.c: vmarena_reclaim_retry())
- *	    page lock			of one of its frames (fault.c, space.c,
+ *	    page lock			of one of its frames (fault.c, access.c,
  *					evict.c); a holder of a page lock never
  *					takes a space lock
  *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction,

@@ -26,6 +26,8 @@
 #include "space.h"
 #include "counters.h"
 #include "stats.h"
+#include "access.h"
+#include "lifecycle.h"
 
 /* Large enough for every command's argument (checked at build time). */
 #define VMARENA_IOCTL_BUF	256

@@ -19,6 +19,8 @@
 #include "space.h"
 #include "swap.h"
 #include "user.h"
+#include "supply.h"
+#include "lifecycle.h"
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);

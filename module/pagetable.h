@@ -43,7 +43,7 @@
  * COW  the frame is shared (clone, checkpoint): a write must copy.
  * PIN  pinned: never evicted.
  * -    bit 7: in a live table, free between calls; PIN marks the pins it
- *      makes with it while it runs (space.c).  In a checkpoint's table,
+ *      makes with it while it runs (access.c).  In a checkpoint's table,
  *      SAME (VMARENA_PTE_SAME): a copy of, or the original of, a pinned
  *      live page, made when the two held the same bytes (ckpt.c).
  * gen  when the page was last written: the newest generation its space
@@ -119,6 +119,20 @@ static inline u64 vmarena_pt_get(struct vmarena_pt *pt, u64 vpn)
 	u64 *pte = vmarena_pt_lookup(pt, vpn);
 
 	return pte ? *pte : 0;
+}
+
+/* A page's identity: what it refers to (frame or slot), or 0 for none. */
+static inline u64 vmarena_pte_id(u64 pte)
+{
+	u64 kind = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP);
+
+	return kind ? (pte & ~(BIT_ULL(VMARENA_PTE_PFN_SHIFT) - 1)) | kind : 0;
+}
+
+/* The identity of entries holding a frame. */
+static inline u64 vmarena_frame_id(u32 frame)
+{
+	return vmarena_pte_id(vmarena_pte_make(frame, VMARENA_PTE_PRESENT));
 }
 
 #endif /* _VMARENA_PAGETABLE_H */

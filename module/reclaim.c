@@ -36,6 +36,7 @@
 #include "space.h"
 #include "counters.h"
 #include "trace.h"
+#include "lifecycle.h"
 
 /* Spaces one round looks at. */
 #define RECLAIM_ROUND	16

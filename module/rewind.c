@@ -42,6 +42,9 @@
 #include "counters.h"
 #include "swap.h"
 #include "trace.h"
+#include "mapping.h"
+#include "supply.h"
+#include "access.h"
 
 enum { REWIND_SAME, REWIND_COPY, REWIND_SET, REWIND_CLEAR, REWIND_CANNOT };
 

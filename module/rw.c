@@ -2,7 +2,7 @@
 /*
  * rw.c - read()/pread() and write()/pwrite() of a space's bytes.
  *
- * Each page is translated through the space's software TLB (space.c) with
+ * Each page is translated through the space's software TLB (mapping.c) with
  * the space lock held; the lock is dropped before the copy, which may fault
  * (even on a mapping of this very space), and the page is held by a
  * reference meanwhile (so it is not evicted).  Holes read as zeros; writes
@@ -22,6 +22,7 @@
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"
+#include "access.h"
 
 #define VMARENA_BYTES	BIT_ULL(VMARENA_OFFSET_BITS)
 

@@ -49,6 +49,8 @@
 #include "counters.h"
 #include "swap.h"
 #include "trace.h"
+#include "mapping.h"
+#include "supply.h"
 
 /**
  * vmarena_family_join() - make @space a member of a family.
@@ -643,4 +645,45 @@ int vmarena_share_copy(struct vmarena_space *space,
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;
 	return ret;
+}
+
+/* Takes a pinned page's pin off the books (the entry goes or is unpinned). */
+void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte)
+{
+	if (!(*pte & VMARENA_PTE_PINNED))
+		return;
+	*pte &= ~VMARENA_PTE_PINNED;
+	space->pinned--;
+	vmarena_user_pin(space->user, -1);
+	atomic64_dec(&vmarena_counters.pinned);
+}
+
+/* Frees what a dropped swap entry holds. */
+void vmarena_space_drop_swap(struct vmarena_space *space, u64 pte)
+{
+	if (vmarena_pte_frame(pte) != VMARENA_SLOT_LOST)
+		vmarena_swap_free(vmarena_pte_frame(pte), false);
+	space->swapped--;
+}
+
+/**
+ * vmarena_space_release_entry() - a table going away lets go of one entry.
+ * @arg: the space whose table (or checkpoint) it is, locked.
+ * @vpn: the page.
+ * @pte: the entry.
+ *
+ * Return: 0 (a vmarena_pt_fn).
+ */
+int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte)
+{
+	struct vmarena_space *space = arg;
+	u32 frame = vmarena_pte_frame(*pte);
+
+	lockdep_assert_held(space->lock);
+	vmarena_space_unpin_entry(space, pte);
+	if (vmarena_share_drop_entry(space, *pte)) {
+		vmarena_space_forget_frame(frame);
+		vmarena_arena_release_user(frame);
+	}
+	return 0;
 }

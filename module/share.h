@@ -14,56 +14,7 @@
 #include "pagetable.h"
 
 struct vmarena_space;
-
-/**
- * struct vmarena_family - spaces that may share frames and slots: a space
- * and every clone made from it or from its clones.
- * @lock:   the lock of every member (space.h: "the space lock"): their
- *          page tables, checkpoints, rings and the frames they hold.  One
- *          lock for the family is what lets a shared page be found and
- *          changed in every table that holds it.
- * @ref:    one reference per member space.
- * @spaces: the members (vmarena_space.family_node), under @lock.
- */
-struct vmarena_family {
-	struct mutex lock;	/* see the kernel-doc above */
-	struct kref ref;
-	struct list_head spaces;
-};
-
-/**
- * struct vmarena_gen - a checkpoint: generation @gen of a space, a page
- * table sharing its frames and slots copy-on-write.
- * @node:       in its space's list, oldest first.
- * @gen:        its generation number.
- * @pt:         its page table (entries as in a live table, never present
- *              in a hardware mapping).
- * @pt_frames:  page-table frames last accounted in the global counter.
- * @created_ns: when it was taken (CLOCK_MONOTONIC).
- * @busy:       EXPORTs reading it: it cannot be dropped or re-armed.
- */
-struct vmarena_gen {
-	struct list_head node;
-	u64 gen;
-	struct vmarena_pt pt;
-	u64 pt_frames;
-	u64 created_ns;
-	unsigned int busy;
-};
-
-/* A page's identity: what it refers to (frame or slot), or 0 for none. */
-static inline u64 vmarena_pte_id(u64 pte)
-{
-	u64 kind = pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_SWAP);
-
-	return kind ? (pte & ~(BIT_ULL(VMARENA_PTE_PFN_SHIFT) - 1)) | kind : 0;
-}
-
-/* The identity of entries holding a frame. */
-static inline u64 vmarena_frame_id(u32 frame)
-{
-	return vmarena_pte_id(vmarena_pte_make(frame, VMARENA_PTE_PRESENT));
-}
+struct vmarena_gen;
 
 /*
  * Called for each entry of a family holding a page: @ckpt is NULL for
@@ -91,5 +42,9 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
 		       u64 *swapped);
+
+void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte);
+void vmarena_space_drop_swap(struct vmarena_space *space, u64 pte);
+int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
 
 #endif /* _VMARENA_SHARE_H */

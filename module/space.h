@@ -14,8 +14,43 @@
 #include "changes.h"
 #include "pagetable.h"
 #include "policy.h"
-#include "share.h"
 #include "user.h"
+
+/**
+ * struct vmarena_family - spaces that may share frames and slots: a space
+ * and every clone made from it or from its clones.
+ * @lock:   the lock of every member (space.h: "the space lock"): their
+ *          page tables, checkpoints, rings and the frames they hold.  One
+ *          lock for the family is what lets a shared page be found and
+ *          changed in every table that holds it.
+ * @ref:    one reference per member space.
+ * @spaces: the members (vmarena_space.family_node), under @lock.
+ */
+struct vmarena_family {
+	struct mutex lock;	/* see the kernel-doc above */
+	struct kref ref;
+	struct list_head spaces;
+};
+
+/**
+ * struct vmarena_gen - a checkpoint: generation @gen of a space, a page
+ * table sharing its frames and slots copy-on-write.
+ * @node:       in its space's list, oldest first.
+ * @gen:        its generation number.
+ * @pt:         its page table (entries as in a live table, never present
+ *              in a hardware mapping).
+ * @pt_frames:  page-table frames last accounted in the global counter.
+ * @created_ns: when it was taken (CLOCK_MONOTONIC).
+ * @busy:       EXPORTs reading it: it cannot be dropped or re-armed.
+ */
+struct vmarena_gen {
+	struct list_head node;
+	u64 gen;
+	struct vmarena_pt pt;
+	u64 pt_frames;
+	u64 created_ns;
+	unsigned int busy;
+};
 
 /* A swap entry whose page was lost to a read error: accesses get SIGBUS. */
 #define VMARENA_SLOT_LOST	((u64)U32_MAX)
@@ -154,50 +189,5 @@ static inline u64 vmarena_space_gen_bits(const struct vmarena_space *space)
 {
 	return (space->last_gen << VMARENA_PTE_GEN_SHIFT) & VMARENA_PTE_GEN_MASK;
 }
-
-/* The default cap on a space's pages (module parameter space_max_pages). */
-extern unsigned long vmarena_space_max_pages;
-
-void *vmarena_space_zalloc(unsigned int cache);
-struct vmarena_space *vmarena_space_create(struct vmarena_space *parent);
-void vmarena_space_put(struct vmarena_space *space);
-void vmarena_space_put_async(struct vmarena_space *space);
-int vmarena_space_init(void);
-void vmarena_space_exit(void);
-
-int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
-			   u32 *frame, int *kind);
-int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
-			    u64 **pte);
-int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr);
-int vmarena_space_set_limit(struct vmarena_space *space, u64 max_pages,
-			    u64 max_resident);
-bool vmarena_space_pin_fits(u64 nr);
-int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr);
-int vmarena_space_unpin(struct vmarena_space *space, u64 first, u64 nr);
-int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
-			       u64 vpn, u64 slot);
-bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
-				  u64 vpn);
-void vmarena_space_wait_install(struct vmarena_space *space, u32 frame);
-void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);
-
-/* For evict.c: a page leaves its frame. */
-void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr);
-void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr);
-void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr);
-void vmarena_space_forget_frame(u32 frame);
-int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
-struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent);
-int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame);
-int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool);
-int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool);
-u32 vmarena_space_reserved(u32 *pool);
-void vmarena_space_unreserve(u32 pool);
-void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
-			      u64 slot);
-void vmarena_space_account_pt(struct vmarena_space *space);
-u64 vmarena_space_default_cap(void);
-void vmarena_space_stats(struct vmarena_space *space, u64 *v);
 
 #endif /* _VMARENA_SPACE_H */

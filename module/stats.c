@@ -3,10 +3,13 @@
  * stats.c - the global counters: one snapshot, two views (debugfs
  * vmarena/stats and the STATS ioctl), so names and values cannot drift.
  */
-#include "stats.h"
-#include "counters.h"
 #include "arena.h"
 #include "caches.h"
+#include "counters.h"
+#include "pagetable.h"
+#include "slab.h"
+#include "space.h"
+#include "stats.h"
 #include "swap.h"
 
 /* Indexed by enum vmarena_global_stat (include/uapi/linux/vmarena.h). */
@@ -261,4 +264,49 @@ int vmarena_stats_show(struct seq_file *m, void *unused)
 		seq_printf(m, "%-20s %llu\n", vmarena_stat_names[i], v[i]);
 	kfree(v);
 	return 0;
+}
+
+/**
+ * vmarena_space_stats() - the space's counters, by enum vmarena_space_stat.
+ * @space: the space.
+ * @v:     out: VMARENA_NR_SPACE_STATS values.
+ */
+void vmarena_space_stats(struct vmarena_space *space, u64 *v)
+{
+	mutex_lock(space->lock);
+	v[VMARENA_SPACE_STAT_ID] = space->id;
+	v[VMARENA_SPACE_STAT_RESIDENT] = space->resident;
+	v[VMARENA_SPACE_STAT_PAGES] = space->pt.used;
+	v[VMARENA_SPACE_STAT_PT_FRAMES] = vmarena_pt_frames(&space->pt);
+	v[VMARENA_SPACE_STAT_MAX_PAGES] = space->max_pages;
+	v[VMARENA_SPACE_STAT_MAX_RESIDENT] = space->max_resident;
+	v[VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH] = space->c.faults_first_touch;
+	v[VMARENA_SPACE_STAT_FAULTS_MINOR] = space->c.faults_minor;
+	v[VMARENA_SPACE_STAT_WRITE_NOTIFY] = space->c.write_notify;
+	v[VMARENA_SPACE_STAT_TLB_HITS] = space->c.tlb_hits;
+	v[VMARENA_SPACE_STAT_TLB_MISSES] = space->c.tlb_misses;
+	v[VMARENA_SPACE_STAT_SIGBUS] = space->c.sigbus;
+	v[VMARENA_SPACE_STAT_DISCARDED] = space->c.discarded;
+	v[VMARENA_SPACE_STAT_BYTES_READ] = space->c.bytes_read;
+	v[VMARENA_SPACE_STAT_BYTES_WRITTEN] = space->c.bytes_written;
+	v[VMARENA_SPACE_STAT_SWAPPED] = space->swapped;
+	v[VMARENA_SPACE_STAT_PINNED] = space->pinned;
+	v[VMARENA_SPACE_STAT_EVICTIONS] = space->c.evictions;
+	v[VMARENA_SPACE_STAT_SWAP_OUTS] = space->c.swap_outs;
+	v[VMARENA_SPACE_STAT_CLEAN_DROPS] = space->c.clean_drops;
+	v[VMARENA_SPACE_STAT_SWAP_INS] = space->c.swap_ins;
+	v[VMARENA_SPACE_STAT_IO_ERRORS] = space->c.io_errors;
+	v[VMARENA_SPACE_STAT_POLICY_SCANS] = space->c.policy_scans;
+	v[VMARENA_SPACE_STAT_COW_BREAKS] = space->c.cow_breaks;
+	v[VMARENA_SPACE_STAT_COW_REUSES] = space->c.cow_reuses;
+	v[VMARENA_SPACE_STAT_CHECKPOINTS] = space->nr_ckpts;
+	v[VMARENA_SPACE_STAT_LAST_GENERATION] = space->last_gen;
+	v[VMARENA_SPACE_STAT_RESTORES] = space->c.restores;
+	v[VMARENA_SPACE_STAT_USER_PAGES] = atomic64_read(&space->user->pages);
+	v[VMARENA_SPACE_STAT_USER_PINNED] = atomic64_read(&space->user->pinned);
+	v[VMARENA_SPACE_STAT_REWINDS] = READ_ONCE(space->c.rewinds);
+	v[VMARENA_SPACE_STAT_REWIND_COPIES] = READ_ONCE(space->c.rewind_copies);
+	v[VMARENA_SPACE_STAT_REWIND_RESETS] = READ_ONCE(space->c.rewind_resets);
+	v[VMARENA_SPACE_STAT_REWIND_RESTORES] = READ_ONCE(space->c.rewind_restores);
+	mutex_unlock(space->lock);
 }

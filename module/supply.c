@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * supply.c - frames for the pages of spaces: the charge to a space and
+ * its user, the resident cap, allocation and reservation (reclaiming when
+ * the arena is short), and the page-table frames' count.
+ */
+#include <linux/atomic.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+
+#include "internal.h"
+#include "arena.h"
+#include "caches.h"
+#include "counters.h"
+#include "evict.h"
+#include "pagetable.h"
+#include "policy.h"
+#include "reclaim.h"
+#include "slab.h"
+#include "space.h"
+#include "supply.h"
+#include "swap.h"
+#include "trace.h"
+#include "user.h"
+
+unsigned long vmarena_space_max_pages;
+
+/**
+ * vmarena_space_default_cap() - the cap on a space's pages unless root
+ * raises it: space_max_pages, or half of the arena and the swap device
+ * together when that is 0.
+ *
+ * Return: pages.
+ */
+u64 vmarena_space_default_cap(void)
+{
+	u64 slots, used, retired;
+
+	if (vmarena_space_max_pages)
+		return vmarena_space_max_pages;
+	vmarena_swap_counts(&slots, &used, &retired);
+	return (vmarena_arena_frames() + slots - retired) / 2;
+}
+
+/* Keeps the global page-table frame count in step with this space's. */
+void vmarena_space_account_pt(struct vmarena_space *space)
+{
+	u64 now = vmarena_pt_frames(&space->pt);
+
+	atomic64_add(now - space->pt_frames, &vmarena_counters.pt_frames);
+	vmarena_user_charge(space->user, now - space->pt_frames);
+	space->pt_frames = now;
+}
+
+/**
+ * vmarena_space_zalloc() - a zeroed object of one of the caches, for a
+ * caller that holds no space's lock: a slab the arena cannot give is
+ * reclaimed for (vmarena_reclaim_unlocked()), but for a failure on purpose.
+ * @cache: the cache (enum in caches.h).
+ *
+ * Return: the object, or NULL.
+ */
+void *vmarena_space_zalloc(unsigned int cache)
+{
+	unsigned int tries = VMARENA_RECLAIM_RETRIES;
+	u64 mark = vmarena_injections();
+	void *obj;
+
+	might_sleep();
+	while (!(obj = vmarena_slab_zalloc(&vmarena_caches[cache])) &&
+	       vmarena_reclaim_retry(mark, &tries))
+		;
+	return obj;
+}
+
+/**
+ * vmarena_space_forget_frame() - a frame no entry holds any more leaves
+ * the space it is charged to: out of its ring, its slot copy freed (the
+ * caller then unlocks the page, if it holds it, and gives the frame back).
+ * @frame: the frame; its owner's family locked.
+ */
+void vmarena_space_forget_frame(u32 frame)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+	struct vmarena_space *owner = f->owner;
+
+	lockdep_assert_held(owner->lock);
+	if (f->lru_next != VMARENA_NO_FRAME)
+		vmarena_lru_del(&owner->lru, vmarena_frame_table(), frame);
+	if (f->slot != VMARENA_NO_SLOT)
+		vmarena_swap_free(f->slot, false);
+	if (f->shares > 1)	/* all its holders let go at once */
+		atomic64_dec(&vmarena_counters.pages_shared);
+	f->slot = VMARENA_NO_SLOT;
+	f->owner = NULL;
+	f->shares = 0;
+	vmarena_space_resident_add(owner, -1);
+	atomic64_dec(&vmarena_counters.resident);
+}
+
+/* Counts and traces the evictions a space's resident cap forced. */
+void vmarena_space_cap_reclaimed(struct vmarena_space *space, u64 got, u64 t0)
+{
+	if (!got)
+		return;
+	atomic64_add(got, &vmarena_counters.cap_reclaims);
+	trace_reclaim(VMARENA_RECLAIM_CAP, space->id, got, ktime_get_ns() - t0);
+}
+
+/*
+ * Evicts the space's own pages until @extra more frames fit under its
+ * resident cap; true if they do.
+ */
+static bool space_cap_room(struct vmarena_space *space, u64 extra)
+{
+	u64 t0, got = 0, n;
+
+	lockdep_assert_held(space->lock);
+	if (!space->max_resident)
+		return true;
+	t0 = ktime_get_ns();
+	while (space->resident + extra >= space->max_resident) {
+		n = vmarena_evict_hard(space, space->resident + extra -
+				       space->max_resident + 1);
+		if (!n)
+			break;
+		got += n;
+	}
+	vmarena_space_cap_reclaimed(space, got, t0);
+	return space->resident + extra < space->max_resident;
+}
+
+/*
+ * A frame from the arena for @space, reclaiming as hard as direct reclaim
+ * goes.  A failure on purpose is not retried.  A shortage is reclaimed
+ * for; one that another task's reclaim ended meanwhile (the arena is no
+ * longer short) is simply tried again.  What one reclaim frees, another
+ * allocator may take first: a few tries.
+ */
+static int space_arena_frame(struct vmarena_space *space, u32 *frame)
+{
+	unsigned int tries = VMARENA_RECLAIM_TRIES;
+	u64 injections = vmarena_arena_injections();
+	int ret;
+
+	ret = vmarena_frames_alloc(0, frame);
+	while (ret == -ENOMEM && tries-- &&
+	       vmarena_arena_injections() == injections) {
+		if (vmarena_reclaim_short() && !vmarena_reclaim_direct(space))
+			break;
+		ret = vmarena_frames_alloc(0, frame);
+	}
+	vmarena_reclaim_check();
+	return ret;
+}
+
+/**
+ * vmarena_space_get_frame() - vmarena_space_alloc_frame() without the
+ * user's limit (the caller checked it, or the charge moves from a slot).
+ * @space: the space, locked.
+ * @extra: frames the caller already holds, not charged yet.
+ * @frame: out: the frame.
+ *
+ * Return: 0; -EDQUOT past the space's resident cap; -ENOMEM.
+ */
+int vmarena_space_get_frame(struct vmarena_space *space, u64 extra,
+			    u32 *frame)
+{
+	lockdep_assert_held(space->lock);
+	if (!space_cap_room(space, extra))
+		return -EDQUOT;
+	return space_arena_frame(space, frame);
+}
+
+/**
+ * vmarena_space_alloc_frame() - a frame for a page of @space, evicting the
+ * space's own pages first when it is at its resident cap, and reclaiming
+ * when the arena is empty (vmarena_reclaim_direct(), until it gives
+ * nothing more).
+ * @space: the space, locked.
+ * @frame: out: the frame.
+ *
+ * Return: 0, -EDQUOT (the cap, and nothing could be evicted) or -ENOMEM.
+ */
+int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame)
+{
+	lockdep_assert_held(space->lock);
+	if (!vmarena_user_room(space->user, 1))
+		return -EDQUOT;
+	return vmarena_space_get_frame(space, 0, frame);
+}
+
+/* Frames taken ahead, capped as a space's pages or not (page-table nodes). */
+static int space_reserve(struct vmarena_space *space, u64 n, bool capped,
+			 u32 *pool)
+{
+	u64 i;
+	u32 f;
+	int ret;
+
+	lockdep_assert_held(space->lock);
+	*pool = VMARENA_NO_FRAME;
+	if (!vmarena_user_room(space->user, n))
+		return -EDQUOT;
+	for (i = 0; i < n; i++) {
+		ret = capped ? vmarena_space_get_frame(space, i, &f) :
+			       space_arena_frame(space, &f);
+		if (ret) {
+			vmarena_space_unreserve(*pool);
+			*pool = VMARENA_NO_FRAME;
+			return ret;
+		}
+		*(u32 *)vmarena_frame_addr(f) = *pool;
+		*pool = f;
+	}
+	return 0;
+}
+
+/**
+ * vmarena_space_reserve() - frames for copies that @space will be charged
+ * for, taken before a table is built so that no eviction runs while it is
+ * half built (an evicted copy that no table holds yet would be lost).
+ * @space: the space charged, locked.
+ * @n:     frames wanted.
+ * @pool:  out: the frames, chained through their first word and ended by
+ *         VMARENA_NO_FRAME; not charged, not in any ring.
+ *
+ * Return: 0; -EDQUOT when they do not fit under the space's resident cap
+ * beside what it holds, or -ENOMEM: *@pool is then empty.
+ */
+int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool)
+{
+	lockdep_assert_held(space->lock);
+	return space_reserve(space, n, true, pool);
+}
+
+/**
+ * vmarena_space_reserve_nodes() - as vmarena_space_reserve(), for the
+ * page-table nodes of a table about to be built (not charged against the
+ * resident cap; vmarena_pt_pool() hands them to the table).
+ * @space: the space, locked.
+ * @n:     frames wanted.
+ * @pool:  out: the frames.
+ *
+ * Return: 0 or -ENOMEM (*@pool then empty).
+ */
+int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool)
+{
+	lockdep_assert_held(space->lock);
+	return space_reserve(space, n, false, pool);
+}
+
+/**
+ * vmarena_space_reserved() - one frame of a pool (vmarena_space_reserve()).
+ * @pool: the pool; the frame leaves it.
+ *
+ * Return: the frame, or VMARENA_NO_FRAME if the pool is empty.
+ */
+u32 vmarena_space_reserved(u32 *pool)
+{
+	u32 f = *pool;
+
+	if (f != VMARENA_NO_FRAME)
+		*pool = *(u32 *)vmarena_frame_addr(f);
+	return f;
+}
+
+/**
+ * vmarena_space_unreserve() - give back what is left of a pool.
+ * @pool: the pool (vmarena_space_reserve()).
+ */
+void vmarena_space_unreserve(u32 pool)
+{
+	u32 f;
+
+	while ((f = vmarena_space_reserved(&pool)) != VMARENA_NO_FRAME)
+		vmarena_frames_free(f, 0);
+}
+
+/**
+ * vmarena_space_take_frame() - a new frame takes a page of @space: held by
+ * one entry, charged to @space, in its ring.
+ * @space: the space, locked.
+ * @frame: the frame.
+ * @vpn:   the page.
+ * @slot:  a slot holding the same bytes, or VMARENA_NO_SLOT.
+ */
+void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
+			      u64 slot)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	lockdep_assert_held(space->lock);
+	f->use = VMARENA_USE_USER;
+	ClearPageChecked(vmarena_frame_page(frame));	/* see rewind.c */
+	f->owner = space;
+	f->vpn = vpn;
+	f->shares = 1;
+	f->slot = slot;
+	vmarena_lru_add(&space->lru, vmarena_frame_table(), frame);
+	vmarena_space_resident_add(space, 1);
+	atomic64_inc(&vmarena_counters.resident);
+}
