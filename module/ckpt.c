@@ -42,23 +42,6 @@
 #include "supply.h"
 
 /**
- * vmarena_ckpt_account_pt() - keep the global page-table frame count in
- * step with a checkpoint's table, and its space's user's charge.
- * @space: the space, locked.
- * @ckpt:  its checkpoint.
- */
-void vmarena_ckpt_account_pt(struct vmarena_space *space,
-			     struct vmarena_gen *ckpt)
-{
-	u64 now = vmarena_pt_frames(&ckpt->pt);
-
-	lockdep_assert_held(space->lock);
-	atomic64_add(now - ckpt->pt_frames, &vmarena_counters.pt_frames);
-	vmarena_user_charge(space->user, now - ckpt->pt_frames);
-	ckpt->pt_frames = now;
-}
-
-/**
  * vmarena_ckpt_find() - a space's generation by number.
  * @space: the space, locked.
  * @gen:   the generation.
@@ -381,22 +364,6 @@ struct ckpt_dirty {
 	unsigned long *bitmap;
 	u64 dirty;
 };
-
-/**
- * vmarena_ckpt_content() - what an entry's page holds, for comparing
- * generations: a page never written since its first touch (clean, no slot
- * copy) holds zeros, like a hole, so a read that made it is no change.
- * @pte: the entry; its space locked.
- *
- * Return: the entry's identity (vmarena_pte_id()), or 0 for zeros.
- */
-u64 vmarena_ckpt_content(u64 pte)
-{
-	if ((pte & VMARENA_PTE_PRESENT) && !(pte & VMARENA_PTE_DIRTY) &&
-	    vmarena_frame_table()[vmarena_pte_frame(pte)].slot == VMARENA_NO_SLOT)
-		return 0;
-	return vmarena_pte_id(pte);
-}
 
 /*
  * A generation's page marked SAME is a copy of a pinned live page (or the

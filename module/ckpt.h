@@ -14,9 +14,6 @@ struct vmarena_gen;
 struct vmarena_pt;
 struct vmarena_dirty;
 
-void vmarena_ckpt_account_pt(struct vmarena_space *space,
-			     struct vmarena_gen *ckpt);
-u64 vmarena_ckpt_content(u64 pte);
 void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt);
 void vmarena_ckpt_drop_all(struct vmarena_space *space);
 int vmarena_ckpt_take(struct vmarena_space *space, u64 *gen, u64 *pages);

@@ -33,7 +33,6 @@
 #include "internal.h"
 #include "arena.h"
 #include "evict.h"
-#include "ckpt.h"
 #include "reclaim.h"
 #include "share.h"
 #include "space.h"

@@ -43,7 +43,6 @@
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
-#include "ckpt.h"
 #include "share.h"
 #include "space.h"
 #include "counters.h"
@@ -686,4 +685,20 @@ int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte)
 		vmarena_arena_release_user(frame);
 	}
 	return 0;
+}
+
+/**
+ * vmarena_ckpt_content() - what an entry's page holds, for comparing
+ * generations: a page never written since its first touch (clean, no slot
+ * copy) holds zeros, like a hole, so a read that made it is no change.
+ * @pte: the entry; its space locked.
+ *
+ * Return: the entry's identity (vmarena_pte_id()), or 0 for zeros.
+ */
+u64 vmarena_ckpt_content(u64 pte)
+{
+	if ((pte & VMARENA_PTE_PRESENT) && !(pte & VMARENA_PTE_DIRTY) &&
+	    vmarena_frame_table()[vmarena_pte_frame(pte)].slot == VMARENA_NO_SLOT)
+		return 0;
+	return vmarena_pte_id(pte);
 }

@@ -46,5 +46,6 @@ int vmarena_share_copy(struct vmarena_space *space,
 void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte);
 void vmarena_space_drop_swap(struct vmarena_space *space, u64 pte);
 int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte);
+u64 vmarena_ckpt_content(u64 pte);
 
 #endif /* _VMARENA_SHARE_H */

@@ -302,3 +302,20 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 	vmarena_space_resident_add(space, 1);
 	atomic64_inc(&vmarena_counters.resident);
 }
+
+/**
+ * vmarena_ckpt_account_pt() - keep the global page-table frame count in
+ * step with a checkpoint's table, and its space's user's charge.
+ * @space: the space, locked.
+ * @ckpt:  its checkpoint.
+ */
+void vmarena_ckpt_account_pt(struct vmarena_space *space,
+			     struct vmarena_gen *ckpt)
+{
+	u64 now = vmarena_pt_frames(&ckpt->pt);
+
+	lockdep_assert_held(space->lock);
+	atomic64_add(now - ckpt->pt_frames, &vmarena_counters.pt_frames);
+	vmarena_user_charge(space->user, now - ckpt->pt_frames);
+	ckpt->pt_frames = now;
+}

@@ -8,6 +8,7 @@
 #include <linux/types.h>
 
 struct vmarena_space;
+struct vmarena_gen;
 
 /* The default cap on a space's pages (module parameter space_max_pages). */
 extern unsigned long vmarena_space_max_pages;
@@ -26,5 +27,7 @@ void vmarena_space_take_frame(struct vmarena_space *space, u32 frame, u64 vpn,
 void vmarena_space_forget_frame(u32 frame);
 void vmarena_space_cap_reclaimed(struct vmarena_space *space, u64 got, u64 t0);
 void vmarena_space_account_pt(struct vmarena_space *space);
+void vmarena_ckpt_account_pt(struct vmarena_space *space,
+			     struct vmarena_gen *ckpt);
 
 #endif /* _VMARENA_SUPPLY_H */
