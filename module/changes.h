@@ -11,25 +11,6 @@
 /* Pages noted at most; one more and the set is dropped (REWIND restores). */
 #define VMARENA_CHANGES_MAX	16384
 
-/**
- * struct vmarena_changes - the pages whose entry may differ from @gen's.
- * @vpns:   their page numbers: the first @sorted ascending and distinct,
- *          then the ones noted since, in any order, repeats allowed.
- * @nr:     entries in @vpns.
- * @sorted: of those, the ordered prefix.
- * @cap:    entries @vpns has room for.
- * @gen:    the generation they are compared with; 0 when none is tracked.
- *
- * Protected by the space's lock.
- */
-struct vmarena_changes {
-	u64 *vpns;
-	u32 nr;
-	u32 sorted;
-	u32 cap;
-	u64 gen;
-};
-
 struct vmarena_space;
 
 void vmarena_changes_init(struct vmarena_space *space);

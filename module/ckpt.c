@@ -32,6 +32,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
+#include "changes.h"
 #include "ckpt.h"
 #include "share.h"
 #include "space.h"

@@ -43,6 +43,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
+#include "changes.h"
 #include "share.h"
 #include "space.h"
 #include "counters.h"

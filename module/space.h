@@ -11,7 +11,6 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
-#include "changes.h"
 #include "pagetable.h"
 #include "policy.h"
 #include "user.h"
@@ -50,6 +49,25 @@ struct vmarena_gen {
 	u64 pt_frames;
 	u64 created_ns;
 	unsigned int busy;
+};
+
+/**
+ * struct vmarena_changes - the pages whose entry may differ from @gen's.
+ * @vpns:   their page numbers: the first @sorted ascending and distinct,
+ *          then the ones noted since, in any order, repeats allowed.
+ * @nr:     entries in @vpns.
+ * @sorted: of those, the ordered prefix.
+ * @cap:    entries @vpns has room for.
+ * @gen:    the generation they are compared with; 0 when none is tracked.
+ *
+ * Protected by the space's lock.
+ */
+struct vmarena_changes {
+	u64 *vpns;
+	u32 nr;
+	u32 sorted;
+	u32 cap;
+	u64 gen;
 };
 
 /* A swap entry whose page was lost to a read error: accesses get SIGBUS. */
