@@ -271,12 +271,25 @@ static void rewind_pass(struct rewind *rw, bool clear, bool last)
 	c->sorted = kept;
 }
 
+/* The whole table as RESTORE makes it; a failure stops the tracking. */
+static int rewind_restore(struct vmarena_space *space, u64 gen,
+			  struct vmarena_rewind_result *res)
+{
+	int ret = vmarena_ckpt_restore_locked(space, gen, &res->pages);
+
+	if (ret) {
+		vmarena_changes_track(space, 0);
+		return ret;
+	}
+	res->full = true;
+	return 0;
+}
+
 /* Some page noted, or another generation: the pages one by one, or RESTORE. */
 static int rewind_changed(struct vmarena_space *space, u64 gen,
 			  struct vmarena_rewind_result *res)
 {
 	struct rewind rw = { .space = space, .res = res };
-	int ret;
 
 	rw.ck = vmarena_ckpt_find(space, gen);
 	if (!rw.ck)
@@ -285,31 +298,16 @@ static int rewind_changed(struct vmarena_space *space, u64 gen,
 		return -EBUSY;
 	if (space->changes.gen == gen)
 		vmarena_changes_order(space);
-	if (space->changes.gen != gen || !rewind_classify(&rw)) {
-		/* Tracking starts afresh: the kinds marked go with the set. */
-		ret = vmarena_ckpt_restore_locked(space, gen, &res->pages);
-		if (ret) {
-			vmarena_changes_track(space, 0);
-			return ret;
-		}
-		res->full = true;
-		return 0;
-	}
+	/* Tracking starts afresh: the kinds marked go with the set. */
+	if (space->changes.gen != gen || !rewind_classify(&rw))
+		return rewind_restore(space, gen, res);
 	rewind_pass(&rw, false, !rw.clears);
 	if (rw.clears)
 		rewind_pass(&rw, true, true);
 	if (res->reset)
 		vmarena_space_account_pt(space);
 	res->pages = space->pt.used;
-	if (rw.broken) {
-		ret = vmarena_ckpt_restore_locked(space, gen, &res->pages);
-		if (ret) {
-			vmarena_changes_track(space, 0);
-			return ret;
-		}
-		res->full = true;
-	}
-	return 0;
+	return rw.broken ? rewind_restore(space, gen, res) : 0;
 }
 
 static int rewind_locked(struct vmarena_space *space, u64 gen,
