@@ -33,7 +33,6 @@
 #include "internal.h"
 #include "arena.h"
 #include "evict.h"
-#include "reclaim.h"
 #include "share.h"
 #include "space.h"
 #include "counters.h"
@@ -41,6 +40,48 @@
 #include "trace.h"
 #include "mapping.h"
 #include "supply.h"
+
+/*
+ * The policy in force (enum vmarena_policy; READ_ONCE: it may change
+ * between two calls), and what each policy did since load.
+ */
+static struct {
+	unsigned int policy;
+	atomic64_t scans[VMARENA_NR_POLICIES];
+	atomic64_t evictions[VMARENA_NR_POLICIES];
+} evict_policy;
+
+/**
+ * vmarena_evict_policy() - the replacement policy in force.
+ *
+ * Return: an enum vmarena_policy.
+ */
+unsigned int vmarena_evict_policy(void)
+{
+	return READ_ONCE(evict_policy.policy);
+}
+
+/**
+ * vmarena_evict_set_policy() - switch the replacement policy: the next
+ * eviction uses it.
+ * @policy: an enum vmarena_policy.
+ */
+void vmarena_evict_set_policy(unsigned int policy)
+{
+	WRITE_ONCE(evict_policy.policy, policy);
+}
+
+/**
+ * vmarena_evict_counts() - what a policy did since load.
+ * @policy:    an enum vmarena_policy.
+ * @scans:     out: pages it looked at.
+ * @evictions: out: pages it evicted.
+ */
+void vmarena_evict_counts(unsigned int policy, u64 *scans, u64 *evictions)
+{
+	*scans = atomic64_read(&evict_policy.scans[policy]);
+	*evictions = atomic64_read(&evict_policy.evictions[policy]);
+}
 
 /* The entries holding a frame, in every table of the family. */
 static unsigned int evict_each(struct vmarena_space *space, u32 frame,
@@ -285,7 +326,7 @@ static void evict_write(struct evict *e)
  */
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 {
-	struct evict e = { .space = space, .policy = vmarena_reclaim_policy() };
+	struct evict e = { .space = space, .policy = vmarena_evict_policy() };
 	unsigned int i, n;
 	u64 scanned = 0;
 
@@ -295,12 +336,13 @@ unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 				min_t(unsigned int, want, VMARENA_EVICT_BATCH),
 				&scanned);
 	space->c.policy_scans += scanned;
-	vmarena_reclaim_count_scans(e.policy, scanned);
+	atomic64_add(scanned, &evict_policy.scans[e.policy]);
+	atomic64_add(scanned, &vmarena_counters.policy_scans);
 	evict_lock_unmap(&e, n);
 	for (i = 0; i < n; i++)
 		evict_one(&e, e.frames[i]);
 	evict_write(&e);
-	vmarena_reclaim_count_evictions(e.policy, e.done);
+	atomic64_add(e.done, &evict_policy.evictions[e.policy]);
 	return e.done;
 }
 

@@ -16,5 +16,8 @@ struct vmarena_space;
 
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want);
 unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want);
+unsigned int vmarena_evict_policy(void);
+void vmarena_evict_set_policy(unsigned int policy);
+void vmarena_evict_counts(unsigned int policy, u64 *scans, u64 *evictions);
 
 #endif /* _VMARENA_EVICT_H */

@@ -48,11 +48,8 @@
  * @daemon:    the page-out kthread.
  * @wait:      where it sleeps.
  * @wake:      set to wake it; cleared by it as a run starts.
- * @policy:    enum vmarena_policy in force (READ_ONCE: changed any time).
  * @low:       watermark_low, frames.
  * @high:      watermark_high, frames.
- * @scans:     pages looked at, per policy.
- * @evictions: pages evicted, per policy.
  */
 struct vmarena_reclaim {
 	spinlock_t lock;	/* see the kernel-doc above */
@@ -60,11 +57,8 @@ struct vmarena_reclaim {
 	struct task_struct *daemon;
 	wait_queue_head_t wait;
 	bool wake;
-	unsigned int policy;
 	u64 low;
 	u64 high;
-	atomic64_t scans[VMARENA_NR_POLICIES];
-	atomic64_t evictions[VMARENA_NR_POLICIES];
 };
 
 static struct vmarena_reclaim reclaim = {
@@ -72,22 +66,6 @@ static struct vmarena_reclaim reclaim = {
 	.spaces = LIST_HEAD_INIT(reclaim.spaces),
 	.wait = __WAIT_QUEUE_HEAD_INITIALIZER(reclaim.wait),
 };
-
-unsigned int vmarena_reclaim_policy(void)
-{
-	return READ_ONCE(reclaim.policy);
-}
-
-void vmarena_reclaim_count_scans(unsigned int policy, u64 n)
-{
-	atomic64_add(n, &reclaim.scans[policy]);
-	atomic64_add(n, &vmarena_counters.policy_scans);
-}
-
-void vmarena_reclaim_count_evictions(unsigned int policy, u64 n)
-{
-	atomic64_add(n, &reclaim.evictions[policy]);
-}
 
 void vmarena_reclaim_space_add(struct vmarena_space *space)
 {
@@ -347,7 +325,7 @@ int vmarena_reclaim_set_policy(const char *name)
 
 	if (p < 0)
 		return p;
-	WRITE_ONCE(reclaim.policy, p);
+	vmarena_evict_set_policy(p);
 	return 0;
 }
 
@@ -361,7 +339,7 @@ int vmarena_reclaim_set_policy(const char *name)
  */
 ssize_t vmarena_reclaim_policy_show(char *buf, size_t len)
 {
-	unsigned int p, cur = vmarena_reclaim_policy();
+	unsigned int p, cur = vmarena_evict_policy();
 	ssize_t n = 0;
 
 	for (p = 0; p < VMARENA_NR_POLICIES; p++)
@@ -408,17 +386,18 @@ int vmarena_reclaim_set_watermarks(u64 low, u64 high)
  */
 int vmarena_reclaim_show(struct seq_file *m, void *unused)
 {
+	u64 low, high, scans, evictions;
 	unsigned int p;
-	u64 low, high;
 
 	vmarena_reclaim_watermarks(&low, &high);
 	seq_printf(m, "policy %s\nwatermark_low %llu\nwatermark_high %llu\n",
-		   vmarena_policy_name(vmarena_reclaim_policy()), low, high);
+		   vmarena_policy_name(vmarena_evict_policy()), low, high);
 	seq_puts(m, "policy       scanned      evicted\n");
-	for (p = 0; p < VMARENA_NR_POLICIES; p++)
+	for (p = 0; p < VMARENA_NR_POLICIES; p++) {
+		vmarena_evict_counts(p, &scans, &evictions);
 		seq_printf(m, "%-12s %-12lld %lld\n", vmarena_policy_name(p),
-			   atomic64_read(&reclaim.scans[p]),
-			   atomic64_read(&reclaim.evictions[p]));
+			   scans, evictions);
+	}
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * reclaim.h - the page-out daemon, direct reclaim, watermarks and the
- * replacement policy in force (reclaim.c).
+ * reclaim.h - the page-out daemon, direct reclaim, watermarks, and the
+ * choice of the replacement policy, which evict.c keeps (reclaim.c).
  */
 #ifndef _VMARENA_RECLAIM_H
 #define _VMARENA_RECLAIM_H
@@ -37,13 +37,10 @@ unsigned int vmarena_reclaim_unlocked(void);
 bool vmarena_reclaim_retry(u64 mark, unsigned int *tries);
 bool vmarena_reclaim_short(void);
 
-unsigned int vmarena_reclaim_policy(void);
 int vmarena_reclaim_set_policy(const char *name);
 ssize_t vmarena_reclaim_policy_show(char *buf, size_t len);
 void vmarena_reclaim_watermarks(u64 *low, u64 *high);
 int vmarena_reclaim_set_watermarks(u64 low, u64 high);
-void vmarena_reclaim_count_scans(unsigned int policy, u64 n);
-void vmarena_reclaim_count_evictions(unsigned int policy, u64 n);
 int vmarena_reclaim_show(struct seq_file *m, void *unused);
 
 #endif /* _VMARENA_RECLAIM_H */
