@@ -632,7 +632,7 @@ bool vmarena_space_pin_fits(u64 nr)
 {
 	u64 low, high;
 
-	vmarena_reclaim_watermarks(&low, &high);
+	vmarena_supply_watermarks(&low, &high);
 	return atomic64_read(&vmarena_counters.pinned) + nr <=
 	       vmarena_arena_frames() - high;
 }

@@ -13,9 +13,11 @@
 #include <linux/string.h>
 
 #include "internal.h"
+#include "debugfs.h"
 #include "dev.h"
 #include "reclaim.h"
 #include "space.h"
+#include "supply.h"
 #include "swap.h"
 #include "user.h"
 #include "lifecycle.h"
@@ -30,12 +32,17 @@ static int vmarena_open(struct inode *inode, struct file *file)
 	file->private_data = space;
 	/* Mappings of this file live in the space's own address_space. */
 	file->f_mapping = space->inode->i_mapping;
+	vmarena_debugfs_space_add(space);
 	return 0;
 }
 
+/* The file is the space: its release tears the space down. */
 static int vmarena_release(struct inode *inode, struct file *file)
 {
-	vmarena_space_put(vmarena_file_space(file));
+	struct vmarena_space *space = vmarena_file_space(file);
+
+	vmarena_debugfs_space_remove(space);	/* waits for its readers */
+	vmarena_space_destroy(space);
 	return 0;
 }
 
@@ -54,8 +61,8 @@ static const struct file_operations vmarena_fops = {
 /**
  * vmarena_dev_prepare() - a new file for a space made without open() (a
  * clone), like those of /dev/vmarena, and an fd for it, not installed yet.
- * @space:   the space; its reference passes to the file, or is dropped on
- *           failure.
+ * @space:   the space; its reference passes to the file, or it is torn
+ *           down on failure.
  * @cloexec: the fd is close-on-exec.
  * @read:    the file is open for reading ...
  * @write:   ... for writing (its access mode is that of the fd it was
@@ -85,9 +92,10 @@ int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool read,
 	(*file)->f_mapping = space->inode->i_mapping;
 	/* pwrite() on a read-only one gets -EBADF from vfs_write(). */
 	(*file)->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	vmarena_debugfs_space_add(space);
 	return fd;
 err:
-	vmarena_space_put(space);
+	vmarena_space_destroy(space);
 	return fd;
 }
 
@@ -162,7 +170,7 @@ static ssize_t watermark_show(char *buf, bool high)
 {
 	u64 lo, hi;
 
-	vmarena_reclaim_watermarks(&lo, &hi);
+	vmarena_supply_watermarks(&lo, &hi);
 	return sysfs_emit(buf, "%llu\n", high ? hi : lo);
 }
 
@@ -174,8 +182,8 @@ static ssize_t watermark_store(const char *buf, size_t len, bool high)
 	ret = kstrtou64(buf, 0, &v);
 	if (ret)
 		return ret;
-	vmarena_reclaim_watermarks(&lo, &hi);
-	ret = vmarena_reclaim_set_watermarks(high ? lo : v, high ? v : hi);
+	vmarena_supply_watermarks(&lo, &hi);
+	ret = vmarena_supply_set_watermarks(high ? lo : v, high ? v : hi);
 	return ret ? ret : len;
 }
 

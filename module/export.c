@@ -34,13 +34,12 @@
 #include "arena.h"
 #include "ckpt.h"
 #include "export.h"
-#include "reclaim.h"
+#include "supply.h"
 #include "share.h"
 #include "space.h"
 #include "counters.h"
 #include "stream.h"
 #include "swap.h"
-#include "supply.h"
 
 /* Pages copied under the lock at a time. */
 #define EXPORT_BATCH	16
@@ -386,7 +385,7 @@ static int import_page(struct vmarena_space *space, struct import_in *in,
 		mutex_lock(space->lock);
 		ret = vmarena_space_alloc_frame(space, &frame);
 		mutex_unlock(space->lock);
-	} while (ret == -ENOMEM && vmarena_reclaim_retry(mark, &tries));
+	} while (ret == -ENOMEM && vmarena_supply_retry(mark, &tries));
 	if (ret)
 		return ret;
 	/* Charged while staged, so that every later check counts it. */
@@ -588,7 +587,7 @@ int vmarena_import(struct vmarena_space *space, struct file *file, u64 *gen,
 		ret = import_commit(space, &in, &taken);
 		mutex_unlock(space->lock);
 		/* Short of frames before a staged page was used: again. */
-		if (ret != -ENOMEM || taken || !vmarena_reclaim_retry(mark, &tries))
+		if (ret != -ENOMEM || taken || !vmarena_supply_retry(mark, &tries))
 			break;
 		ret = 0;
 	}

@@ -22,7 +22,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
-#include "reclaim.h"
+#include "supply.h"
 #include "share.h"
 #include "space.h"
 #include "counters.h"
@@ -122,7 +122,7 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 		if (err != -ENOMEM)
 			return err;
 		mutex_unlock(space->lock);
-		again = vmarena_reclaim_retry(mark, &tries);
+		again = vmarena_supply_retry(mark, &tries);
 		mutex_lock(space->lock);
 		if (!again)
 			return err;
@@ -196,7 +196,7 @@ again:
 		if (err == -ENOMEM) {
 			/* As fault_in(): reclaim without the lock, start again. */
 			mutex_unlock(space->lock);
-			if (vmarena_reclaim_retry(mark, &tries))
+			if (vmarena_supply_retry(mark, &tries))
 				goto again;
 			mutex_lock(space->lock);
 		}

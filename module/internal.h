@@ -14,7 +14,7 @@
  *					trylocks it (reclaim.c); an operation
  *					short of frames waits for it only
  *					after dropping its own (fault.c,
- *					rw.c, ioctl.c: vmarena_reclaim_retry())
+ *					rw.c, ioctl.c: vmarena_supply_retry())
  *	    page lock			of one of its frames (fault.c, access.c,
  *					evict.c); a holder of a page lock never
  *					takes a space lock
@@ -33,9 +33,10 @@
  *	        vmarena_buddy.lock	free lists, frame states (buddy.c)
  *	    arena.deferred_lock	(arena.c)
  *
- *	vmarena_reclaim.lock (reclaim.c), the list of spaces, is a leaf: a
+ *	vmarena_live.lock (live.c), the list of live spaces, is a leaf: a
  *	space found there is referenced under it and locked after it.
- *	users_lock (user.c), the list of users, is a leaf too.
+ *	users_lock (user.c), the list of users, and vmarena_supply.lock
+ *	(supply.c), the watermarks, are leaves too.
  *
  *	A slab cache drops its cache lock before it takes or gives back
  *	frames, so the cache lock and the frame locks are never nested.

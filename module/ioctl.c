@@ -20,7 +20,7 @@
 #include "arena.h"
 #include "dev.h"
 #include "export.h"
-#include "reclaim.h"
+#include "supply.h"
 #include "rewind.h"
 #include "ckpt.h"
 #include "space.h"
@@ -479,7 +479,7 @@ static int vmarena_ioctl_run(struct vmarena_ioc *ioc,
 		mark = vmarena_injections();
 		ret = INDIRECT_CALL_1(desc->fn, vmarena_ioc_rewind, ioc, arg);
 	} while (ret == -ENOMEM && !desc->once && !ioc->final &&
-		 vmarena_reclaim_retry(mark, &tries));
+		 vmarena_supply_retry(mark, &tries));
 	return ret;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * lifecycle.h - a space's life: creation, CLONE and the last reference (lifecycle.c).
+ * lifecycle.h - a space's life: creation, CLONE and teardown (lifecycle.c).
  */
 #ifndef _VMARENA_LIFECYCLE_H
 #define _VMARENA_LIFECYCLE_H
@@ -11,9 +11,6 @@ struct vmarena_space;
 
 struct vmarena_space *vmarena_space_create(struct vmarena_space *parent);
 struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent);
-void vmarena_space_put(struct vmarena_space *space);
-void vmarena_space_put_async(struct vmarena_space *space);
-int vmarena_space_init(void);
-void vmarena_space_exit(void);
+void vmarena_space_destroy(struct vmarena_space *space);
 
 #endif /* _VMARENA_LIFECYCLE_H */

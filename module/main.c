@@ -20,7 +20,6 @@
 #include "swap.h"
 #include "user.h"
 #include "supply.h"
-#include "lifecycle.h"
 
 static unsigned int arena_mb = 64;
 module_param(arena_mb, uint, 0444);
@@ -86,14 +85,11 @@ static int __init vmarena_init(void)
 	}
 	vmarena_user_init(user_max_pages, user_max_pinned);
 	vmarena_debugfs_init();
-	ret = vmarena_space_init();
-	if (ret)
-		goto err_debugfs;
 	ret = vmarena_reclaim_init(policy, watermark_low, watermark_high);
 	if (ret) {
 		pr_err("policy=%s watermark_low=%lu watermark_high=%lu refused: %d\n",
 		       policy, watermark_low, watermark_high, ret);
-		goto err_space;
+		goto err_debugfs;
 	}
 	ret = vmarena_dev_init(dev_mode);
 	if (ret)
@@ -103,8 +99,6 @@ static int __init vmarena_init(void)
 
 err_reclaim:
 	vmarena_reclaim_exit();
-err_space:
-	vmarena_space_exit();
 err_debugfs:
 	vmarena_debugfs_exit();
 	vmarena_swap_exit();
@@ -119,7 +113,6 @@ static void __exit vmarena_exit(void)
 {
 	vmarena_dev_exit();
 	vmarena_reclaim_exit();
-	vmarena_space_exit();
 	vmarena_debugfs_exit();
 	vmarena_swap_exit();
 	vmarena_caches_exit();

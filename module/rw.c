@@ -19,7 +19,7 @@
 #include "internal.h"
 #include "arena.h"
 #include "dev.h"
-#include "reclaim.h"
+#include "supply.h"
 #include "share.h"
 #include "space.h"
 #include "access.h"
@@ -82,7 +82,7 @@ static int rw_page(struct vmarena_space *space, u64 vpn, bool write,
 	do {
 		mark = vmarena_injections();
 		ret = rw_get_page(space, vpn, write, page);
-	} while (ret == -ENOMEM && vmarena_reclaim_retry(mark, &tries));
+	} while (ret == -ENOMEM && vmarena_supply_retry(mark, &tries));
 	return ret;
 }
 

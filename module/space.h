@@ -9,7 +9,6 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 
 #include "pagetable.h"
 #include "policy.h"
@@ -117,12 +116,14 @@ struct vmarena_space_counters {
  * @id:           unique among the spaces of this load of the module, never
  *                reused; names spaces/<id>/ in debugfs and is the space
  *                field of tracepoints.
- * @ref:          one reference for each open file description that is this
- *                space (mappings hold the file); the space is freed by the
- *                last vmarena_space_put().
+ * @ref:          one reference for its file (mappings hold the file) until
+ *                the file's release tears the space down
+ *                (vmarena_space_destroy()), and one for each reclaimer
+ *                that took it from the list of live spaces; the last
+ *                vmarena_space_put() frees its memory (live.c).
  * @lock:         its family's lock (share.h): protects everything below
- *                but @id, @ref, @inode and @family, and the frames holding
- *                its pages.  Taken in the fault path: never held across a
+ *                but @id, @ref, @inode, @family and @node, and the frames
+ *                holding its pages.  Taken in the fault path: never held across a
  *                user copy.
  * @family:       the spaces it may share frames with (itself, its clones,
  *                what it was cloned from).
@@ -148,9 +149,8 @@ struct vmarena_space_counters {
  * @changes:      the pages that may no longer hold the generation it
  *                tracks, for REWIND (changes.c).
  * @lru:          its resident ring (unpinned pages), in policy order.
- * @node:         in the reclaimer's list of spaces (reclaim.c).
- * @put_work:     drops a reference from a context that holds another
- *                space's lock (vmarena_space_put_async()).
+ * @node:         in the list of live spaces (live.c), under its lock.
+ * @dead:         torn down: its file is released and it holds nothing.
  * @tlb:          the software TLB, direct-mapped by page number.
  * @c:            counters.
  * @debugfs:      its spaces/<id>/ directory.
@@ -179,7 +179,7 @@ struct vmarena_space {
 	struct vmarena_changes changes;
 	struct vmarena_lru lru;
 	struct list_head node;
-	struct work_struct put_work;
+	bool dead;
 	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
 	struct vmarena_space_counters c;
 	struct dentry *debugfs;

@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * supply.c - frames for the pages of spaces: the charge to a space and
- * its user, the resident cap, allocation and reservation (reclaiming when
- * the arena is short), and the page-table frames' count.
+ * its user, the resident cap, allocation and reservation, the watermarks,
+ * and the page-table frames' count.
+ *
+ * When the arena is short, or a space is at its resident cap, this layer
+ * makes room through the reclaimer registered from above (struct
+ * vmarena_reclaimer, supply.h): the one call upward in the core.
  */
 #include <linux/atomic.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
 
 #include "internal.h"
 #include "arena.h"
 #include "caches.h"
 #include "counters.h"
-#include "evict.h"
 #include "pagetable.h"
 #include "policy.h"
-#include "reclaim.h"
 #include "slab.h"
 #include "space.h"
 #include "supply.h"
@@ -25,6 +29,102 @@
 #include "user.h"
 
 unsigned long vmarena_space_max_pages;
+
+/**
+ * struct vmarena_supply - the watermarks, and who makes room.
+ * @lock:      makes a change of both watermarks one change.
+ * @low:       watermark_low, frames: below it the daemon is woken.
+ * @high:      watermark_high, frames: where it stops.
+ * @reclaimer: registered by reclaim.c before any space exists.
+ */
+struct vmarena_supply {
+	spinlock_t lock;	/* see the kernel-doc above */
+	u64 low;
+	u64 high;
+	const struct vmarena_reclaimer *reclaimer;
+};
+
+static struct vmarena_supply supply = {
+	.lock = __SPIN_LOCK_UNLOCKED(supply.lock),
+};
+
+/**
+ * vmarena_supply_register() - set who makes room (struct vmarena_reclaimer).
+ * @reclaimer: the reclaimer; static, so it outlives every caller.
+ */
+void vmarena_supply_register(const struct vmarena_reclaimer *reclaimer)
+{
+	supply.reclaimer = reclaimer;
+}
+
+/**
+ * vmarena_supply_short() - whether free frames are below watermark_low.
+ *
+ * Return: true when the arena is short of frames.
+ */
+bool vmarena_supply_short(void)
+{
+	return vmarena_arena_free_frames() < READ_ONCE(supply.low);
+}
+
+/**
+ * vmarena_supply_check() - wake the page-out daemon if free frames are
+ * below watermark_low (called after a user page's frame is allocated).
+ */
+void vmarena_supply_check(void)
+{
+	if (vmarena_supply_short())
+		supply.reclaimer->wake();
+}
+
+/**
+ * vmarena_supply_retry() - an operation failed with -ENOMEM, changing
+ * nothing, and its caller holds no space's lock: reclaim (waiting for
+ * other spaces' locks, struct vmarena_reclaimer's @unlocked) before it
+ * tries again.
+ * @mark:  vmarena_injections() before the operation: an injected failure
+ *         is never retried.
+ * @tries: retries left (VMARENA_RECLAIM_RETRIES to start with); one is used.
+ *
+ * Return: true if the operation is worth trying again (never once the
+ * caller is being killed).
+ */
+bool vmarena_supply_retry(u64 mark, unsigned int *tries)
+{
+	might_sleep();
+	if (!*tries || vmarena_injections() != mark ||
+	    fatal_signal_pending(current))
+		return false;
+	(*tries)--;
+	return supply.reclaimer->unlocked();
+}
+
+void vmarena_supply_watermarks(u64 *low, u64 *high)
+{
+	spin_lock(&supply.lock);
+	*low = supply.low;
+	*high = supply.high;
+	spin_unlock(&supply.lock);
+}
+
+/**
+ * vmarena_supply_set_watermarks() - set both watermarks.
+ * @low:  frames; the daemon wakes below it.  0 < @low.
+ * @high: frames; it stops at it.  @low < @high <= half the arena.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int vmarena_supply_set_watermarks(u64 low, u64 high)
+{
+	if (!low || low >= high || high > vmarena_arena_frames() / 2)
+		return -EINVAL;
+	spin_lock(&supply.lock);
+	WRITE_ONCE(supply.low, low);
+	WRITE_ONCE(supply.high, high);
+	spin_unlock(&supply.lock);
+	vmarena_supply_check();
+	return 0;
+}
 
 /**
  * vmarena_space_default_cap() - the cap on a space's pages unless root
@@ -56,7 +156,7 @@ void vmarena_space_account_pt(struct vmarena_space *space)
 /**
  * vmarena_space_zalloc() - a zeroed object of one of the caches, for a
  * caller that holds no space's lock: a slab the arena cannot give is
- * reclaimed for (vmarena_reclaim_unlocked()), but for a failure on purpose.
+ * reclaimed for (vmarena_supply_retry()), but for a failure on purpose.
  * @cache: the cache (enum in caches.h).
  *
  * Return: the object, or NULL.
@@ -69,7 +169,7 @@ void *vmarena_space_zalloc(unsigned int cache)
 
 	might_sleep();
 	while (!(obj = vmarena_slab_zalloc(&vmarena_caches[cache])) &&
-	       vmarena_reclaim_retry(mark, &tries))
+	       vmarena_supply_retry(mark, &tries))
 		;
 	return obj;
 }
@@ -121,8 +221,8 @@ static bool space_cap_room(struct vmarena_space *space, u64 extra)
 		return true;
 	t0 = ktime_get_ns();
 	while (space->resident + extra >= space->max_resident) {
-		n = vmarena_evict_hard(space, space->resident + extra -
-				       space->max_resident + 1);
+		n = supply.reclaimer->evict(space, space->resident + extra -
+					    space->max_resident + 1);
 		if (!n)
 			break;
 		got += n;
@@ -147,11 +247,12 @@ static int space_arena_frame(struct vmarena_space *space, u32 *frame)
 	ret = vmarena_frames_alloc(0, frame);
 	while (ret == -ENOMEM && tries-- &&
 	       vmarena_arena_injections() == injections) {
-		if (vmarena_reclaim_short() && !vmarena_reclaim_direct(space))
+		if (vmarena_supply_short() &&
+		    !supply.reclaimer->direct(space))
 			break;
 		ret = vmarena_frames_alloc(0, frame);
 	}
-	vmarena_reclaim_check();
+	vmarena_supply_check();
 	return ret;
 }
 
@@ -176,7 +277,7 @@ int vmarena_space_get_frame(struct vmarena_space *space, u64 extra,
 /**
  * vmarena_space_alloc_frame() - a frame for a page of @space, evicting the
  * space's own pages first when it is at its resident cap, and reclaiming
- * when the arena is empty (vmarena_reclaim_direct(), until it gives
+ * when the arena is empty (the reclaimer's @direct, until it gives
  * nothing more).
  * @space: the space, locked.
  * @frame: out: the frame.
