@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dev.c - /dev/vmarena: open makes a space, release drops it; mapping
- * (fault.c), reading and writing (rw.c) and ioctls (ioctl.c) act on it.
+ * dev.c - /dev/vmarena: open makes a space, release tears it down; mapping
+ * (fault.c), reading and writing (rw.c) and ioctls (ioctl.c) act on it, and
+ * its attributes under /sys/class/misc/vmarena/ set the module's knobs.
  *
  * The module cannot go away under a user: the fops' owner pins it for every
  * open file, and every mapping holds its file.
  */
-#include <linux/anon_inodes.h>
-#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/string.h>
@@ -15,12 +15,16 @@
 #include "internal.h"
 #include "debugfs.h"
 #include "dev.h"
+#include "fault.h"
+#include "file.h"
+#include "ioctl.h"
 #include "reclaim.h"
 #include "space.h"
 #include "supply.h"
 #include "swap.h"
 #include "user.h"
 #include "lifecycle.h"
+#include "rw.h"
 
 static int vmarena_open(struct inode *inode, struct file *file)
 {
@@ -57,59 +61,6 @@ static const struct file_operations vmarena_fops = {
 	.write = vmarena_write,
 	.llseek = vmarena_llseek,
 };
-
-/**
- * vmarena_dev_prepare() - a new file for a space made without open() (a
- * clone), like those of /dev/vmarena, and an fd for it, not installed yet.
- * @space:   the space; its reference passes to the file, or it is torn
- *           down on failure.
- * @cloexec: the fd is close-on-exec.
- * @read:    the file is open for reading ...
- * @write:   ... for writing (its access mode is that of the fd it was
- *           made through).
- * @file:    out: the file.
- *
- * The caller installs it (fd_install()) once nothing can fail any more,
- * or gives both back (vmarena_dev_abort()).
- *
- * Return: the fd, or a negative errno.
- */
-int vmarena_dev_prepare(struct vmarena_space *space, bool cloexec, bool read,
-			bool write, struct file **file)
-{
-	int fd;
-
-	fd = get_unused_fd_flags(O_RDWR | (cloexec ? O_CLOEXEC : 0));
-	if (fd < 0)
-		goto err;
-	*file = anon_inode_getfile("[vmarena]", &vmarena_fops, space,
-				   !write ? O_RDONLY : read ? O_RDWR : O_WRONLY);
-	if (IS_ERR(*file)) {
-		put_unused_fd(fd);
-		fd = PTR_ERR(*file);
-		goto err;
-	}
-	(*file)->f_mapping = space->inode->i_mapping;
-	/* pwrite() on a read-only one gets -EBADF from vfs_write(). */
-	(*file)->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-	vmarena_debugfs_space_add(space);
-	return fd;
-err:
-	vmarena_space_destroy(space);
-	return fd;
-}
-
-/**
- * vmarena_dev_abort() - give back what vmarena_dev_prepare() made (the
- * space goes with its file's release).
- * @fd:   the fd.
- * @file: the file.
- */
-void vmarena_dev_abort(int fd, struct file *file)
-{
-	put_unused_fd(fd);
-	fput(file);
-}
 
 /*
  * /sys/class/misc/vmarena/swap_dev: the backing device's path; write a

@@ -21,7 +21,8 @@
 
 #include "internal.h"
 #include "arena.h"
-#include "dev.h"
+#include "fault.h"
+#include "file.h"
 #include "supply.h"
 #include "share.h"
 #include "space.h"

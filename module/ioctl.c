@@ -18,7 +18,8 @@
 
 #include "internal.h"
 #include "arena.h"
-#include "dev.h"
+#include "file.h"
+#include "ioctl.h"
 #include "export.h"
 #include "supply.h"
 #include "rewind.h"
@@ -33,12 +34,14 @@
 #define VMARENA_IOCTL_BUF	256
 
 /*
- * One call: the space, and how its fd is open.  CLONE
+ * One call: the space, the file operations it came through (a clone's
+ * file gets the same), and how its fd is open.  CLONE
  * leaves its new file and fd here, installed only once the result has
  * been copied out (a process never holds an fd it was not told about).
  */
 struct vmarena_ioc {
 	struct vmarena_space *space;
+	const struct file_operations *fops;
 	bool read;
 	bool write;
 	bool final;	/* an -ENOMEM that no reclaim can cure (a limit) */
@@ -244,8 +247,9 @@ static int vmarena_ioc_clone(struct vmarena_ioc *ioc, void *arg)
 		return PTR_ERR(child);
 	c->space_id = child->id;
 	/* The clone has the access mode of the fd it was made through. */
-	fd = vmarena_dev_prepare(child, c->flags & VMARENA_CLONE_CLOEXEC,
-				 ioc->read, ioc->write, &ioc->new_file);
+	fd = vmarena_file_prepare(child, ioc->fops,
+				  c->flags & VMARENA_CLONE_CLOEXEC, ioc->read,
+				  ioc->write, &ioc->new_file);
 	if (fd < 0)
 		return fd;
 	ioc->new_fd = fd;
@@ -539,6 +543,7 @@ long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct vmarena_ioc ioc = {
 		.space = vmarena_file_space(file),
+		.fops = file->f_op,
 		.read = file->f_mode & FMODE_READ,
 		.write = file->f_mode & FMODE_WRITE,
 		.new_fd = -1,
@@ -550,7 +555,7 @@ long vmarena_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (ioc.new_fd >= 0) {
 		/* CLONE: the fd is the process's only once it was told. */
 		if (ret) {
-			vmarena_dev_abort(ioc.new_fd, ioc.new_file);
+			vmarena_file_abort(ioc.new_fd, ioc.new_file);
 		} else {
 			fd_install(ioc.new_fd, ioc.new_file);
 			vmarena_count(&vmarena_counters.clones);

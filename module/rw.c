@@ -18,7 +18,8 @@
 
 #include "internal.h"
 #include "arena.h"
-#include "dev.h"
+#include "file.h"
+#include "rw.h"
 #include "supply.h"
 #include "share.h"
 #include "space.h"
