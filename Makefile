@@ -71,7 +71,7 @@ TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/b
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
-	style sparse clean install
+	style sparse layers clean install
 
 # libvmarena (tools/lib/vmarena): a static and a shared library (soname
 # libvmarena.so.1, symbols versioned by libvmarena.map), its man pages made
@@ -353,6 +353,10 @@ sparse:
 	@$(MAKE) -C $(KDIR) M=$(CURDIR) C=2 modules 2>&1 | tee $(BUILD)/sparse.log | \
 		grep -E '(warning|error):' && { echo "sparse: not clean"; exit 1; } || \
 		echo "sparse: clean"
+
+# The layering of module/ that Documentation/vmarena.rst draws ("Layers").
+layers:
+	@tools/check_layers
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
