@@ -647,9 +647,13 @@ int vmarena_share_copy(struct vmarena_space *space,
 	return ret;
 }
 
-/* Takes a pinned page's pin off the books (the entry goes or is unpinned). */
+/*
+ * Takes a pinned page's pin off the books (the entry goes or is unpinned);
+ * @space is locked.
+ */
 void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte)
 {
+	lockdep_assert_held(space->lock);
 	if (!(*pte & VMARENA_PTE_PINNED))
 		return;
 	*pte &= ~VMARENA_PTE_PINNED;
@@ -658,9 +662,10 @@ void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte)
 	atomic64_dec(&vmarena_counters.pinned);
 }
 
-/* Frees what a dropped swap entry holds. */
+/* Frees what a dropped swap entry of @space (locked) holds. */
 void vmarena_space_drop_swap(struct vmarena_space *space, u64 pte)
 {
+	lockdep_assert_held(space->lock);
 	if (vmarena_pte_frame(pte) != VMARENA_SLOT_LOST)
 		vmarena_swap_free(vmarena_pte_frame(pte), false);
 	space->swapped--;

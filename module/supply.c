@@ -135,12 +135,7 @@ int vmarena_supply_set_watermarks(u64 low, u64 high)
  */
 u64 vmarena_space_default_cap(void)
 {
-	u64 slots, used, retired;
-
-	if (vmarena_space_max_pages)
-		return vmarena_space_max_pages;
-	vmarena_swap_counts(&slots, &used, &retired);
-	return (vmarena_arena_frames() + slots - retired) / 2;
+	return vmarena_space_max_pages ?: vmarena_user_half_memory();
 }
 
 /* Keeps the global page-table frame count in step with this space's. */

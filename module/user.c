@@ -121,8 +121,17 @@ u64 vmarena_user_max_pages(void)
 {
 	u64 max = READ_ONCE(limits.max_pages);
 
-	if (max)
-		return max;
+	return max ?: vmarena_user_half_memory();
+}
+
+/**
+ * vmarena_user_half_memory() - half of the arena and the usable swap slots
+ * together: the default of the per-user limit and of a space's cap.
+ *
+ * Return: pages.
+ */
+u64 vmarena_user_half_memory(void)
+{
 	return (vmarena_arena_frames() + atomic64_read(&swap_slots)) / 2;
 }
 

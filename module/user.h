@@ -60,6 +60,7 @@ static inline void vmarena_user_pin(struct vmarena_user *user, s64 n)
 }
 
 u64 vmarena_user_max_pages(void);
+u64 vmarena_user_half_memory(void);
 u64 vmarena_user_max_pinned(void);
 void vmarena_user_set_swap_slots(u64 n);
 void vmarena_user_set_limit(bool pinned, u64 max);
