@@ -29,6 +29,7 @@
 #include "stats.h"
 #include "access.h"
 #include "lifecycle.h"
+#include "live.h"
 
 /* Large enough for every command's argument (checked at build time). */
 #define VMARENA_IOCTL_BUF	256
@@ -77,13 +78,27 @@ static int vmarena_ioc_info(struct vmarena_ioc *ioc, void *arg)
 	return 0;
 }
 
+/*
+ * Copies @nr counters out to @values, as many as *@count holds, and sets
+ * *@count to @nr.
+ */
+static int ioc_stats_out(const u64 *v, u32 nr, u32 *count, u64 values)
+{
+	u32 n = min(*count, nr);
+
+	*count = nr;
+	if (copy_to_user(u64_to_user_ptr(values), v, n * sizeof(*v)))
+		return -EFAULT;
+	return 0;
+}
+
 static int vmarena_ioc_stats(struct vmarena_ioc *ioc, void *arg)
 {
 	struct vmarena_space *space = ioc->space;
 	struct vmarena_stats *st = arg;
-	u32 nr, n;
 	u64 *v;
-	int ret = 0;
+	u32 nr;
+	int ret;
 
 	if (!vmarena_reserved_zero(st->reserved, sizeof(st->reserved)))
 		return -EINVAL;
@@ -100,12 +115,47 @@ static int vmarena_ioc_stats(struct vmarena_ioc *ioc, void *arg)
 		vmarena_stats_global(v);
 	else
 		vmarena_space_stats(space, v);
-	n = min(st->count, nr);
-	if (copy_to_user(u64_to_user_ptr(st->values), v, n * sizeof(*v)))
-		ret = -EFAULT;
+	ret = ioc_stats_out(v, nr, &st->count, st->values);
 	kfree(v);
-	st->count = nr;
 	return ret;
+}
+
+/* The counters of @space, -ESRCH if it was torn down before they were read. */
+static int ioc_live_stats(struct vmarena_space *space, u64 *v)
+{
+	bool dead;
+
+	vmarena_space_stats(space, v);
+	mutex_lock(space->lock);
+	dead = space->dead;
+	mutex_unlock(space->lock);
+	return dead ? -ESRCH : 0;
+}
+
+static int vmarena_ioc_space_stats(struct vmarena_ioc *ioc, void *arg)
+{
+	struct vmarena_space_stats *st = arg;
+	struct vmarena_space *space;
+	u64 v[VMARENA_NR_SPACE_STATS];
+	int ret;
+
+	if (st->reserved0 ||
+	    !vmarena_reserved_zero(st->reserved, sizeof(st->reserved)))
+		return -EINVAL;
+	if (st->space_id == ioc->space->id) {
+		vmarena_space_stats(ioc->space, v);
+	} else {
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		space = vmarena_live_get(st->space_id);
+		if (!space)
+			return -ESRCH;
+		ret = ioc_live_stats(space, v);
+		vmarena_space_put(space);
+		if (ret)
+			return ret;
+	}
+	return ioc_stats_out(v, VMARENA_NR_SPACE_STATS, &st->count, st->values);
 }
 
 static int vmarena_ioc_set_limit(struct vmarena_ioc *ioc, void *arg)
@@ -440,10 +490,12 @@ static const struct vmarena_ioctl_desc vmarena_ioctls[] = {
 	[_IOC_NR(VMARENA_IOC_IMPORT)] = { .cmd = VMARENA_IOC_IMPORT,
 		.fn = vmarena_ioc_import, .write = true, .once = true },
 	VMARENA_IOCTL(REWIND, vmarena_ioc_rewind, true),
+	VMARENA_IOCTL(SPACE_STATS, vmarena_ioc_space_stats, false),
 };
 
 static_assert(sizeof(struct vmarena_info) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_stats) <= VMARENA_IOCTL_BUF);
+static_assert(sizeof(struct vmarena_space_stats) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_limit) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_range) <= VMARENA_IOCTL_BUF);
 static_assert(sizeof(struct vmarena_translate) <= VMARENA_IOCTL_BUF);

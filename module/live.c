@@ -107,6 +107,29 @@ unsigned int vmarena_live_snapshot(struct vmarena_space **out,
 	return n;
 }
 
+/**
+ * vmarena_live_get() - a reference to the live space with an id.
+ * @id: the id.
+ *
+ * Return: the space (vmarena_space_put() it), or NULL if none has @id.
+ * It may be torn down right after: its lock tells (space->dead).
+ */
+struct vmarena_space *vmarena_live_get(u64 id)
+{
+	struct vmarena_space *space, *found = NULL;
+
+	spin_lock(&live.lock);
+	list_for_each_entry(space, &live.spaces, node) {
+		if (space->id == id) {
+			kref_get(&space->ref);
+			found = space;
+			break;
+		}
+	}
+	spin_unlock(&live.lock);
+	return found;
+}
+
 static void space_free(struct kref *ref)
 {
 	struct vmarena_space *space = container_of(ref, struct vmarena_space, ref);
@@ -126,5 +149,6 @@ static void space_free(struct kref *ref)
  */
 void vmarena_space_put(struct vmarena_space *space)
 {
+	lockdep_assert_not_held(space->lock);
 	kref_put(&space->ref, space_free);
 }

@@ -15,6 +15,7 @@ void vmarena_live_del(struct vmarena_space *space);
 unsigned int vmarena_live_snapshot(struct vmarena_space **out,
 				   unsigned int max,
 				   struct vmarena_space *skip);
+struct vmarena_space *vmarena_live_get(u64 id);
 void vmarena_space_put(struct vmarena_space *space);
 
 #endif /* _VMARENA_LIVE_H */

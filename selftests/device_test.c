@@ -337,4 +337,126 @@ TEST(stats_need_no_privilege_beyond_the_fd)
 	close(fd);
 }
 
+static __u64 space_id(struct __test_metadata *_metadata, int fd)
+{
+	struct vmarena_info info;
+
+	EXPECT_EQ(0, ioctl(fd, VMARENA_IOC_INFO, &info));
+	return info.space_id;
+}
+
+/* SPACE_STATS of space @id through @fd: 0 or the errno. */
+static int space_stats(int fd, __u64 id, __u64 *v, __u32 count)
+{
+	struct vmarena_space_stats st = {
+		.space_id = id,
+		.count = count,
+		.values = (uintptr_t)v,
+	};
+
+	return ioctl(fd, VMARENA_IOC_SPACE_STATS, &st) ? errno : 0;
+}
+
+/* Writes the first byte of @pages pages of @fd through a mapping. */
+static void touch(struct __test_metadata *_metadata, int fd, unsigned long pages)
+{
+	char *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       fd, 0);
+	unsigned long i;
+
+	ASSERT_NE(MAP_FAILED, p);
+	for (i = 0; i < pages; i++)
+		p[i * PAGE] = 1;
+	munmap(p, pages * PAGE);
+}
+
+TEST(space_stats_of_the_fds_own_space_are_its_stats)
+{
+	__u64 mine[VMARENA_NR_SPACE_STATS], by_id[VMARENA_NR_SPACE_STATS];
+	struct vmarena_stats st = {
+		.which = VMARENA_STATS_SPACE,
+		.count = VMARENA_NR_SPACE_STATS,
+		.values = (uintptr_t)mine,
+	};
+	int fd = open_dev(_metadata);
+
+	touch(_metadata, fd, 3);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_STATS, &st));
+	ASSERT_EQ(0, space_stats(fd, space_id(_metadata, fd), by_id,
+				 VMARENA_NR_SPACE_STATS));
+	EXPECT_EQ(0, memcmp(mine, by_id, sizeof(mine)));
+	EXPECT_EQ(3, by_id[VMARENA_SPACE_STAT_PAGES]);
+	close(fd);
+}
+
+TEST(space_stats_reach_another_space_only_with_cap_sys_admin)
+{
+	__u64 v[VMARENA_NR_SPACE_STATS];
+	int a = open_dev(_metadata), b = open_dev(_metadata), status;
+	__u64 id_a = space_id(_metadata, a), id_b = space_id(_metadata, b);
+	pid_t pid;
+
+	touch(_metadata, b, 5);
+	ASSERT_EQ(0, space_stats(a, id_b, v, VMARENA_NR_SPACE_STATS));
+	EXPECT_EQ(id_b, v[VMARENA_SPACE_STAT_ID]);
+	EXPECT_EQ(5, v[VMARENA_SPACE_STAT_PAGES]);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		if (space_stats(a, id_b, v, VMARENA_NR_SPACE_STATS) != EPERM)
+			_exit(11);
+		if (space_stats(a, id_a, v, VMARENA_NR_SPACE_STATS) ||
+		    v[VMARENA_SPACE_STAT_ID] != id_a)
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10: setuid, 11: another space not EPERM, 12: its own refused");
+	close(a);
+	close(b);
+}
+
+TEST(space_stats_of_no_live_space_are_esrch)
+{
+	__u64 v[VMARENA_NR_SPACE_STATS];
+	int a = open_dev(_metadata), b = open_dev(_metadata);
+	__u64 id_b = space_id(_metadata, b);
+
+	close(b);
+	EXPECT_EQ(ESRCH, space_stats(a, id_b, v, VMARENA_NR_SPACE_STATS));
+	EXPECT_EQ(ESRCH, space_stats(a, 0, v, VMARENA_NR_SPACE_STATS));
+	EXPECT_EQ(ESRCH, space_stats(a, ~0ULL, v, VMARENA_NR_SPACE_STATS));
+	close(a);
+}
+
+TEST(space_stats_with_a_reserved_word_set_are_einval)
+{
+	__u64 v = 7;
+	int fd = open_dev(_metadata);
+	struct vmarena_space_stats st = {
+		.space_id = space_id(_metadata, fd),
+		.count = 1,
+		.values = (uintptr_t)&v,
+	};
+
+	st.reserved0 = 1;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_SPACE_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.reserved0 = 0;
+	st.reserved[1] = 1;
+	EXPECT_EQ(-1, ioctl(fd, VMARENA_IOC_SPACE_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(7, v);
+	st.reserved[1] = 0;
+	st.count = 1;
+	EXPECT_EQ(0, ioctl(fd, VMARENA_IOC_SPACE_STATS, &st));
+	EXPECT_EQ(st.space_id, v);
+	EXPECT_EQ(VMARENA_NR_SPACE_STATS, st.count);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

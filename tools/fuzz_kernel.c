@@ -1355,7 +1355,7 @@ static long do_bad_ioctl(struct ctx *cx, const struct call *c)
 		VMARENA_IOC_UNPIN, VMARENA_IOC_CLONE, VMARENA_IOC_CHECKPOINT,
 		VMARENA_IOC_RESTORE, VMARENA_IOC_CKPT_DROP, VMARENA_IOC_CKPT_LIST,
 		VMARENA_IOC_GET_DIRTY, VMARENA_IOC_EXPORT, VMARENA_IOC_IMPORT,
-		VMARENA_IOC_REWIND,
+		VMARENA_IOC_REWIND, VMARENA_IOC_SPACE_STATS,
 	};
 	unsigned long cmd = (uint32_t)c->a[2];
 	int s, fd = fd_of(cx, c->a[0], &s);

@@ -187,6 +187,30 @@ struct vmarena_stats {
 #define VMARENA_IOC_STATS	_IOWR(VMARENA_IOC_MAGIC, 0x01, struct vmarena_stats)
 
 /**
+ * struct vmarena_space_stats - VMARENA_IOC_SPACE_STATS: the counters of a
+ * live space named by its id, which need not be the fd's (debugfs
+ * spaces/<id>/stats as an ABI).
+ * @space_id: the space's id (VMARENA_IOC_INFO's space_id).
+ * @count:    as struct vmarena_stats.
+ * @reserved0: must be zero.
+ * @values:   user pointer to __u64[@count]; entry i is enum
+ *            vmarena_space_stat i.
+ * @reserved: must be zero.
+ *
+ * Another space than the fd's needs CAP_SYS_ADMIN (-EPERM); an id that no
+ * live space has (never made, or its last file closed) is -ESRCH.
+ */
+struct vmarena_space_stats {
+	__u64 space_id;
+	__u32 count;
+	__u32 reserved0;
+	__u64 values;
+	__u64 reserved[2];
+};
+
+#define VMARENA_IOC_SPACE_STATS	_IOWR(VMARENA_IOC_MAGIC, 0x10, struct vmarena_space_stats)
+
+/**
  * struct vmarena_limit - VMARENA_IOC_SET_LIMIT: caps of this space.
  * @max_pages:    pages the space may hold (resident or not); 0 for the
  *                default cap (module parameter space_max_pages).
