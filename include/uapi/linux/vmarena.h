@@ -577,7 +577,7 @@ enum vmarena_fault_kind {
 	VMARENA_FAULT_MINOR,		/* resident: the hardware PTE was missing */
 	VMARENA_FAULT_WRITE_NOTIFY,	/* first write through a clean mapping */
 	VMARENA_FAULT_SWAP_IN,		/* major: read back from a swap slot */
-	VMARENA_FAULT_COW,		/* a write to a shared page: copied */
+	VMARENA_FAULT_COW		/* a write to a shared page: copied */
 };
 
 /*
