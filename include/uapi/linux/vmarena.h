@@ -51,117 +51,165 @@ struct vmarena_info {
 #define VMARENA_IOC_INFO	_IOR(VMARENA_IOC_MAGIC, 0x00, struct vmarena_info)
 
 /*
- * Global counters, in the order VMARENA_IOC_STATS returns them and
- * debugfs vmarena/stats prints them (Documentation/debugfs.rst gives each
- * one's unit).  New counters are only ever appended.
+ * The counters, each table defined once, as a list of X(ID, name) in the
+ * order of VMARENA_IOC_STATS's array and debugfs's "name value" lines.
+ * ID completes the enumerator (VMARENA_STAT_ID, VMARENA_SPACE_STAT_ID);
+ * name is the counter's name in debugfs, the CLI and Documentation/
+ * (debugfs.rst and abi.rst give each one's unit and meaning;
+ * tools/check_counters checks that their tables list exactly these).  The
+ * enums below, the module's names and the CLI's are expanded from these
+ * lists.  A macro passed as X should use its arguments only with ## and #
+ * (an ID such as SIGBUS is a macro elsewhere).  The names, indexed by the
+ * enum:
+ *
+ *	const char *const names[] = { VMARENA_GLOBAL_STATS(VMARENA_COUNTER_NAME) };
+ *
+ * The values are ABI: new counters are only ever appended.
  */
+
+/* The global counters (VMARENA_STATS_GLOBAL, debugfs vmarena/stats). */
+#define VMARENA_GLOBAL_STATS(X)									\
+	X(ARENA_FRAMES, arena_frames)								\
+	X(FREE_FRAMES, free_frames)								\
+	X(ALLOC_ORDER_0, alloc_order_0)			/* + order, 0..10 */			\
+	X(ALLOC_ORDER_1, alloc_order_1)								\
+	X(ALLOC_ORDER_2, alloc_order_2)								\
+	X(ALLOC_ORDER_3, alloc_order_3)								\
+	X(ALLOC_ORDER_4, alloc_order_4)								\
+	X(ALLOC_ORDER_5, alloc_order_5)								\
+	X(ALLOC_ORDER_6, alloc_order_6)								\
+	X(ALLOC_ORDER_7, alloc_order_7)								\
+	X(ALLOC_ORDER_8, alloc_order_8)								\
+	X(ALLOC_ORDER_9, alloc_order_9)								\
+	X(ALLOC_ORDER_10, alloc_order_10)							\
+	X(FREE_ORDER_0, free_order_0)			/* + order */				\
+	X(FREE_ORDER_1, free_order_1)								\
+	X(FREE_ORDER_2, free_order_2)								\
+	X(FREE_ORDER_3, free_order_3)								\
+	X(FREE_ORDER_4, free_order_4)								\
+	X(FREE_ORDER_5, free_order_5)								\
+	X(FREE_ORDER_6, free_order_6)								\
+	X(FREE_ORDER_7, free_order_7)								\
+	X(FREE_ORDER_8, free_order_8)								\
+	X(FREE_ORDER_9, free_order_9)								\
+	X(FREE_ORDER_10, free_order_10)								\
+	X(PCP_HITS, pcp_hits)									\
+	X(SPLITS, splits)									\
+	X(MERGES, merges)									\
+	X(ALLOC_FAILURES, alloc_failures)							\
+	X(ALLOC_INJECTED, alloc_injected)							\
+	X(BAD_FREES, bad_frees)									\
+	X(SLAB_ALLOCS, slab_allocs)								\
+	X(SLAB_FREES, slab_frees)								\
+	X(SLAB_FAILURES, slab_failures)								\
+	X(SLAB_INJECTED, slab_injected)								\
+	X(SLABS_CREATED, slabs_created)								\
+	X(SLABS_DESTROYED, slabs_destroyed)							\
+	X(SLAB_OVERFLOWS, slab_overflows)							\
+	X(SLAB_USE_AFTER_FREE, slab_use_after_free)						\
+	X(SLAB_DOUBLE_FREES, slab_double_frees)							\
+	X(SPACES_CREATED, spaces_created)							\
+	X(SPACES_DESTROYED, spaces_destroyed)							\
+	X(MMAPS, mmaps)										\
+	X(IOCTLS, ioctls)									\
+	X(IOCTL_ERRORS, ioctl_errors)								\
+	X(RESIDENT, resident)									\
+	X(PT_FRAMES, pt_frames)									\
+	X(FAULTS_FIRST_TOUCH, faults_first_touch)						\
+	X(FAULTS_MINOR, faults_minor)								\
+	X(WRITE_NOTIFY, write_notify)								\
+	X(TLB_HITS, tlb_hits)									\
+	X(TLB_MISSES, tlb_misses)								\
+	X(SIGBUS, sigbus)									\
+	X(DISCARDED, discarded)									\
+	X(DEFERRED_FREES, deferred_frees)							\
+	X(SWAP_SLOTS, swap_slots)			/* slots of the backing device */	\
+	X(SWAP_SLOTS_USED, swap_slots_used)		/* ... holding a page */		\
+	X(SWAP_SLOTS_RETIRED, swap_slots_retired)	/* ... retired after an I/O error */	\
+	X(EVICTIONS, evictions)				/* pages taken from their frame */	\
+	X(SWAP_OUTS, swap_outs)				/* pages written to the device */	\
+	X(SWAP_OUT_BIOS, swap_out_bios)			/* write bios (pages/bio = ratio) */	\
+	X(CLEAN_DROPS, clean_drops)			/* evicted with no write */		\
+	X(SWAP_INS, swap_ins)				/* major faults: pages read back */	\
+	X(READ_ERRORS, read_errors)			/* failed swap-in reads */		\
+	X(WRITE_ERRORS, write_errors)			/* failed swap-out writes (pages) */	\
+	X(DAEMON_WAKEUPS, daemon_wakeups)		/* page-out daemon runs */		\
+	X(DIRECT_RECLAIMS, direct_reclaims)		/* faults that reclaimed themselves */	\
+	X(CAP_RECLAIMS, cap_reclaims)			/* evictions forced by a space's cap */	\
+	X(POLICY_SCANS, policy_scans)			/* pages a policy looked at */		\
+	X(PINNED, pinned)				/* pinned pages */			\
+	X(CLONES, clones)				/* CLONE calls that succeeded */	\
+	X(COW_BREAKS, cow_breaks)			/* writes that copied a shared page */	\
+	X(COW_REUSES, cow_reuses)			/* ... that found it no longer shared */ \
+	X(PAGES_SHARED, pages_shared)			/* frames and slots held by >1 entry */	\
+	X(CHECKPOINTS, checkpoints)			/* generations taken */			\
+	X(RESTORES, restores)				/* RESTORE calls that succeeded */	\
+	X(CKPT_PAGES, ckpt_pages)			/* pages captured by checkpoints */	\
+	X(EXPORT_PAGES, export_pages)			/* page records exported */		\
+	X(EXPORT_BYTES, export_bytes)			/* stream bytes exported */		\
+	X(IMPORT_PAGES, import_pages)			/* page records imported */		\
+	X(IMPORT_BYTES, import_bytes)			/* stream bytes imported */		\
+	X(STREAMS_REJECTED, streams_rejected)		/* imports refused */			\
+	X(REWINDS, rewinds)				/* REWIND calls that succeeded */	\
+	X(REWIND_COPIES, rewind_copies)			/* pages REWIND copied back */		\
+	X(REWIND_RESETS, rewind_resets)			/* entries REWIND set back */		\
+	X(REWIND_RESTORES, rewind_restores)		/* REWINDs done as a RESTORE */
+
+/* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
+#define VMARENA_SPACE_STATS(X)									\
+	X(ID, id)										\
+	X(RESIDENT, resident)			/* frames holding its pages */			\
+	X(PAGES, pages)				/* pages it holds, anywhere */			\
+	X(PT_FRAMES, pt_frames)			/* page-table nodes */				\
+	X(MAX_PAGES, max_pages)			/* the cap in force */				\
+	X(MAX_RESIDENT, max_resident)		/* the cap in force */				\
+	X(FAULTS_FIRST_TOUCH, faults_first_touch)						\
+	X(FAULTS_MINOR, faults_minor)								\
+	X(WRITE_NOTIFY, write_notify)								\
+	X(TLB_HITS, tlb_hits)									\
+	X(TLB_MISSES, tlb_misses)								\
+	X(SIGBUS, sigbus)									\
+	X(DISCARDED, discarded)									\
+	X(BYTES_READ, bytes_read)								\
+	X(BYTES_WRITTEN, bytes_written)								\
+	X(SWAPPED, swapped)			/* pages in swap slots */			\
+	X(PINNED, pinned)			/* pinned pages */				\
+	X(EVICTIONS, evictions)									\
+	X(SWAP_OUTS, swap_outs)									\
+	X(CLEAN_DROPS, clean_drops)								\
+	X(SWAP_INS, swap_ins)			/* major faults (and swap-ins by ioctls) */	\
+	X(IO_ERRORS, io_errors)									\
+	X(POLICY_SCANS, policy_scans)								\
+	X(COW_BREAKS, cow_breaks)		/* its writes that copied */			\
+	X(COW_REUSES, cow_reuses)		/* its writes that found a page unshared */	\
+	X(CHECKPOINTS, checkpoints)		/* generations it holds now */			\
+	X(LAST_GENERATION, last_generation)	/* the newest one it took, 0: none */		\
+	X(RESTORES, restores)									\
+	X(USER_PAGES, user_pages)		/* its user's charge, all spaces */		\
+	X(USER_PINNED, user_pinned)		/* its user's pinned pages */			\
+	X(REWINDS, rewinds)									\
+	X(REWIND_COPIES, rewind_copies)		/* pages its REWINDs copied back */		\
+	X(REWIND_RESETS, rewind_resets)		/* entries its REWINDs set back */		\
+	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */
+
+/* X for an initializer of the names, in enum order (see above). */
+#define VMARENA_COUNTER_NAME(id, name)	#name,
+
+#define __VMARENA_STAT_ENUM(id, name)	VMARENA_STAT_##id,
 enum vmarena_global_stat {
-	VMARENA_STAT_ARENA_FRAMES,
-	VMARENA_STAT_FREE_FRAMES,
-	VMARENA_STAT_ALLOC_ORDER_0,				/* + order, 0..10 */
-	VMARENA_STAT_FREE_ORDER_0 = VMARENA_STAT_ALLOC_ORDER_0 + 11, /* + order */
-	VMARENA_STAT_PCP_HITS = VMARENA_STAT_FREE_ORDER_0 + 11,
-	VMARENA_STAT_SPLITS,
-	VMARENA_STAT_MERGES,
-	VMARENA_STAT_ALLOC_FAILURES,
-	VMARENA_STAT_ALLOC_INJECTED,
-	VMARENA_STAT_BAD_FREES,
-	VMARENA_STAT_SLAB_ALLOCS,
-	VMARENA_STAT_SLAB_FREES,
-	VMARENA_STAT_SLAB_FAILURES,
-	VMARENA_STAT_SLAB_INJECTED,
-	VMARENA_STAT_SLABS_CREATED,
-	VMARENA_STAT_SLABS_DESTROYED,
-	VMARENA_STAT_SLAB_OVERFLOWS,
-	VMARENA_STAT_SLAB_USE_AFTER_FREE,
-	VMARENA_STAT_SLAB_DOUBLE_FREES,
-	VMARENA_STAT_SPACES_CREATED,
-	VMARENA_STAT_SPACES_DESTROYED,
-	VMARENA_STAT_MMAPS,
-	VMARENA_STAT_IOCTLS,
-	VMARENA_STAT_IOCTL_ERRORS,
-	VMARENA_STAT_RESIDENT,
-	VMARENA_STAT_PT_FRAMES,
-	VMARENA_STAT_FAULTS_FIRST_TOUCH,
-	VMARENA_STAT_FAULTS_MINOR,
-	VMARENA_STAT_WRITE_NOTIFY,
-	VMARENA_STAT_TLB_HITS,
-	VMARENA_STAT_TLB_MISSES,
-	VMARENA_STAT_SIGBUS,
-	VMARENA_STAT_DISCARDED,
-	VMARENA_STAT_DEFERRED_FREES,
-	VMARENA_STAT_SWAP_SLOTS,		/* slots of the backing device */
-	VMARENA_STAT_SWAP_SLOTS_USED,		/* ... holding a page */
-	VMARENA_STAT_SWAP_SLOTS_RETIRED,	/* ... retired after an I/O error */
-	VMARENA_STAT_EVICTIONS,			/* pages taken from their frame */
-	VMARENA_STAT_SWAP_OUTS,			/* pages written to the device */
-	VMARENA_STAT_SWAP_OUT_BIOS,		/* write bios (pages/bio = ratio) */
-	VMARENA_STAT_CLEAN_DROPS,		/* evicted with no write */
-	VMARENA_STAT_SWAP_INS,			/* major faults: pages read back */
-	VMARENA_STAT_READ_ERRORS,		/* failed swap-in reads */
-	VMARENA_STAT_WRITE_ERRORS,		/* failed swap-out writes (pages) */
-	VMARENA_STAT_DAEMON_WAKEUPS,		/* page-out daemon runs */
-	VMARENA_STAT_DIRECT_RECLAIMS,		/* faults that reclaimed themselves */
-	VMARENA_STAT_CAP_RECLAIMS,		/* evictions forced by a space's cap */
-	VMARENA_STAT_POLICY_SCANS,		/* pages a policy looked at */
-	VMARENA_STAT_PINNED,			/* pinned pages */
-	VMARENA_STAT_CLONES,			/* CLONE calls that succeeded */
-	VMARENA_STAT_COW_BREAKS,		/* writes that copied a shared page */
-	VMARENA_STAT_COW_REUSES,		/* ... that found it no longer shared */
-	VMARENA_STAT_PAGES_SHARED,		/* frames and slots held by >1 entry */
-	VMARENA_STAT_CHECKPOINTS,		/* generations taken */
-	VMARENA_STAT_RESTORES,			/* RESTORE calls that succeeded */
-	VMARENA_STAT_CKPT_PAGES,		/* pages captured by checkpoints */
-	VMARENA_STAT_EXPORT_PAGES,		/* page records exported */
-	VMARENA_STAT_EXPORT_BYTES,		/* stream bytes exported */
-	VMARENA_STAT_IMPORT_PAGES,		/* page records imported */
-	VMARENA_STAT_IMPORT_BYTES,		/* stream bytes imported */
-	VMARENA_STAT_STREAMS_REJECTED,		/* imports refused */
-	VMARENA_STAT_REWINDS,			/* REWIND calls that succeeded */
-	VMARENA_STAT_REWIND_COPIES,		/* pages REWIND copied back */
-	VMARENA_STAT_REWIND_RESETS,		/* entries REWIND set back */
-	VMARENA_STAT_REWIND_RESTORES,		/* REWINDs done as a RESTORE */
+	VMARENA_GLOBAL_STATS(__VMARENA_STAT_ENUM)
 	VMARENA_NR_GLOBAL_STATS
 };
 
-/* A space's counters (VMARENA_STATS_SPACE); only ever appended. */
+#undef __VMARENA_STAT_ENUM
+
+#define __VMARENA_SPACE_STAT_ENUM(id, name)	VMARENA_SPACE_STAT_##id,
 enum vmarena_space_stat {
-	VMARENA_SPACE_STAT_ID,
-	VMARENA_SPACE_STAT_RESIDENT,		/* frames holding its pages */
-	VMARENA_SPACE_STAT_PAGES,		/* pages it holds, anywhere */
-	VMARENA_SPACE_STAT_PT_FRAMES,		/* page-table nodes */
-	VMARENA_SPACE_STAT_MAX_PAGES,		/* the cap in force */
-	VMARENA_SPACE_STAT_MAX_RESIDENT,	/* the cap in force */
-	VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH,
-	VMARENA_SPACE_STAT_FAULTS_MINOR,
-	VMARENA_SPACE_STAT_WRITE_NOTIFY,
-	VMARENA_SPACE_STAT_TLB_HITS,
-	VMARENA_SPACE_STAT_TLB_MISSES,
-	VMARENA_SPACE_STAT_SIGBUS,
-	VMARENA_SPACE_STAT_DISCARDED,
-	VMARENA_SPACE_STAT_BYTES_READ,
-	VMARENA_SPACE_STAT_BYTES_WRITTEN,
-	VMARENA_SPACE_STAT_SWAPPED,		/* pages in swap slots */
-	VMARENA_SPACE_STAT_PINNED,		/* pinned pages */
-	VMARENA_SPACE_STAT_EVICTIONS,
-	VMARENA_SPACE_STAT_SWAP_OUTS,
-	VMARENA_SPACE_STAT_CLEAN_DROPS,
-	VMARENA_SPACE_STAT_SWAP_INS,		/* major faults (and swap-ins by ioctls) */
-	VMARENA_SPACE_STAT_IO_ERRORS,
-	VMARENA_SPACE_STAT_POLICY_SCANS,
-	VMARENA_SPACE_STAT_COW_BREAKS,		/* its writes that copied */
-	VMARENA_SPACE_STAT_COW_REUSES,		/* its writes that found a page unshared */
-	VMARENA_SPACE_STAT_CHECKPOINTS,		/* generations it holds now */
-	VMARENA_SPACE_STAT_LAST_GENERATION,	/* the newest one it took, 0: none */
-	VMARENA_SPACE_STAT_RESTORES,
-	VMARENA_SPACE_STAT_USER_PAGES,		/* its user's charge, all spaces */
-	VMARENA_SPACE_STAT_USER_PINNED,		/* its user's pinned pages */
-	VMARENA_SPACE_STAT_REWINDS,
-	VMARENA_SPACE_STAT_REWIND_COPIES,	/* pages its REWINDs copied back */
-	VMARENA_SPACE_STAT_REWIND_RESETS,	/* entries its REWINDs set back */
-	VMARENA_SPACE_STAT_REWIND_RESTORES,	/* its REWINDs done as a RESTORE */
+	VMARENA_SPACE_STATS(__VMARENA_SPACE_STAT_ENUM)
 	VMARENA_NR_SPACE_STATS
 };
+
+#undef __VMARENA_SPACE_STAT_ENUM
 
 /* struct vmarena_stats.which */
 #define VMARENA_STATS_GLOBAL	0	/* enum vmarena_global_stat */
