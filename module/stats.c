@@ -12,132 +12,24 @@
 #include "stats.h"
 #include "swap.h"
 
-/* Indexed by enum vmarena_global_stat (include/uapi/linux/vmarena.h). */
-static const char * const vmarena_stat_names[VMARENA_NR_GLOBAL_STATS] = {
-	[VMARENA_STAT_ARENA_FRAMES] = "arena_frames",
-	[VMARENA_STAT_FREE_FRAMES] = "free_frames",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 0] = "alloc_order_0",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 1] = "alloc_order_1",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 2] = "alloc_order_2",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 3] = "alloc_order_3",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 4] = "alloc_order_4",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 5] = "alloc_order_5",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 6] = "alloc_order_6",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 7] = "alloc_order_7",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 8] = "alloc_order_8",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 9] = "alloc_order_9",
-	[VMARENA_STAT_ALLOC_ORDER_0 + 10] = "alloc_order_10",
-	[VMARENA_STAT_FREE_ORDER_0 + 0] = "free_order_0",
-	[VMARENA_STAT_FREE_ORDER_0 + 1] = "free_order_1",
-	[VMARENA_STAT_FREE_ORDER_0 + 2] = "free_order_2",
-	[VMARENA_STAT_FREE_ORDER_0 + 3] = "free_order_3",
-	[VMARENA_STAT_FREE_ORDER_0 + 4] = "free_order_4",
-	[VMARENA_STAT_FREE_ORDER_0 + 5] = "free_order_5",
-	[VMARENA_STAT_FREE_ORDER_0 + 6] = "free_order_6",
-	[VMARENA_STAT_FREE_ORDER_0 + 7] = "free_order_7",
-	[VMARENA_STAT_FREE_ORDER_0 + 8] = "free_order_8",
-	[VMARENA_STAT_FREE_ORDER_0 + 9] = "free_order_9",
-	[VMARENA_STAT_FREE_ORDER_0 + 10] = "free_order_10",
-	[VMARENA_STAT_PCP_HITS] = "pcp_hits",
-	[VMARENA_STAT_SPLITS] = "splits",
-	[VMARENA_STAT_MERGES] = "merges",
-	[VMARENA_STAT_ALLOC_FAILURES] = "alloc_failures",
-	[VMARENA_STAT_ALLOC_INJECTED] = "alloc_injected",
-	[VMARENA_STAT_BAD_FREES] = "bad_frees",
-	[VMARENA_STAT_SLAB_ALLOCS] = "slab_allocs",
-	[VMARENA_STAT_SLAB_FREES] = "slab_frees",
-	[VMARENA_STAT_SLAB_FAILURES] = "slab_failures",
-	[VMARENA_STAT_SLAB_INJECTED] = "slab_injected",
-	[VMARENA_STAT_SLABS_CREATED] = "slabs_created",
-	[VMARENA_STAT_SLABS_DESTROYED] = "slabs_destroyed",
-	[VMARENA_STAT_SLAB_OVERFLOWS] = "slab_overflows",
-	[VMARENA_STAT_SLAB_USE_AFTER_FREE] = "slab_use_after_free",
-	[VMARENA_STAT_SLAB_DOUBLE_FREES] = "slab_double_frees",
-	[VMARENA_STAT_SPACES_CREATED] = "spaces_created",
-	[VMARENA_STAT_SPACES_DESTROYED] = "spaces_destroyed",
-	[VMARENA_STAT_MMAPS] = "mmaps",
-	[VMARENA_STAT_IOCTLS] = "ioctls",
-	[VMARENA_STAT_IOCTL_ERRORS] = "ioctl_errors",
-	[VMARENA_STAT_RESIDENT] = "resident",
-	[VMARENA_STAT_PT_FRAMES] = "pt_frames",
-	[VMARENA_STAT_FAULTS_FIRST_TOUCH] = "faults_first_touch",
-	[VMARENA_STAT_FAULTS_MINOR] = "faults_minor",
-	[VMARENA_STAT_WRITE_NOTIFY] = "write_notify",
-	[VMARENA_STAT_TLB_HITS] = "tlb_hits",
-	[VMARENA_STAT_TLB_MISSES] = "tlb_misses",
-	[VMARENA_STAT_SIGBUS] = "sigbus",
-	[VMARENA_STAT_DISCARDED] = "discarded",
-	[VMARENA_STAT_DEFERRED_FREES] = "deferred_frees",
-	[VMARENA_STAT_SWAP_SLOTS] = "swap_slots",
-	[VMARENA_STAT_SWAP_SLOTS_USED] = "swap_slots_used",
-	[VMARENA_STAT_SWAP_SLOTS_RETIRED] = "swap_slots_retired",
-	[VMARENA_STAT_EVICTIONS] = "evictions",
-	[VMARENA_STAT_SWAP_OUTS] = "swap_outs",
-	[VMARENA_STAT_SWAP_OUT_BIOS] = "swap_out_bios",
-	[VMARENA_STAT_CLEAN_DROPS] = "clean_drops",
-	[VMARENA_STAT_SWAP_INS] = "swap_ins",
-	[VMARENA_STAT_READ_ERRORS] = "read_errors",
-	[VMARENA_STAT_WRITE_ERRORS] = "write_errors",
-	[VMARENA_STAT_DAEMON_WAKEUPS] = "daemon_wakeups",
-	[VMARENA_STAT_DIRECT_RECLAIMS] = "direct_reclaims",
-	[VMARENA_STAT_CAP_RECLAIMS] = "cap_reclaims",
-	[VMARENA_STAT_POLICY_SCANS] = "policy_scans",
-	[VMARENA_STAT_PINNED] = "pinned",
-	[VMARENA_STAT_CLONES] = "clones",
-	[VMARENA_STAT_COW_BREAKS] = "cow_breaks",
-	[VMARENA_STAT_COW_REUSES] = "cow_reuses",
-	[VMARENA_STAT_PAGES_SHARED] = "pages_shared",
-	[VMARENA_STAT_CHECKPOINTS] = "checkpoints",
-	[VMARENA_STAT_RESTORES] = "restores",
-	[VMARENA_STAT_CKPT_PAGES] = "ckpt_pages",
-	[VMARENA_STAT_EXPORT_PAGES] = "export_pages",
-	[VMARENA_STAT_EXPORT_BYTES] = "export_bytes",
-	[VMARENA_STAT_IMPORT_PAGES] = "import_pages",
-	[VMARENA_STAT_IMPORT_BYTES] = "import_bytes",
-	[VMARENA_STAT_STREAMS_REJECTED] = "streams_rejected",
-	[VMARENA_STAT_REWINDS] = "rewinds",
-	[VMARENA_STAT_REWIND_COPIES] = "rewind_copies",
-	[VMARENA_STAT_REWIND_RESETS] = "rewind_resets",
-	[VMARENA_STAT_REWIND_RESTORES] = "rewind_restores",
+/*
+ * The names, indexed by enum vmarena_global_stat and enum
+ * vmarena_space_stat: expanded from the uapi header's lists, as the enums
+ * are.
+ */
+static const char * const vmarena_stat_names[] = {
+	VMARENA_GLOBAL_STATS(VMARENA_COUNTER_NAME)
 };
 
-/* Indexed by enum vmarena_space_stat (include/uapi/linux/vmarena.h). */
-const char * const vmarena_space_stat_names[VMARENA_NR_SPACE_STATS] = {
-	[VMARENA_SPACE_STAT_ID] = "id",
-	[VMARENA_SPACE_STAT_RESIDENT] = "resident",
-	[VMARENA_SPACE_STAT_PAGES] = "pages",
-	[VMARENA_SPACE_STAT_PT_FRAMES] = "pt_frames",
-	[VMARENA_SPACE_STAT_MAX_PAGES] = "max_pages",
-	[VMARENA_SPACE_STAT_MAX_RESIDENT] = "max_resident",
-	[VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH] = "faults_first_touch",
-	[VMARENA_SPACE_STAT_FAULTS_MINOR] = "faults_minor",
-	[VMARENA_SPACE_STAT_WRITE_NOTIFY] = "write_notify",
-	[VMARENA_SPACE_STAT_TLB_HITS] = "tlb_hits",
-	[VMARENA_SPACE_STAT_TLB_MISSES] = "tlb_misses",
-	[VMARENA_SPACE_STAT_SIGBUS] = "sigbus",
-	[VMARENA_SPACE_STAT_DISCARDED] = "discarded",
-	[VMARENA_SPACE_STAT_BYTES_READ] = "bytes_read",
-	[VMARENA_SPACE_STAT_BYTES_WRITTEN] = "bytes_written",
-	[VMARENA_SPACE_STAT_SWAPPED] = "swapped",
-	[VMARENA_SPACE_STAT_PINNED] = "pinned",
-	[VMARENA_SPACE_STAT_EVICTIONS] = "evictions",
-	[VMARENA_SPACE_STAT_SWAP_OUTS] = "swap_outs",
-	[VMARENA_SPACE_STAT_CLEAN_DROPS] = "clean_drops",
-	[VMARENA_SPACE_STAT_SWAP_INS] = "swap_ins",
-	[VMARENA_SPACE_STAT_IO_ERRORS] = "io_errors",
-	[VMARENA_SPACE_STAT_POLICY_SCANS] = "policy_scans",
-	[VMARENA_SPACE_STAT_COW_BREAKS] = "cow_breaks",
-	[VMARENA_SPACE_STAT_COW_REUSES] = "cow_reuses",
-	[VMARENA_SPACE_STAT_CHECKPOINTS] = "checkpoints",
-	[VMARENA_SPACE_STAT_LAST_GENERATION] = "last_generation",
-	[VMARENA_SPACE_STAT_RESTORES] = "restores",
-	[VMARENA_SPACE_STAT_USER_PAGES] = "user_pages",
-	[VMARENA_SPACE_STAT_USER_PINNED] = "user_pinned",
-	[VMARENA_SPACE_STAT_REWINDS] = "rewinds",
-	[VMARENA_SPACE_STAT_REWIND_COPIES] = "rewind_copies",
-	[VMARENA_SPACE_STAT_REWIND_RESETS] = "rewind_resets",
-	[VMARENA_SPACE_STAT_REWIND_RESTORES] = "rewind_restores",
+const char * const vmarena_space_stat_names[] = {
+	VMARENA_SPACE_STATS(VMARENA_COUNTER_NAME)
 };
+
+static_assert(ARRAY_SIZE(vmarena_stat_names) == VMARENA_NR_GLOBAL_STATS);
+static_assert(ARRAY_SIZE(vmarena_space_stat_names) == VMARENA_NR_SPACE_STATS);
+/* snapshot_arena() fills ALLOC_ORDER_0 + order and FREE_ORDER_0 + order. */
+static_assert(VMARENA_STAT_FREE_ORDER_0 - VMARENA_STAT_ALLOC_ORDER_0 == VMARENA_NR_ORDERS);
+static_assert(VMARENA_STAT_PCP_HITS - VMARENA_STAT_FREE_ORDER_0 == VMARENA_NR_ORDERS);
 
 static void snapshot_arena(u64 *v)
 {
