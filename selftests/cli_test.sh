@@ -7,8 +7,9 @@
 # What it checks:
 #   - usage: no command, or an unknown one, prints the usage and exits 2
 #     (run_test.sh tests `vmarena run`)
-#   - vmarena info, stats, buddyinfo, slabinfo: INFO and the debugfs files,
-#     as documented (Documentation/debugfs.rst), in the CLI's layout
+#   - vmarena info, stats, buddyinfo, slabinfo: INFO, STATS and the debugfs
+#     files, as documented (Documentation/debugfs.rst), in the CLI's layout
+#     (stats: debugfs vmarena/stats's names, order and format)
 #   - vmarena map, open, touch: a space mapped, spaces held open, faults
 #     counted and TRANSLATE's flags
 #   - vmarena space ID, translate ID [FIRST [N]]: a space the shell holds
@@ -103,11 +104,11 @@ report "info: free frames and a space id, numbers" \
 	"$(awk '($1 == "free_frames" || $1 == "space_id") && $2 ~ /^[0-9]+$/ { n++ }
 		END { print n }' <<<"$out")" 2
 
-report "stats: the debugfs counters, every name in order" \
+report "stats: the STATS counters, every name in debugfs's order" \
 	"$("$cli" stats | awk '{ print $1 }' | tr '\n' ' ')" \
 	"$(awk '{ print $1 }' "$dbg/stats" | tr '\n' ' ')"
-report "stats: arena_frames as in debugfs" \
-	"$("$cli" stats | awk '$1 == "arena_frames" { print $2 }')" "$frames"
+report "stats: the arena_frames line as debugfs prints it" \
+	"$("$cli" stats | grep '^arena_frames ')" "$(grep '^arena_frames ' "$dbg/stats")"
 
 out=$("$cli" buddyinfo)
 report "buddyinfo: a header, a row per order 0..10 (block sizes 4 KiB << order)" \

@@ -3,7 +3,8 @@
  * vmarena - command-line tool for /dev/vmarena.
  *
  *   vmarena info         INFO of a fresh space: ABI, page size, arena, free
- *   vmarena stats        the global counters (debugfs vmarena/stats, root)
+ *   vmarena stats        the global counters (STATS of a fresh space), as
+ *                        debugfs vmarena/stats prints them
  *   vmarena buddyinfo    free blocks per order and fragmentation (root)
  *   vmarena slabinfo     the slab caches (root)
  *   vmarena map PAGES    open a space, mmap PAGES pages of it, report, unmap
@@ -53,8 +54,17 @@
 #define DEV "/dev/vmarena"
 #define SYS "/sys/class/misc/vmarena/"
 #define DBG "/sys/kernel/debug/vmarena/"
-#define STATS DBG "stats"
 #define NR_ORDERS 11
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The counters' names, indexed by their enums: the uapi header's lists. */
+static const char *const global_stat_names[] = {
+	VMARENA_GLOBAL_STATS(VMARENA_COUNTER_NAME)
+};
+
+static const char *const space_stat_names[] = {
+	VMARENA_SPACE_STATS(VMARENA_COUNTER_NAME)
+};
 
 int open_space(void)
 {
@@ -94,20 +104,39 @@ static int cmd_info(void)
 	return 0;
 }
 
+/*
+ * Prints the counters @which of the space @fd (STATS), one "name value"
+ * line each after @indent, as debugfs does: those both the module and
+ * @names (@nr of them) know.  Returns 0 or -errno.
+ */
+static int print_stats(int fd, unsigned int which, const char *const *names,
+		       unsigned int nr, const char *indent)
+{
+	__u64 *v = calloc(nr, sizeof(*v));
+	unsigned int i, count = nr;
+	int ret = v ? vmarena_stats(fd, which, v, &count) : -ENOMEM;
+
+	if (ret)
+		fprintf(stderr, "vmarena: STATS: %s\n", strerror(-ret));
+	for (i = 0; !ret && i < nr && i < count; i++)
+		printf("%s%-20s %llu\n", indent, names[i], (unsigned long long)v[i]);
+	free(v);
+	return ret;
+}
+
+/* STATS needs only an fd open for reading: no root, no debugfs. */
 static int cmd_stats(void)
 {
-	char line[256];
-	FILE *f = fopen(STATS, "r");
+	int fd = vmarena_open(O_RDONLY | O_CLOEXEC), ret;
 
-	if (!f) {
-		fprintf(stderr, "vmarena: %s: %s (root and debugfs needed)\n",
-			STATS, strerror(errno));
+	if (fd < 0) {
+		fprintf(stderr, "vmarena: open %s: %s\n", DEV, strerror(-fd));
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f))
-		fputs(line, stdout);
-	fclose(f);
-	return 0;
+	ret = print_stats(fd, VMARENA_STATS_GLOBAL, global_stat_names,
+			  ARRAY_SIZE(global_stat_names), "");
+	close(fd);
+	return ret ? 1 : 0;
 }
 
 static FILE *open_debugfs(const char *name)
@@ -289,30 +318,10 @@ static int cmd_translate(int argc, char **argv)
 	return cat_debugfs(path, first, n);
 }
 
-static const char *const space_stat_names[VMARENA_NR_SPACE_STATS] = {
-	"id", "resident", "pages", "pt_frames", "max_pages", "max_resident",
-	"faults_first_touch", "faults_minor", "write_notify", "tlb_hits",
-	"tlb_misses", "sigbus", "discarded", "bytes_read", "bytes_written",
-	"swapped", "pinned", "evictions", "swap_outs", "clean_drops",
-	"swap_ins", "io_errors", "policy_scans", "cow_breaks", "cow_reuses",
-	"checkpoints", "last_generation", "restores", "user_pages",
-	"user_pinned", "rewinds", "rewind_copies", "rewind_resets",
-	"rewind_restores",
-};
-
 void show_space(int fd)
 {
-	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
-	unsigned int count = VMARENA_NR_SPACE_STATS;
-	int i, ret;
-
-	ret = vmarena_stats(fd, VMARENA_STATS_SPACE, v, &count);
-	if (ret) {
-		fprintf(stderr, "vmarena: STATS: %s\n", strerror(-ret));
-		return;
-	}
-	for (i = 0; i < VMARENA_NR_SPACE_STATS; i++)
-		printf("  %-20s %llu\n", space_stat_names[i], (unsigned long long)v[i]);
+	print_stats(fd, VMARENA_STATS_SPACE, space_stat_names,
+		    ARRAY_SIZE(space_stat_names), "  ");
 }
 
 void show_translate(int fd, unsigned long pages)
@@ -463,7 +472,7 @@ void usage(void)
 	fprintf(stderr,
 		"usage: vmarena COMMAND [ARGS]\n"
 		"  info       ABI version, page size, arena size, free frames\n"
-		"  stats      global counters (debugfs, root)\n"
+		"  stats      global counters (STATS ioctl; no debugfs, no root)\n"
 		"  buddyinfo  free blocks per order, fragmentation (debugfs, root)\n"
 		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
 		"  map PAGES  map PAGES pages of a new space and report\n"
