@@ -16,6 +16,8 @@
 #   make install    the module for KDIR's kernel, the udev rule that opens
 #                   /dev/vmarena to group vmarena, and the group
 #   make style      checkpatch --strict over our sources
+#   make check-counters  the counter tables of Documentation/ list exactly
+#                   the counters of the uapi header's lists
 #   make sparse     the module built under sparse (C=2)
 #   make module-debug   the module built for the debug kernel
 #   make clean
@@ -71,7 +73,7 @@ TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/b
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
-	style sparse layers clean install
+	style sparse layers check-counters clean install
 
 # libvmarena (tools/lib/vmarena): a static and a shared library (soname
 # libvmarena.so.1, symbols versioned by libvmarena.map), its man pages made
@@ -348,6 +350,11 @@ style: $(LINUX_SRC)/.stamp
 	@$(CHECKPATCH) --ignore $(USER_EXEMPT) $(filter-out tools/run/state.c tools/run/shim.c,\
 		$(wildcard tools/run/*.c)) tools/run/*.h tools/examples/*.h
 	@echo "style: clean"
+
+# Documentation/'s counter tables against VMARENA_GLOBAL_STATS and
+# VMARENA_SPACE_STATS (tools/check_counters says how tables are marked).
+check-counters:
+	@tools/check_counters
 
 # sparse over every source (C=2 checks files whether or not they need
 # rebuilding; a Kbuild clean here would also delete build/debug's module);

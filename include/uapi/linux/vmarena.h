@@ -54,13 +54,13 @@ struct vmarena_info {
  * The counters, each table defined once, as a list of X(ID, name) in the
  * order of VMARENA_IOC_STATS's array and debugfs's "name value" lines.
  * ID completes the enumerator (VMARENA_STAT_ID, VMARENA_SPACE_STAT_ID);
- * name is the counter's name in debugfs, the CLI and Documentation/
- * (debugfs.rst and abi.rst give each one's unit and meaning;
- * tools/check_counters checks that their tables list exactly these).  The
- * enums below, the module's names and the CLI's are expanded from these
- * lists.  A macro passed as X should use its arguments only with ## and #
- * (an ID such as SIGBUS is a macro elsewhere).  The names, indexed by the
- * enum:
+ * name, ID in lower case, is the counter's name in debugfs, the CLI and
+ * Documentation/ (debugfs.rst and abi.rst give each one's unit and
+ * meaning; tools/check_counters checks that their tables list exactly
+ * these).  The enums below, the module's names and the CLI's are expanded
+ * from these lists.  A macro passed as X should use its arguments only
+ * with ## and # (an ID such as SIGBUS is a macro elsewhere).  The names,
+ * indexed by the enum:
  *
  *	const char *const names[] = { VMARENA_GLOBAL_STATS(VMARENA_COUNTER_NAME) };
  *
