@@ -150,7 +150,7 @@ printf 'a%4095s' "" >&5
 printf 'b%4095s' "" >&5
 printf 'c' >&5
 out=$("$cli" space "$id")
-report "space ID: the debugfs counters of the space the shell holds" \
+report "space ID: the counters of the space the shell holds, as debugfs has them" \
 	"$out" "$(cat "$dbg/spaces/$id/stats")"
 report "space ID: its id and its 3 pages" \
 	"$(awk '$1 == "id" || $1 == "pages" { printf "%s ", $2 }' <<<"$out")" "$id 3 "
@@ -162,6 +162,11 @@ report "translate ID 1 1: only page 1, as in debugfs" \
 report "translate ID 1 1: the header lines stay" \
 	"$("$cli" translate "$id" 1 1 | grep -c '^# page frame flags generation$')" 1
 exec 5>&-
+err=$("$cli" space "$id" 2>&1 >/dev/null)
+report "space ID of a space closed since: refused (exit 1), no live space" \
+	"$? $err" "1 vmarena: space $id: no live space has this id"
+"$cli" space 12abc >/dev/null 2>&1
+report "space 12abc: not a space id (exit 2)" "$?" 2
 
 policy0=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$sys/policy")
 report "policy: every policy, the one in force in brackets" \

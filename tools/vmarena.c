@@ -9,7 +9,7 @@
  *   vmarena slabinfo     the slab caches (root)
  *   vmarena map PAGES    open a space, mmap PAGES pages of it, report, unmap
  *   vmarena open N       hold N spaces open, show slabinfo and buddyinfo
- *   vmarena space ID     a space's counters (debugfs spaces/ID/stats, root)
+ *   vmarena space ID     a space's counters (the SPACE_STATS ioctl, root)
  *   vmarena translate ID [FIRST [N]]
  *                        a space's shadow PTEs from page FIRST (root)
  *   vmarena touch PAGES  map PAGES pages, read then write them, show the
@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -300,12 +301,41 @@ static int cat_debugfs(const char *path, unsigned long long first,
 	return 0;
 }
 
-static int cmd_space(const char *id)
+/* SPACE_STATS: another space's counters need CAP_SYS_ADMIN, not debugfs. */
+static int cmd_space(const char *arg)
 {
-	char path[64];
+	__u64 v[ARRAY_SIZE(space_stat_names)];
+	struct vmarena_space_stats st = {
+		.count = ARRAY_SIZE(v),
+		.values = (uintptr_t)v,
+	};
+	unsigned int i;
+	char *end;
+	int fd;
 
-	snprintf(path, sizeof(path), "spaces/%s/stats", id);
-	return cat_debugfs(path, 0, ~0ULL);
+	errno = 0;
+	st.space_id = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-') {
+		fprintf(stderr, "vmarena: space: '%s' is not a space id\n", arg);
+		return 2;
+	}
+	fd = vmarena_open(O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "vmarena: open %s: %s\n", DEV, strerror(-fd));
+		return 1;
+	}
+	if (ioctl(fd, VMARENA_IOC_SPACE_STATS, &st)) {
+		fprintf(stderr, "vmarena: space %s: %s\n", arg,
+			errno == ESRCH ? "no live space has this id" :
+			errno == EPERM ? "another space's counters need root (CAP_SYS_ADMIN)" :
+			strerror(errno));
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	for (i = 0; i < ARRAY_SIZE(v) && i < st.count; i++)
+		printf("%-20s %llu\n", space_stat_names[i], (unsigned long long)v[i]);
+	return 0;
 }
 
 static int cmd_translate(int argc, char **argv)
@@ -477,7 +507,7 @@ void usage(void)
 		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
 		"  map PAGES  map PAGES pages of a new space and report\n"
 		"  open N     hold N spaces open, show slabinfo and buddyinfo\n"
-		"  space ID   a space's counters (debugfs, root)\n"
+		"  space ID   a space's counters (root)\n"
 		"  translate ID [FIRST [N]]  a space's shadow PTEs (debugfs, root)\n"
 		"  touch PAGES  fault PAGES pages in, show counters and TRANSLATE\n"
 		"  swap       swap device, slots, I/O, policy, watermarks (root)\n"
