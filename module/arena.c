@@ -42,7 +42,6 @@ struct vmarena_pcp {
  * struct vmarena_arena - the one arena of this module.
  * @nr_frames: frames in the arena; constant after init.
  * @frames:    the frame table.
- * @pages:     the page of each frame.
  * @buddy:     the buddy allocator over the frame table.
  * @pcp:       per-CPU caches of order-0 frames.
  * @use_pcp:   whether order-0 requests go through @pcp (a benchmark switch).
@@ -57,10 +56,12 @@ struct vmarena_pcp {
  *             page was still held elsewhere (a GUP pin), chained through
  *             frame->next; freed once only the arena holds the page.
  */
+/* The page of each frame (arena.h: vmarena_frame_page()). */
+struct page **vmarena_frame_pages __read_mostly;
+
 struct vmarena_arena {
 	u32 nr_frames;
 	struct vmarena_frame *frames;
-	struct page **pages;
 	struct vmarena_buddy buddy;
 	struct vmarena_pcp __percpu *pcp;
 	bool use_pcp;
@@ -84,17 +85,12 @@ struct vmarena_frame *vmarena_frame_table(void)
 
 void *vmarena_frame_addr(u32 frame)
 {
-	return page_address(arena.pages[frame]);
+	return page_address(vmarena_frame_pages[frame]);
 }
 
 u32 vmarena_addr_frame(const void *addr)
 {
 	return page_private(virt_to_page(addr));
-}
-
-struct page *vmarena_frame_page(u32 frame)
-{
-	return arena.pages[frame];
 }
 
 static bool arena_inject_failure(void)
@@ -191,14 +187,14 @@ void vmarena_arena_reap_deferred(void)
 	spin_lock(&arena.deferred_lock);
 	link = &arena.deferred;
 	while ((f = *link) != VMARENA_NO_FRAME) {
-		if (page_count(arena.pages[f]) != 1) {
+		if (page_count(vmarena_frame_pages[f]) != 1) {
 			link = &arena.frames[f].next;
 			continue;
 		}
 		*link = arena.frames[f].next;
 		arena.frames[f].use = VMARENA_USE_NONE;
-		ClearPageDirty(arena.pages[f]);
-		ClearPageChecked(arena.pages[f]);
+		ClearPageDirty(vmarena_frame_pages[f]);
+		ClearPageChecked(vmarena_frame_pages[f]);
 		spin_unlock(&arena.deferred_lock);
 		vmarena_frames_free(f, 0);
 		spin_lock(&arena.deferred_lock);
@@ -234,7 +230,7 @@ void vmarena_arena_put_page(struct page *page)
  */
 void vmarena_arena_release_user(u32 frame)
 {
-	struct page *page = arena.pages[frame];
+	struct page *page = vmarena_frame_pages[frame];
 
 	if (page_count(page) == 1) {
 		arena.frames[frame].use = VMARENA_USE_NONE;
@@ -431,8 +427,8 @@ static int arena_add_chunk(u32 first, unsigned int order)
 		return -ENOMEM;
 	split_page(page, order);
 	for (i = 0; i < (1U << order); i++) {
-		arena.pages[first + i] = nth_page(page, i);
-		set_page_private(arena.pages[first + i], first + i);
+		vmarena_frame_pages[first + i] = nth_page(page, i);
+		set_page_private(vmarena_frame_pages[first + i], first + i);
 	}
 	return vmarena_buddy_add(&arena.buddy, first, order);
 }
@@ -462,9 +458,9 @@ static void arena_release(void)
 {
 	u32 f;
 
-	for (f = 0; f < arena.nr_frames && arena.pages[f]; f++) {
-		set_page_private(arena.pages[f], 0);
-		__free_page(arena.pages[f]);
+	for (f = 0; f < arena.nr_frames && vmarena_frame_pages[f]; f++) {
+		set_page_private(vmarena_frame_pages[f], 0);
+		__free_page(vmarena_frame_pages[f]);
 	}
 }
 
@@ -472,7 +468,8 @@ static void arena_free_tables(void)
 {
 	free_percpu(arena.stats);
 	free_percpu(arena.pcp);
-	kvfree(arena.pages);
+	kvfree(vmarena_frame_pages);
+	vmarena_frame_pages = NULL;
 	kvfree(arena.frames);
 	memset(&arena, 0, sizeof(arena));
 }
@@ -482,10 +479,11 @@ static int arena_alloc_tables(void)
 	int cpu;
 
 	arena.frames = kvcalloc(arena.nr_frames, sizeof(*arena.frames), GFP_KERNEL);
-	arena.pages = kvcalloc(arena.nr_frames, sizeof(*arena.pages), GFP_KERNEL);
+	vmarena_frame_pages = kvcalloc(arena.nr_frames,
+				       sizeof(*vmarena_frame_pages), GFP_KERNEL);
 	arena.pcp = alloc_percpu(struct vmarena_pcp);
 	arena.stats = alloc_percpu(struct vmarena_arena_counters);
-	if (!arena.frames || !arena.pages || !arena.pcp || !arena.stats)
+	if (!arena.frames || !vmarena_frame_pages || !arena.pcp || !arena.stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
 		spin_lock_init(&per_cpu_ptr(arena.pcp, cpu)->lock);

@@ -48,7 +48,6 @@ void vmarena_arena_exit(void);
 u64 vmarena_arena_frames(void);
 u64 vmarena_arena_free_frames(void);
 struct vmarena_buddy *vmarena_arena_buddy(void);
-struct page *vmarena_frame_page(u32 frame);
 void vmarena_arena_counters(struct vmarena_arena_counters *c);
 void vmarena_arena_fail_next(u64 n);
 void vmarena_arena_fail_skip(u64 n);
@@ -59,6 +58,13 @@ void vmarena_arena_use_pcp(bool on);
 void vmarena_arena_release_user(u32 frame);
 
 extern atomic64_t vmarena_injected;
+extern struct page **vmarena_frame_pages;
+
+/* The page of a frame of the arena: every fault asks, so no call. */
+static inline struct page *vmarena_frame_page(u32 frame)
+{
+	return vmarena_frame_pages[frame];
+}
 
 /**
  * vmarena_injections() - allocation failures injected so far (frames and
