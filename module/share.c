@@ -703,8 +703,14 @@ int vmarena_space_release_entry(void *arg, u64 vpn, u64 *pte)
  */
 u64 vmarena_ckpt_content(u64 pte)
 {
-	if ((pte & VMARENA_PTE_PRESENT) && !(pte & VMARENA_PTE_DIRTY) &&
-	    vmarena_frame_table()[vmarena_pte_frame(pte)].slot == VMARENA_NO_SLOT)
-		return 0;
+	struct vmarena_frame *f;
+
+	if (pte & VMARENA_PTE_PRESENT) {
+		f = &vmarena_frame_table()[vmarena_pte_frame(pte)];
+		/* Its owner is in the entry's family: their one lock. */
+		lockdep_assert_held(vmarena_frame_owner(vmarena_pte_frame(pte))->lock);
+		if (!(pte & VMARENA_PTE_DIRTY) && f->slot == VMARENA_NO_SLOT)
+			return 0;
+	}
 	return vmarena_pte_id(pte);
 }
