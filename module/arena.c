@@ -41,7 +41,6 @@ struct vmarena_pcp {
 /**
  * struct vmarena_arena - the one arena of this module.
  * @nr_frames: frames in the arena; constant after init.
- * @frames:    the frame table.
  * @buddy:     the buddy allocator over the frame table.
  * @pcp:       per-CPU caches of order-0 frames.
  * @use_pcp:   whether order-0 requests go through @pcp (a benchmark switch).
@@ -56,12 +55,16 @@ struct vmarena_pcp {
  *             page was still held elsewhere (a GUP pin), chained through
  *             frame->next; freed once only the arena holds the page.
  */
-/* The page of each frame (arena.h: vmarena_frame_page()). */
+/*
+ * The frame table and the page of each frame, read inline (frames.h:
+ * vmarena_frame_table(), vmarena_frame_addr(); arena.h:
+ * vmarena_frame_page()): every fault and table walk asks.
+ */
+struct vmarena_frame *vmarena_frames __read_mostly;
 struct page **vmarena_frame_pages __read_mostly;
 
 struct vmarena_arena {
 	u32 nr_frames;
-	struct vmarena_frame *frames;
 	struct vmarena_buddy buddy;
 	struct vmarena_pcp __percpu *pcp;
 	bool use_pcp;
@@ -77,16 +80,6 @@ static struct vmarena_arena arena;
 
 /* Failures injected so far, the arena's and the slab caches'. */
 atomic64_t vmarena_injected = ATOMIC64_INIT(0);
-
-struct vmarena_frame *vmarena_frame_table(void)
-{
-	return arena.frames;
-}
-
-void *vmarena_frame_addr(u32 frame)
-{
-	return page_address(vmarena_frame_pages[frame]);
-}
 
 u32 vmarena_addr_frame(const void *addr)
 {
@@ -136,7 +129,7 @@ static void pcp_drain_locked(struct vmarena_pcp *pcp, unsigned int n)
 	lockdep_assert_held(&pcp->lock);
 	pcp->count -= n;
 	for (i = 0; i < n; i++)
-		arena.frames[pcp->frames[pcp->count + i]].use = VMARENA_USE_NONE;
+		vmarena_frames[pcp->frames[pcp->count + i]].use = VMARENA_USE_NONE;
 	vmarena_buddy_free_bulk(&arena.buddy, pcp->frames + pcp->count, n);
 }
 
@@ -167,7 +160,7 @@ static int pcp_alloc(u32 *frame)
 						      VMARENA_PCP_BATCH);
 	if (pcp->count) {
 		*frame = pcp->frames[--pcp->count];
-		arena.frames[*frame].use = VMARENA_USE_NONE;
+		vmarena_frames[*frame].use = VMARENA_USE_NONE;
 	} else {
 		ret = -ENOMEM;
 	}
@@ -188,11 +181,11 @@ void vmarena_arena_reap_deferred(void)
 	link = &arena.deferred;
 	while ((f = *link) != VMARENA_NO_FRAME) {
 		if (page_count(vmarena_frame_pages[f]) != 1) {
-			link = &arena.frames[f].next;
+			link = &vmarena_frames[f].next;
 			continue;
 		}
-		*link = arena.frames[f].next;
-		arena.frames[f].use = VMARENA_USE_NONE;
+		*link = vmarena_frames[f].next;
+		vmarena_frames[f].use = VMARENA_USE_NONE;
 		ClearPageDirty(vmarena_frame_pages[f]);
 		ClearPageChecked(vmarena_frame_pages[f]);
 		spin_unlock(&arena.deferred_lock);
@@ -233,7 +226,7 @@ void vmarena_arena_release_user(u32 frame)
 	struct page *page = vmarena_frame_pages[frame];
 
 	if (page_count(page) == 1) {
-		arena.frames[frame].use = VMARENA_USE_NONE;
+		vmarena_frames[frame].use = VMARENA_USE_NONE;
 		ClearPageDirty(page);
 		ClearPageChecked(page);
 		vmarena_frames_free(frame, 0);
@@ -241,7 +234,7 @@ void vmarena_arena_release_user(u32 frame)
 	}
 	this_cpu_inc(arena.stats->deferred);
 	spin_lock(&arena.deferred_lock);
-	arena.frames[frame].next = arena.deferred;
+	vmarena_frames[frame].next = arena.deferred;
 	arena.deferred = frame;
 	spin_unlock(&arena.deferred_lock);
 }
@@ -292,7 +285,7 @@ fail:
 static void pcp_free(u32 frame)
 {
 	struct vmarena_pcp *pcp = get_cpu_ptr(arena.pcp);
-	struct vmarena_frame *f = &arena.frames[frame];
+	struct vmarena_frame *f = &vmarena_frames[frame];
 
 	spin_lock(&pcp->lock);
 	if (WARN_ON_ONCE(f->state != VMARENA_FRAME_ALLOC || f->order ||
@@ -470,7 +463,8 @@ static void arena_free_tables(void)
 	free_percpu(arena.pcp);
 	kvfree(vmarena_frame_pages);
 	vmarena_frame_pages = NULL;
-	kvfree(arena.frames);
+	kvfree(vmarena_frames);
+	vmarena_frames = NULL;
 	memset(&arena, 0, sizeof(arena));
 }
 
@@ -478,12 +472,13 @@ static int arena_alloc_tables(void)
 {
 	int cpu;
 
-	arena.frames = kvcalloc(arena.nr_frames, sizeof(*arena.frames), GFP_KERNEL);
+	vmarena_frames = kvcalloc(arena.nr_frames, sizeof(*vmarena_frames),
+				  GFP_KERNEL);
 	vmarena_frame_pages = kvcalloc(arena.nr_frames,
 				       sizeof(*vmarena_frame_pages), GFP_KERNEL);
 	arena.pcp = alloc_percpu(struct vmarena_pcp);
 	arena.stats = alloc_percpu(struct vmarena_arena_counters);
-	if (!arena.frames || !vmarena_frame_pages || !arena.pcp || !arena.stats)
+	if (!vmarena_frames || !vmarena_frame_pages || !arena.pcp || !arena.stats)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu)
 		spin_lock_init(&per_cpu_ptr(arena.pcp, cpu)->lock);
@@ -520,7 +515,7 @@ int vmarena_arena_init(unsigned int arena_mb)
 	ret = arena_alloc_tables();
 	if (ret)
 		goto err_tables;
-	vmarena_buddy_init(&arena.buddy, arena.frames, arena.nr_frames);
+	vmarena_buddy_init(&arena.buddy, vmarena_frames, arena.nr_frames);
 	ret = arena_reserve();
 	if (ret) {
 		pr_err("arena_mb=%u: the kernel could not give that much memory\n",

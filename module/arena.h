@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "buddy.h"
+#include "frames.h"
 
 /* Bounds of the arena_mb module parameter. */
 #define VMARENA_ARENA_MB_MIN	1
@@ -58,8 +59,6 @@ void vmarena_arena_use_pcp(bool on);
 void vmarena_arena_release_user(u32 frame);
 
 extern atomic64_t vmarena_injected;
-extern struct page **vmarena_frame_pages;
-
 /* The page of a frame of the arena: every fault asks, so no call. */
 static inline struct page *vmarena_frame_page(u32 frame)
 {
