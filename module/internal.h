@@ -47,7 +47,8 @@
  * sleeps, so a caller may hold a spinlock across it.
  *
  * Pure-logic files (range.c, buddy.c, slab.c, pagetable.c, slots.c,
- * policy.c and stream.c) include nothing but this header, so
+ * policy.c and stream.c) include nothing but this header (and frames.h,
+ * whose kernel side reads the arena inline), so
  * selftests/unit/ can compile the very same .c files in user space: there
  * VMARENA_USERSPACE is defined and shim.h stands in for the kernel's
  * headers.

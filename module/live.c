@@ -8,9 +8,9 @@
  * list, its pages, tables and checkpoints given back, marked dead.  Its
  * memory, the struct and its family's lock, lasts until the last reference
  * (space->ref) is dropped here: the file holds one until the teardown is
- * done, and the reclaimer one for each space it took from the list.  So a
- * reclaimer may lock a space it found, whatever its file does meanwhile,
- * and finds it dead, or alive with its file open.
+ * done, and whoever took a space from the list (the reclaimer, SPACE_STATS)
+ * one while it uses it.  So such a holder may lock a space it found,
+ * whatever its file does meanwhile, and finds it dead, or alive.
  *
  * Freeing the memory takes no space's lock, so the last reference may be
  * dropped under any space's lock.

@@ -311,6 +311,14 @@ int vmarena_reclaim_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+/* How the frame supply makes room (supply.h). */
+static const struct vmarena_reclaimer reclaimer = {
+	.evict = vmarena_evict_hard,
+	.direct = vmarena_reclaim_direct,
+	.unlocked = reclaim_unlocked,
+	.wake = reclaim_wake,
+};
+
 /**
  * vmarena_reclaim_init() - set the policy and watermarks, make room for the
  * frame supply (struct vmarena_reclaimer), start the daemon.
@@ -320,13 +328,6 @@ int vmarena_reclaim_show(struct seq_file *m, void *unused)
  *
  * Return: 0, -EINVAL for a bad policy or watermarks, or the daemon's error.
  */
-static const struct vmarena_reclaimer reclaimer = {
-	.evict = vmarena_evict_hard,
-	.direct = vmarena_reclaim_direct,
-	.unlocked = reclaim_unlocked,
-	.wake = reclaim_wake,
-};
-
 int vmarena_reclaim_init(const char *policy, u64 low, u64 high)
 {
 	u64 frames = vmarena_arena_frames();
@@ -344,7 +345,10 @@ int vmarena_reclaim_init(const char *policy, u64 low, u64 high)
 	return PTR_ERR_OR_ZERO(reclaim.daemon);
 }
 
-/* Every space is gone by now: the daemon holds no reference. */
+/*
+ * Every file is gone by now; the daemon may still hold references to spaces
+ * torn down, which the round kthread_stop() waits for drops.
+ */
 void vmarena_reclaim_exit(void)
 {
 	kthread_stop(reclaim.daemon);

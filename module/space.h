@@ -118,9 +118,10 @@ struct vmarena_space_counters {
  *                field of tracepoints.
  * @ref:          one reference for its file (mappings hold the file) until
  *                the file's release tears the space down
- *                (vmarena_space_destroy()), and one for each reclaimer
- *                that took it from the list of live spaces; the last
- *                vmarena_space_put() frees its memory (live.c).
+ *                (vmarena_space_destroy()), and one for each holder
+ *                that took it from the list of live spaces (the
+ *                reclaimer, SPACE_STATS); the last vmarena_space_put()
+ *                frees its memory (live.c).
  * @lock:         its family's lock (share.h): protects everything below
  *                but @id, @ref, @inode, @family and @node, and the frames
  *                holding its pages.  Taken in the fault path: never held across a

@@ -125,7 +125,10 @@ static int print_stats(int fd, unsigned int which, const char *const *names,
 	return ret;
 }
 
-/* STATS needs only an fd open for reading: no root, no debugfs. */
+/*
+ * STATS needs only an fd open for reading, no debugfs: anyone the device's
+ * mode lets open it (the space opened to ask is charged to them).
+ */
 static int cmd_stats(void)
 {
 	int fd = vmarena_open(O_RDONLY | O_CLOEXEC), ret;
@@ -502,7 +505,7 @@ void usage(void)
 	fprintf(stderr,
 		"usage: vmarena COMMAND [ARGS]\n"
 		"  info       ABI version, page size, arena size, free frames\n"
-		"  stats      global counters (STATS ioctl; no debugfs, no root)\n"
+		"  stats      global counters (STATS ioctl, no debugfs)\n"
 		"  buddyinfo  free blocks per order, fragmentation (debugfs, root)\n"
 		"  slabinfo   slab caches: objects, slabs, waste (debugfs, root)\n"
 		"  map PAGES  map PAGES pages of a new space and report\n"
