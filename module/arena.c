@@ -38,6 +38,14 @@ struct vmarena_pcp {
 	u32 frames[VMARENA_PCP_HIGH];
 };
 
+/*
+ * The frame table and the page of each frame, read inline (frames.h:
+ * vmarena_frame_table(), vmarena_frame_addr(); arena.h:
+ * vmarena_frame_page()): every fault and table walk asks.
+ */
+struct vmarena_frame *vmarena_frames __read_mostly;
+struct page **vmarena_frame_pages __read_mostly;
+
 /**
  * struct vmarena_arena - the one arena of this module.
  * @nr_frames: frames in the arena; constant after init.
@@ -55,14 +63,6 @@ struct vmarena_pcp {
  *             page was still held elsewhere (a GUP pin), chained through
  *             frame->next; freed once only the arena holds the page.
  */
-/*
- * The frame table and the page of each frame, read inline (frames.h:
- * vmarena_frame_table(), vmarena_frame_addr(); arena.h:
- * vmarena_frame_page()): every fault and table walk asks.
- */
-struct vmarena_frame *vmarena_frames __read_mostly;
-struct page **vmarena_frame_pages __read_mostly;
-
 struct vmarena_arena {
 	u32 nr_frames;
 	struct vmarena_buddy buddy;
