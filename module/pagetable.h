@@ -74,12 +74,14 @@ static inline u64 vmarena_pte_make(u64 frame_or_slot, u64 flags)
 /**
  * struct vmarena_pt - a shadow page table.
  * @root:  frame of the root node, or VMARENA_NO_FRAME while empty.
+ * @pool:  frames for new nodes, taken first (vmarena_pt_pool()), chained
+ *         through their first word.
  * @nodes: nodes (frames) per level, [0] the root level.
  * @used:  non-zero leaf entries.
  */
 struct vmarena_pt {
 	u32 root;
-	u32 pool;	/* frames for new nodes, taken first (vmarena_pt_pool()) */
+	u32 pool;
 	u64 nodes[VMARENA_PT_LEVELS];
 	u64 used;
 };
