@@ -211,8 +211,9 @@ static void space_lose_entry(void *arg, struct vmarena_space *space,
 		space->swapped++;
 		l->mine |= space == l->reader;
 	}
-	*pte = vmarena_pte_make(VMARENA_SLOT_LOST, VMARENA_PTE_SWAP |
-				(*pte & VMARENA_PTE_GEN_MASK));
+	vmarena_pt_replace(ckpt ? &ckpt->pt : &space->pt, pte,
+			   vmarena_pte_make(VMARENA_SLOT_LOST, VMARENA_PTE_SWAP |
+					    (*pte & VMARENA_PTE_GEN_MASK)));
 }
 
 /**

@@ -45,6 +45,7 @@ struct vmarena_pcp {
  */
 struct vmarena_frame *vmarena_frames __read_mostly;
 struct page **vmarena_frame_pages __read_mostly;
+u32 vmarena_nr_frames __read_mostly;
 
 /**
  * struct vmarena_arena - the one arena of this module.
@@ -465,6 +466,7 @@ static void arena_free_tables(void)
 	vmarena_frame_pages = NULL;
 	kvfree(vmarena_frames);
 	vmarena_frames = NULL;
+	vmarena_nr_frames = 0;
 	memset(&arena, 0, sizeof(arena));
 }
 
@@ -522,6 +524,7 @@ int vmarena_arena_init(unsigned int arena_mb)
 		       arena_mb);
 		goto err_reserve;
 	}
+	vmarena_nr_frames = arena.nr_frames;
 	return 0;
 
 err_reserve:

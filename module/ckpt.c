@@ -186,23 +186,22 @@ static int ckpt_count_swapped(void *arg, u64 vpn, u64 *pte)
  * one is let go once no fault is installing its pages, and every hardware
  * mapping is zapped (they fault in the new pages).
  * @space: the space, locked.
- * @pt:    the new table, holding its pages (shares, slots, frames).
+ * @pt:    the new table, holding its pages (shares, slots, frames); empty
+ *         on return.
  */
 void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 {
-	struct vmarena_pt old = space->pt;
-
 	lockdep_assert_held(space->lock);
-	space->pt = *pt;
+	vmarena_pt_move(&space->pt, pt);	/* @pt: the old table now */
 	space->swapped = 0;
 	vmarena_changes_track(space, 0);
-	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_count_swapped,
+	vmarena_pt_range(&space->pt, 0, VMARENA_MAX_PAGES, ckpt_count_swapped,
 			 &space->swapped);
 	space->import_gen = 0;
-	vmarena_pt_range(&old, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, space);
+	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, space);
 	vmarena_space_tlb_flush(space, 0, U64_MAX);
 	vmarena_space_unmap(space, 0, VMARENA_MAX_PAGES);
-	vmarena_pt_destroy(&old, vmarena_space_release_entry, space);
+	vmarena_pt_destroy(pt, vmarena_space_release_entry, space);
 	vmarena_space_account_pt(space);
 }
 

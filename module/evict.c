@@ -183,8 +183,9 @@ static void evict_entry(void *arg, struct vmarena_space *space,
 		else
 			vmarena_space_account_pt(space);
 	} else {
-		*pte = vmarena_pte_make(*slot, VMARENA_PTE_SWAP |
-					(*pte & VMARENA_PTE_GEN_MASK));
+		vmarena_pt_replace(pt, pte,
+				   vmarena_pte_make(*slot, VMARENA_PTE_SWAP |
+						    (*pte & VMARENA_PTE_GEN_MASK)));
 		if (!ckpt)
 			space->swapped++;
 	}

@@ -18,12 +18,20 @@ void vmarena_frames_free(u32 frame, unsigned int order);
 #ifdef VMARENA_USERSPACE
 struct vmarena_frame *vmarena_frame_table(void);
 void *vmarena_frame_addr(u32 frame);
+u32 vmarena_frames_count(void);
 #else
 #include <linux/mm.h>
 
 /* The module's arena (arena.c), read inline: every fault and walk asks. */
 extern struct vmarena_frame *vmarena_frames;
 extern struct page **vmarena_frame_pages;
+extern u32 vmarena_nr_frames;
+
+/* Frames in the arena: every frame number is below it. */
+static inline u32 vmarena_frames_count(void)
+{
+	return vmarena_nr_frames;
+}
 
 static inline struct vmarena_frame *vmarena_frame_table(void)
 {

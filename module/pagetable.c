@@ -35,23 +35,36 @@ static struct vmarena_frame *pt_desc(u32 node)
 	return &vmarena_frame_table()[node];
 }
 
+/*
+ * A zeroed node; whoever links it in publishes it (pt_publish_entry()), so
+ * a reader without the lock never sees it before it is zeroed.
+ */
 static int pt_node_alloc(struct vmarena_pt *pt, unsigned int level, u32 *node)
 {
+	u32 n;
 	int ret = 0;
 
 	if (pt->pool != VMARENA_NO_FRAME) {
-		*node = pt->pool;
-		pt->pool = *(u32 *)vmarena_frame_addr(*node);
+		n = pt->pool;
+		pt->pool = *(u32 *)vmarena_frame_addr(n);
 	} else {
-		ret = vmarena_frames_alloc(0, node);
+		ret = vmarena_frames_alloc(0, &n);
 	}
 	if (ret)
 		return ret;
-	memset(pt_entries(*node), 0, VMARENA_PT_ENTRIES * sizeof(u64));
-	pt_desc(*node)->use = VMARENA_USE_PTNODE;
-	pt_desc(*node)->inuse = 0;
+	memset(pt_entries(n), 0, VMARENA_PT_ENTRIES * sizeof(u64));
+	pt_desc(n)->use = VMARENA_USE_PTNODE;
+	pt_desc(n)->inuse = 0;
 	pt->nodes[level]++;
+	*node = n;
 	return 0;
+}
+
+/* Links a new node's entry (or the root): its zeroes are seen first. */
+static void pt_publish_entry(u64 *slot, u32 node)
+{
+	smp_wmb();	/* the node's zeroes before the entry naming it */
+	WRITE_ONCE(*slot, vmarena_pte_make(node, VMARENA_PTE_PRESENT));
 }
 
 static void pt_node_free(struct vmarena_pt *pt, unsigned int level, u32 node)
@@ -131,6 +144,70 @@ u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn)
 	return &pt_entries(node)[pt_index(vpn, VMARENA_PT_LEVELS - 1)];
 }
 
+/* A node a reader without the lock follows: an arena frame, or none. */
+static bool pt_peek_node(u64 e, u32 *node)
+{
+	if (!(e & VMARENA_PTE_PRESENT) ||
+	    vmarena_pte_frame(e) >= vmarena_frames_count())
+		return false;
+	*node = vmarena_pte_frame(e);
+	return true;
+}
+
+/**
+ * vmarena_pt_peek() - a page's entry, read without the table's lock.
+ * @pt:  the table.
+ * @vpn: the page.
+ * @seq: out: the count to check with vmarena_pt_peek_valid() before the
+ *       entry is trusted (pagetable.h).
+ *
+ * A present entry's frame is within the arena, whatever the walk met.
+ *
+ * Return: the entry; 0 for none, or when a change was under way.
+ */
+u64 vmarena_pt_peek(const struct vmarena_pt *pt, u64 vpn, u32 *seq)
+{
+	unsigned int level;
+	u32 node;
+	u64 e;
+
+	*seq = READ_ONCE(pt->seq);
+	smp_rmb();	/* the count before the entries */
+	if ((*seq & 1) || vpn >= VMARENA_PT_MAX_VPN)
+		return 0;
+	e = vmarena_pte_make(READ_ONCE(pt->root), VMARENA_PTE_PRESENT);
+	for (level = 0; level < VMARENA_PT_LEVELS; level++) {
+		if (!pt_peek_node(e, &node))
+			return 0;
+		e = READ_ONCE(pt_entries(node)[pt_index(vpn, level)]);
+	}
+	if ((e & VMARENA_PTE_PRESENT) &&
+	    vmarena_pte_frame(e) >= vmarena_frames_count())
+		return 0;
+	return e;
+}
+
+/**
+ * vmarena_pt_move() - install @src's nodes in @dst, whose old ones go to
+ * @src; readers without the lock see the old table or the new one.
+ * @dst: the table (in use) that takes @src's nodes.
+ * @src: a table no reader without the lock looks at; the caller frees the
+ *       nodes it gets back.
+ */
+void vmarena_pt_move(struct vmarena_pt *dst, struct vmarena_pt *src)
+{
+	struct vmarena_pt old = *dst;
+
+	vmarena_pt_write_begin(dst);
+	WRITE_ONCE(dst->root, src->root);
+	dst->pool = src->pool;
+	memcpy(dst->nodes, src->nodes, sizeof(dst->nodes));
+	dst->used = src->used;
+	vmarena_pt_write_end(dst);
+	old.seq = src->seq;
+	*src = old;
+}
+
 /**
  * vmarena_pt_missing() - the nodes vmarena_pt_set() would allocate for a
  * page.
@@ -170,7 +247,7 @@ static int pt_child(struct vmarena_pt *pt, u32 node, unsigned int level,
 	ret = pt_node_alloc(pt, level + 1, child);
 	if (ret)
 		return ret;
-	*slot = vmarena_pte_make(*child, VMARENA_PTE_PRESENT);
+	pt_publish_entry(slot, *child);
 	pt_desc(node)->inuse++;
 	return 0;
 }
@@ -199,9 +276,11 @@ int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte)
 		return 0;
 	}
 	if (pt->root == VMARENA_NO_FRAME) {
-		ret = pt_node_alloc(pt, 0, &pt->root);
+		ret = pt_node_alloc(pt, 0, &node);
 		if (ret)
 			return ret;
+		smp_wmb();	/* as pt_publish_entry() */
+		WRITE_ONCE(pt->root, node);
 	}
 	node = pt->root;
 	for (level = 0; level < VMARENA_PT_LEVELS - 1; level++) {
@@ -212,11 +291,13 @@ int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte)
 		}
 	}
 	leaf = &pt_entries(node)[pt_index(vpn, VMARENA_PT_LEVELS - 1)];
-	if (!*leaf) {
-		pt_desc(node)->inuse++;
-		pt->used++;
+	if (*leaf) {
+		vmarena_pt_replace(pt, leaf, pte);
+		return 0;
 	}
-	*leaf = pte;
+	pt_desc(node)->inuse++;
+	pt->used++;
+	WRITE_ONCE(*leaf, pte);
 	return 0;
 }
 
@@ -243,8 +324,8 @@ static int pt_walk_entry(struct pt_walk *w, u32 node, unsigned int level,
 
 		ret = pt_walk_node(w, child, level + 1, vpn);
 		if (w->clear && !pt_desc(child)->inuse) {
+			WRITE_ONCE(*slot, 0);
 			pt_node_free(w->pt, level + 1, child);
-			*slot = 0;
 			pt_desc(node)->inuse--;
 		}
 		return ret;
@@ -252,7 +333,7 @@ static int pt_walk_entry(struct pt_walk *w, u32 node, unsigned int level,
 	ret = w->fn ? w->fn(w->arg, vpn, slot) : 0;
 	if (!w->clear)
 		return ret;
-	*slot = 0;
+	WRITE_ONCE(*slot, 0);
 	pt_desc(node)->inuse--;
 	w->pt->used--;
 	return 0;
@@ -289,11 +370,15 @@ static int pt_walk(struct vmarena_pt *pt, u64 first, u64 nr, vmarena_pt_fn fn,
 		return 0;
 	w.last = nr > VMARENA_PT_MAX_VPN - first ? VMARENA_PT_MAX_VPN - 1 :
 		 first + nr - 1;
+	if (!clear)
+		return pt_walk_node(&w, pt->root, 0, 0);
+	vmarena_pt_write_begin(pt);
 	ret = pt_walk_node(&w, pt->root, 0, 0);
-	if (clear && !pt_desc(pt->root)->inuse) {
+	if (!pt_desc(pt->root)->inuse) {
 		pt_node_free(pt, 0, pt->root);
-		pt->root = VMARENA_NO_FRAME;
+		WRITE_ONCE(pt->root, VMARENA_NO_FRAME);
 	}
+	vmarena_pt_write_end(pt);
 	return ret;
 }
 

@@ -9,7 +9,19 @@
  * use and freed when their last entry goes.
  *
  * Pure logic (pagetable.c compiles in user space too); the caller
- * serialises access to one table (the space's lock).
+ * serialises changes to one table (the space's lock).
+ *
+ * Reading without that lock (vmarena_pt_peek()): a change that takes a
+ * frame out of an entry (a clear, or a present entry made anything else)
+ * and every free of a node happen between vmarena_pt_write_begin() and
+ * vmarena_pt_write_end(), which make the table's sequence count odd, then
+ * even again, as a seqcount does.  A node is zeroed before an entry
+ * points at it.  A reader that sees the same even count before its walk
+ * and after it (and after whatever it did with the entry, such as locking
+ * the frame's page) read an entry that held its value all along.  Freed
+ * nodes stay arena memory, and every frame number a reader follows is
+ * checked against the arena's size, so a walk through a node freed under
+ * it reads garbage, never outside the arena; the count then tells it so.
  */
 #ifndef _VMARENA_PAGETABLE_H
 #define _VMARENA_PAGETABLE_H
@@ -78,12 +90,14 @@ static inline u64 vmarena_pte_make(u64 frame_or_slot, u64 flags)
  *         through their first word.
  * @nodes: nodes (frames) per level, [0] the root level.
  * @used:  non-zero leaf entries.
+ * @seq:   odd while an entry loses its frame or a node is freed (above).
  */
 struct vmarena_pt {
 	u32 root;
 	u32 pool;
 	u64 nodes[VMARENA_PT_LEVELS];
 	u64 used;
+	u32 seq;
 };
 
 /* Called for each non-zero leaf entry; a non-zero return stops the walk. */
@@ -100,6 +114,8 @@ typedef int (*vmarena_pt_copy_fn)(void *arg, u64 base, u64 *src, u64 *dst,
 				  unsigned int *filled);
 
 void vmarena_pt_init(struct vmarena_pt *pt);
+void vmarena_pt_move(struct vmarena_pt *dst, struct vmarena_pt *src);
+u64 vmarena_pt_peek(const struct vmarena_pt *pt, u64 vpn, u32 *seq);
 void vmarena_pt_pool(struct vmarena_pt *pt, u32 pool);
 u32 vmarena_pt_unpool(struct vmarena_pt *pt);
 u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);
@@ -114,6 +130,43 @@ void vmarena_pt_destroy(struct vmarena_pt *pt, vmarena_pt_fn fn, void *arg);
 int vmarena_pt_copy(struct vmarena_pt *src, struct vmarena_pt *dst,
 		    vmarena_pt_copy_fn fn, void *arg);
 u64 vmarena_pt_frames(const struct vmarena_pt *pt);
+
+/*
+ * A change readers without the lock must not see half done (above); the
+ * table's lock held.  Sections do not nest.
+ */
+static inline void vmarena_pt_write_begin(struct vmarena_pt *pt)
+{
+	WARN_ON_ONCE(pt->seq & 1);
+	WRITE_ONCE(pt->seq, pt->seq + 1);
+	smp_wmb();	/* the count odd before any entry changes */
+}
+
+static inline void vmarena_pt_write_end(struct vmarena_pt *pt)
+{
+	smp_wmb();	/* the entries changed before the count is even */
+	WRITE_ONCE(pt->seq, pt->seq + 1);
+}
+
+/* A present entry that becomes @pte (another frame, a slot, lost). */
+static inline void vmarena_pt_replace(struct vmarena_pt *pt, u64 *slot,
+				      u64 pte)
+{
+	vmarena_pt_write_begin(pt);
+	WRITE_ONCE(*slot, pte);
+	vmarena_pt_write_end(pt);
+}
+
+/*
+ * True if no entry lost its frame and no node was freed since
+ * vmarena_pt_peek() gave @seq: what it read, and what the reader did
+ * since, still holds.
+ */
+static inline bool vmarena_pt_peek_valid(const struct vmarena_pt *pt, u32 seq)
+{
+	smp_rmb();	/* the reader's loads (and its page lock) first */
+	return READ_ONCE(pt->seq) == seq;
+}
 
 /* A page's entry, 0 when no leaf node covers it. */
 static inline u64 vmarena_pt_get(struct vmarena_pt *pt, u64 vpn)

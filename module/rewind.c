@@ -197,7 +197,7 @@ static void rewind_set(struct rewind *rw, u64 vpn, u64 *live, u64 now)
 	if (!now)
 		vmarena_pt_clear(&space->pt, vpn);
 	else if (was)
-		*live = now;
+		vmarena_pt_replace(&space->pt, live, now);
 	else if (vmarena_pt_set(&space->pt, vpn, now))	/* node exists */
 		rewind_broken(rw);
 	vmarena_space_tlb_flush(space, vpn, 1);

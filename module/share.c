@@ -345,8 +345,10 @@ int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 	if (ret)
 		return ret;
 	*pte = vmarena_pt_lookup(&space->pt, vpn);
-	**pte = vmarena_pte_make(new, VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
-				 VMARENA_PTE_DIRTY | (**pte & VMARENA_PTE_GEN_MASK));
+	vmarena_pt_replace(&space->pt, *pte,
+			   vmarena_pte_make(new, VMARENA_PTE_PRESENT |
+					    VMARENA_PTE_ACCESSED | VMARENA_PTE_DIRTY |
+					    (**pte & VMARENA_PTE_GEN_MASK)));
 	vmarena_space_take_frame(space, new, vpn, VMARENA_NO_SLOT);
 	vmarena_share_put(old);
 	vmarena_space_unmap(space, vpn, 1);

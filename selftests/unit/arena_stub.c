@@ -63,6 +63,11 @@ struct vmarena_frame *vmarena_frame_table(void)
 	return frames;
 }
 
+u32 vmarena_frames_count(void)
+{
+	return nr;
+}
+
 void *vmarena_frame_addr(u32 frame)
 {
 	BUG_ON(frame >= nr);

@@ -261,4 +261,120 @@ TEST_F(pt, a_failed_copy_leaves_a_table_that_destroys_cleanly)
 	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
 }
 
+/*
+ * Reading without the lock (vmarena_pt_peek()): it reads what a lookup
+ * reads; new entries and nodes leave a peek valid, and every change that
+ * takes a frame out of an entry or frees a node invalidates it.
+ */
+TEST_F(pt, a_peek_reads_what_a_lookup_reads)
+{
+	unsigned int step, k;
+	u32 seq;
+
+	srandom(12);
+	for (step = 0; step < 20000; step++) {
+		u64 vpn = test_vpn(random() % NPAGES), *slot;
+
+		if (random() % 3 == 0)
+			vmarena_pt_clear(&self->pt, vpn);
+		else
+			ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn,
+						    PTE(1 + step % 1000)));
+		for (k = 0; k < 4; k++) {
+			u64 v = k ? test_vpn(random() % NPAGES) : vpn;
+
+			slot = vmarena_pt_lookup(&self->pt, v);
+			ASSERT_EQ(slot ? *slot : 0,
+				  vmarena_pt_peek(&self->pt, v, &seq));
+			ASSERT_EQ(0, seq & 1);
+			ASSERT_TRUE(vmarena_pt_peek_valid(&self->pt, seq));
+		}
+	}
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+TEST_F(pt, a_new_entry_or_node_leaves_a_peek_valid)
+{
+	u32 seq;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 0, PTE(7)));
+	EXPECT_EQ(PTE(7), vmarena_pt_peek(&self->pt, 0, &seq));
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 1, PTE(8)));
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, VMARENA_PT_MAX_VPN - 1, PTE(9)));
+	*vmarena_pt_lookup(&self->pt, 0) |= VMARENA_PTE_ACCESSED;
+	EXPECT_TRUE(vmarena_pt_peek_valid(&self->pt, seq));
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+}
+
+TEST_F(pt, every_change_that_drops_a_frame_or_a_node_invalidates_a_peek)
+{
+	struct vmarena_pt other;
+	u32 seq;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 0, PTE(7)));
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 1, PTE(8)));
+	/* vmarena_pt_replace(): another frame, or a slot. */
+	vmarena_pt_peek(&self->pt, 0, &seq);
+	vmarena_pt_replace(&self->pt, vmarena_pt_lookup(&self->pt, 0), PTE(9));
+	EXPECT_FALSE(vmarena_pt_peek_valid(&self->pt, seq));
+	/* vmarena_pt_set() over a non-zero entry. */
+	vmarena_pt_peek(&self->pt, 0, &seq);
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 0, PTE(10)));
+	EXPECT_FALSE(vmarena_pt_peek_valid(&self->pt, seq));
+	/* A clear, of one page and of a range. */
+	vmarena_pt_peek(&self->pt, 0, &seq);
+	vmarena_pt_clear(&self->pt, 0);
+	EXPECT_FALSE(vmarena_pt_peek_valid(&self->pt, seq));
+	vmarena_pt_peek(&self->pt, 1, &seq);
+	vmarena_pt_clear_range(&self->pt, 0, 2, NULL, NULL);
+	EXPECT_FALSE(vmarena_pt_peek_valid(&self->pt, seq));
+	EXPECT_EQ(VMARENA_NO_FRAME, self->pt.root);
+	/* A move brings in a whole other table. */
+	vmarena_pt_init(&other);
+	ASSERT_EQ(0, vmarena_pt_set(&other, 5, PTE(11)));
+	vmarena_pt_peek(&self->pt, 5, &seq);
+	vmarena_pt_move(&self->pt, &other);
+	EXPECT_FALSE(vmarena_pt_peek_valid(&self->pt, seq));
+	EXPECT_EQ(PTE(11), vmarena_pt_peek(&self->pt, 5, &seq));
+	EXPECT_EQ(VMARENA_NO_FRAME, other.root);
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
+TEST_F(pt, a_peek_during_a_change_reads_nothing)
+{
+	u32 seq;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 3, PTE(7)));
+	vmarena_pt_write_begin(&self->pt);
+	EXPECT_EQ(0, vmarena_pt_peek(&self->pt, 3, &seq));
+	vmarena_pt_write_end(&self->pt);
+	EXPECT_EQ(PTE(7), vmarena_pt_peek(&self->pt, 3, &seq));
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+}
+
+/*
+ * A walk through a node freed and reused under it meets any bytes: a
+ * frame number beyond the arena, in a node or a leaf, is not followed
+ * (the stub's vmarena_frame_addr() aborts on one) and reads as nothing.
+ */
+TEST_F(pt, a_peek_never_follows_a_frame_outside_the_arena)
+{
+	u64 *slot, saved;
+	u32 seq;
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, 3, PTE(ARENA_FRAMES)));
+	EXPECT_EQ(0, vmarena_pt_peek(&self->pt, 3, &seq));
+	slot = vmarena_frame_addr(self->pt.root);
+	saved = slot[0];
+	slot[0] = PTE(ARENA_FRAMES + 5);
+	EXPECT_EQ(0, vmarena_pt_peek(&self->pt, 3, &seq));
+	slot[0] = PTE(U32_MAX);
+	EXPECT_EQ(0, vmarena_pt_peek(&self->pt, 3, &seq));
+	slot[0] = saved;
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
 TEST_HARNESS_MAIN

@@ -92,8 +92,14 @@ extern unsigned long shim_errors;
 
 #define U16_MAX ((u16)~0U)
 #define U32_MAX ((u32)~0U)
-/* Single-threaded tests: a plain access is what READ_ONCE() amounts to. */
+/*
+ * Single-threaded tests: a plain access is what READ_ONCE() and
+ * WRITE_ONCE() amount to, and the barriers order nothing.
+ */
 #define READ_ONCE(x) (x)
+#define WRITE_ONCE(x, val) ((x) = (val))
+#define smp_wmb() do { } while (0)	/* one thread: nothing to order */
+#define smp_rmb() do { } while (0)	/* one thread: nothing to order */
 
 /*
  * Unit tests are single-threaded: a lock only records that it is held, so
