@@ -28,6 +28,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
+#include <linux/delay.h>
 #include <linux/highmem.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -152,8 +153,8 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 		return ret;
 	page = vmarena_frame_page(*frame);
 	ClearPageUptodate(page);
-	if (WARN_ON_ONCE(!trylock_page(page)))
-		lock_page(page);
+	/* A fault without the lock may hold it a moment (fault_unlocked). */
+	lock_page(page);
 	holders = vmarena_share_each(space, vpn, id, space_swap_in_entry, frame);
 	/* Eviction may have changed the table: look the entry up again. */
 	pte = vmarena_pt_lookup(&space->pt, vpn);
@@ -309,7 +310,7 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 		*pte |= VMARENA_PTE_ACCESSED;
 		*frame = vmarena_pte_frame(*pte);
 		*kind = VMARENA_FAULT_MINOR;
-		space->c.faults_minor++;
+		atomic64_inc(&space->c.faults_minor);
 		atomic64_inc(&vmarena_counters.faults_minor);
 		return 0;
 	}
@@ -324,6 +325,62 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	space->c.faults_first_touch++;
 	atomic64_inc(&vmarena_counters.faults_first_touch);
 	return 0;
+}
+
+/*
+ * A test knob (debugfs "delay_unlocked_faults"): microseconds a fault
+ * without the lock waits between reading its entry and locking its page,
+ * so that a test can make the changes it must notice happen in between.
+ */
+u32 vmarena_fault_unlocked_delay_us;
+
+static void fault_unlocked_delay(void)
+{
+	u32 us = READ_ONCE(vmarena_fault_unlocked_delay_us);
+
+	if (unlikely(us))
+		udelay(min(us, 1000U));
+}
+
+/**
+ * vmarena_space_fault_unlocked() - a minor fault without the space lock.
+ * @space: the space, not locked.
+ * @vpn:   the page.
+ * @write: a write fault.
+ *
+ * The common re-fault: a resident page, accessed already, not to be
+ * copied for a write.  Its entry is read without the lock
+ * (vmarena_pt_peek()), its page locked if no one holds it, then the entry
+ * checked unchanged since.  Whoever takes the frame out of the entry
+ * afterwards locks the page next, so waits until the kernel has mapped
+ * it, then zaps the mapping: the rule of a fault under the lock (above).
+ *
+ * Return: the frame, its page locked and held (get_page()), counted as a
+ * minor fault; VMARENA_NO_FRAME when the fault must take the lock.
+ */
+u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
+				 bool write)
+{
+	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
+	struct page *page;
+	u64 pte;
+	u32 seq;
+
+	pte = vmarena_pt_peek(&space->pt, vpn, &seq);
+	if ((pte & need) != need || (write && (pte & VMARENA_PTE_COW)))
+		return VMARENA_NO_FRAME;
+	page = vmarena_frame_page(vmarena_pte_frame(pte));
+	fault_unlocked_delay();
+	if (!trylock_page(page))
+		return VMARENA_NO_FRAME;
+	if (!vmarena_pt_peek_valid(&space->pt, seq) || !PageUptodate(page)) {
+		unlock_page(page);
+		return VMARENA_NO_FRAME;
+	}
+	get_page(page);
+	atomic64_inc(&space->c.faults_minor);
+	atomic64_inc(&vmarena_counters.faults_minor);
+	return vmarena_pte_frame(pte);
 }
 
 /* Swap-in for a kernel-side access: the read is done under the lock. */

@@ -10,6 +10,9 @@
 
 struct vmarena_space;
 
+extern u32 vmarena_fault_unlocked_delay_us;
+u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
+				 bool write);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 			   u32 *frame, int *kind);
 int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,

@@ -24,6 +24,7 @@
 #include <linux/kstrtox.h>
 #include <linux/uaccess.h>
 
+#include "access.h"
 #include "arena.h"
 #include "bench.h"
 #include "caches.h"
@@ -308,6 +309,8 @@ void vmarena_debugfs_init(void)
 				   &fail_swap_reads_fops);
 	debugfs_create_file_unsafe("fail_swap_writes", 0200, root, NULL,
 				   &fail_swap_writes_fops);
+	debugfs_create_u32("delay_unlocked_faults", 0600, root,
+			   &vmarena_fault_unlocked_delay_us);
 	vmarena_debugfs_slab_init();
 	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);

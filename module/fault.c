@@ -6,7 +6,9 @@
  * miss.  .fault walks the shadow table, allocates a zeroed frame on first
  * touch or reads a swapped page back (without the space lock), and hands
  * the frame's page back locked; the kernel maps it and unlocks it (see
- * access.c for why locked).  Mappings are shared and use write
+ * access.c for why locked).  A re-fault of a resident page, the common
+ * miss, first tries without the space lock at all
+ * (vmarena_space_fault_unlocked()).  Mappings are shared and use write
  * notification: a read fault maps the page read-only, and the first write
  * goes through .page_mkwrite, which sets the shadow dirty bit, so the
  * module knows exactly which pages were written.  A write to a
@@ -130,38 +132,55 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	}
 }
 
+/*
+ * A fault under the space lock: 0 with *@frame's page locked and held for
+ * the kernel to map, or what the fault returns.
+ */
+static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
+			       bool write, u32 *frame, int *kind)
+{
+	struct page *page;
+	vm_fault_t ret;
+	u64 slot;
+	int err;
+
+	mutex_lock(space->lock);
+	err = fault_in(space, vpn, write, frame, kind);
+	if (err)
+		return fault_error(space, err);
+	page = vmarena_frame_page(*frame);
+	if (*kind == VMARENA_FAULT_SWAP_IN) {
+		/* Locked and not up to date: read it without the space lock. */
+		get_page(page);
+		slot = vmarena_frame_table()[*frame].slot;
+		mutex_unlock(space->lock);
+		return fault_swap_in(space, *frame, vpn, slot);
+	}
+	/* Locked while found: whoever drops it waits for the install. */
+	ret = fault_lock_page(space, page);
+	if (ret)
+		return ret;
+	get_page(page);
+	mutex_unlock(space->lock);
+	return 0;
+}
+
 static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 {
 	struct vmarena_space *space = vmf->vma->vm_private_data;
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
-	u64 t0 = fault_clock(), slot;
-	struct page *page;
+	int kind = VMARENA_FAULT_MINOR;
+	u64 t0 = fault_clock();
 	vm_fault_t ret;
-	int err, kind;
 	u32 frame;
 
-	mutex_lock(space->lock);
-	err = fault_in(space, vmf->pgoff, write, &frame, &kind);
-	if (err)
-		return fault_error(space, err);
-	page = vmarena_frame_page(frame);
-	if (kind == VMARENA_FAULT_SWAP_IN) {
-		/* Locked and not up to date: read it without the space lock. */
-		get_page(page);
-		slot = vmarena_frame_table()[frame].slot;
-		mutex_unlock(space->lock);
-		ret = fault_swap_in(space, frame, vmf->pgoff, slot);
+	frame = vmarena_space_fault_unlocked(space, vmf->pgoff, write);
+	if (frame == VMARENA_NO_FRAME) {
+		ret = fault_locked(space, vmf->pgoff, write, &frame, &kind);
 		if (ret)
 			return ret;
-	} else {
-		/* Locked while found: whoever drops it waits for the install. */
-		ret = fault_lock_page(space, page);
-		if (ret)
-			return ret;
-		get_page(page);
-		mutex_unlock(space->lock);
 	}
-	vmf->page = page;
+	vmf->page = vmarena_frame_page(frame);
 	if (t0)
 		trace_fault(space->id, vmf->pgoff, frame, kind, ktime_get_ns() - t0);
 	return VM_FAULT_LOCKED;

@@ -85,10 +85,13 @@ struct vmarena_tlb_entry {
 	u64 *pte;	/* the page's shadow PTE slot */
 };
 
-/* A space's counters; written under its lock, read with READ_ONCE(). */
+/*
+ * A space's counters; written under its lock, read with READ_ONCE(), but
+ * for the minor faults, which are also counted without it.
+ */
 struct vmarena_space_counters {
 	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
-	u64 faults_minor;	/* faults on a resident page */
+	atomic64_t faults_minor; /* faults on a resident page */
 	u64 write_notify;	/* first writes through a clean mapping */
 	u64 tlb_hits;		/* pread/pwrite translations from the TLB */
 	u64 tlb_misses;		/* ... that walked the page table */

@@ -482,6 +482,98 @@ TEST(threads_faulting_the_same_and_different_pages_agree)
 	close(fd);
 }
 
+/*
+ * Re-faults race every change that takes a frame out of an entry:
+ * DISCARD, the copy of a write after a checkpoint, RESTORE.  A re-fault of
+ * a resident page reads the shadow table without the space lock
+ * (access.c, vmarena_space_fault_unlocked()); a mapping it makes of a
+ * frame the page has just lost would outlive the change.  While one thread
+ * keeps dropping its mappings and reading every page, the other keeps
+ * changing the pages; the reader sees only values the pages held, and at
+ * the end every mapping shows what pread() shows.  The debugfs knob
+ * delay_unlocked_faults widens the window between the entry read and the
+ * page lock, where those changes must be noticed.
+ */
+#define RACE_PAGES 32
+#define RACE_TAG(round, page) (0x5eedULL << 48 | (__u64)(round) << 16 | (page))
+
+struct refault_race {
+	char *p;
+	int stop;
+	long reads;
+	long bad;
+};
+
+static void *refault_reader(void *a)
+{
+	struct refault_race *r = a;
+	unsigned int i;
+	__u64 v;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		if (madvise(r->p, RACE_PAGES * PAGE, MADV_DONTNEED))
+			r->bad++;
+		for (i = 0; i < RACE_PAGES; i++) {
+			v = *(volatile __u64 *)(r->p + i * PAGE);
+			if (v && (v >> 48 != 0x5eed || (v & 0xffff) != i))
+				r->bad++;
+			r->reads++;
+		}
+	}
+	return NULL;
+}
+
+static int race_write(int fd, unsigned int round, unsigned int i)
+{
+	__u64 v = RACE_TAG(round, i);
+
+	return pwrite(fd, &v, sizeof(v), i * PAGE) == sizeof(v) ? 0 : -1;
+}
+
+TEST(refaults_racing_discards_copies_and_restores_never_keep_a_lost_frame)
+{
+	struct refault_race r = { 0 };
+	struct vmarena_ckpt ck;
+	int fd = open_space(_metadata);
+	unsigned int round, i;
+	__u64 v, w;
+	pthread_t th;
+
+	r.p = map(fd, RACE_PAGES, 0);
+	ASSERT_NE(NULL, r.p);
+	ASSERT_EQ(0, write_str(VMARENA_DBG "delay_unlocked_faults", "200"));
+	for (i = 0; i < RACE_PAGES; i++)
+		ASSERT_EQ(0, race_write(fd, 0, i));
+	ASSERT_EQ(0, pthread_create(&th, NULL, refault_reader, &r));
+	for (round = 1; round < 200; round++) {
+		for (i = 0; i < RACE_PAGES; i++) {
+			ASSERT_EQ(0, discard(fd, i * PAGE, PAGE));
+			ASSERT_EQ(0, race_write(fd, round, i));
+		}
+		memset(&ck, 0, sizeof(ck));
+		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CHECKPOINT, &ck));
+		for (i = 0; i < RACE_PAGES; i++)	/* each a copy */
+			ASSERT_EQ(0, race_write(fd, round + 1000, i));
+		if (round % 2)
+			ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_RESTORE, &ck));
+		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CKPT_DROP, &ck));
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, write_str(VMARENA_DBG "delay_unlocked_faults", "0"));
+	EXPECT_EQ(0, r.bad);
+	EXPECT_LT(0, r.reads);
+	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_MINOR));
+	for (i = 0; i < RACE_PAGES; i++) {
+		v = *(volatile __u64 *)(r.p + i * PAGE);
+		ASSERT_EQ(sizeof(w), pread(fd, &w, sizeof(w), i * PAGE));
+		EXPECT_EQ(w, v) TH_LOG("page %u: mapped %llx, space %llx", i,
+				       (unsigned long long)v, (unsigned long long)w);
+	}
+	munmap(r.p, RACE_PAGES * PAGE);
+	close(fd);
+}
+
 TEST(debugfs_pagetable_and_stats_agree_with_translate)
 {
 	int fd = open_space(_metadata);
