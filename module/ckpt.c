@@ -412,6 +412,28 @@ static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
 	return 0;
 }
 
+/*
+ * The nodes the generation's table lacks on a page's path, reserved (with
+ * reclaim, as a fault's are) before the page is shared into it:
+ * vmarena_share_copy_entry() reclaims for none, and a reclaim once the
+ * page is shared but not yet in the table would miss it.  Reclaim may
+ * change both tables (prune nodes, evict the page): the caller looks the
+ * page up again, and gives back what is left with
+ * vmarena_space_unreserve(vmarena_pt_unpool()).
+ */
+static int ckpt_rearm_nodes(struct ckpt_dirty *d, u64 vpn)
+{
+	u32 nodes;
+	int ret;
+
+	if (!vmarena_pt_missing(&d->ck->pt, vpn))
+		return 0;
+	ret = vmarena_space_reserve_nodes(d->space, VMARENA_PT_LEVELS, &nodes);
+	if (!ret)
+		vmarena_pt_pool(&d->ck->pt, nodes);
+	return ret;
+}
+
 /* Generation @d->ck's page @vpn becomes the live one. */
 static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 {
@@ -419,6 +441,12 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 	u64 *live = vmarena_pt_lookup(&space->pt, vpn), old = 0, *cur;
 	int ret = 0;
 
+	if (live && *live) {
+		ret = ckpt_rearm_nodes(d, vpn);
+		if (ret)
+			return ret;
+		live = vmarena_pt_lookup(&space->pt, vpn);
+	}
 	if (live && *live) {
 		ret = vmarena_share_copy_entry(space, &d->ck->pt, vpn, live,
 					       &old);
@@ -428,6 +456,7 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 		if (old)
 			vmarena_pt_clear(&d->ck->pt, vpn);
 	}
+	vmarena_space_unreserve(vmarena_pt_unpool(&d->ck->pt));
 	/* Let go of the old page last: it may have been the only holder. */
 	if (old)
 		vmarena_space_release_entry(space, vpn, &old);

@@ -270,6 +270,60 @@ static double now(void)
  * is built (a NULL dereference in vmarena_pt_lookup() from
  * vmarena_share_each() <- space_swap_in_start(), once).
  */
+/*
+ * GET_DIRTY with REARM shares each changed page into the generation's
+ * table, which may lack the nodes on that page's path (here three: the
+ * page was first written after the generation, far from its pages).  With
+ * the arena empty but for pages that can be evicted (the watermarks at
+ * their lowest keep at most 2 frames free, fewer than the 3 nodes), the
+ * re-arm reclaims for them, as a fault does, and succeeds; it used to fail
+ * with -ENOMEM (seen in paging_stress_test).
+ */
+TEST(a_rearm_needing_page_table_nodes_reclaims_for_them)
+{
+	const __u64 far = 1ULL << 27;	/* its own path below the root */
+	char buf[PAGE], got[PAGE];
+	__u64 bitmap = 0, max, next = 0;
+	struct vmarena_dirty d = { .generation = 1, .offset = far * PAGE,
+				   .pages = 1, .bitmap = (uintptr_t)&bitmap,
+				   .flags = VMARENA_DIRTY_REARM };
+	struct knobs k;
+	int fd, other;
+	char *q;
+
+	need_swap(_metadata);
+	knobs_save(&k);
+	ASSERT_EQ(0, set_watermarks(1, 2));
+	fd = open_space(_metadata);
+	memset(buf, 0x11, PAGE);
+	ASSERT_EQ(PAGE, pwrite(fd, buf, PAGE, 0));
+	ASSERT_EQ(1, checkpoint(fd));
+	memset(buf, 0x22, PAGE);
+	ASSERT_EQ(PAGE, pwrite(fd, buf, PAGE, far * PAGE));
+	other = open_space(_metadata);
+	max = arena_frames(other);
+	ASSERT_EQ(0, set_limit(other, max, 0));
+	q = map(other, max, 0);
+	ASSERT_NE(NULL, q);
+	fill_arena_to(other, q, max, &next, 0, 0xc0);
+	TH_LOG("the other space wrote %llu pages, %llu frames free",
+	       (unsigned long long)next, (unsigned long long)free_frames(other));
+	EXPECT_EQ(0, ioctl(fd, VMARENA_IOC_GET_DIRTY, &d))
+		TH_LOG("GET_DIRTY REARM: %s", strerror(errno));
+	EXPECT_EQ(1, d.dirty);
+	/* The generation holds the page now: a RESTORE keeps it. */
+	memset(buf, 0x33, PAGE);
+	ASSERT_EQ(PAGE, pwrite(fd, buf, PAGE, far * PAGE));
+	ASSERT_EQ(0, restore(fd, 1));
+	ASSERT_EQ(PAGE, pread(fd, got, PAGE, far * PAGE));
+	EXPECT_EQ(0x22, got[0]);
+	EXPECT_EQ(0x22, got[PAGE - 1]);
+	munmap(q, max * PAGE);
+	close(other);
+	close(fd);
+	knobs_restore(&k);
+}
+
 TEST(clone_racing_swap_in_faults_keeps_every_read_exact)
 {
 	struct reader readers[RACE_READERS];
