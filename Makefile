@@ -179,7 +179,7 @@ $(BUILD)/selftests/lib_test: selftests/lib_test.c $(SELFTEST_HDRS) $(LIB_HDR) $(
 		-L$(BUILD)/lib -lvmarena -Wl,-rpath,$(BUILD)/lib -pthread
 
 $(BUILD)/selftests/lib_test-32: selftests/lib_test.c $(SELFTEST_HDRS) $(LIB_HDR) \
-		$(LIB_SRC)/libvmarena.c $(LINUX_SRC)/.stamp
+		$(LIB_SRC)/libvmarena.c include/uapi/linux/vmarena.h $(LINUX_SRC)/.stamp
 	$(CC) -m32 -static $(USER_CFLAGS) -I$(LIB_SRC) -isystem $(KSFT) -o $@ $< \
 		$(LIB_SRC)/libvmarena.c -pthread
 

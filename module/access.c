@@ -343,23 +343,25 @@ static void fault_unlocked_delay(void)
 }
 
 /**
- * vmarena_space_fault_unlocked() - a minor fault without the space lock.
+ * vmarena_space_lock_resident() - a resident page, found and locked
+ * without the space lock.
  * @space: the space, not locked.
  * @vpn:   the page.
- * @write: a write fault.
+ * @write: for a write fault: a copy-on-write page does not qualify.
  *
  * The common re-fault: a resident page, accessed already, not to be
  * copied for a write.  Its entry is read without the lock
  * (vmarena_pt_peek()), its page locked if no one holds it, then the entry
  * checked unchanged since.  Whoever takes the frame out of the entry
  * afterwards locks the page next, so waits until the kernel has mapped
- * it, then zaps the mapping: the rule of a fault under the lock (above).
+ * it and unlocked it, then zaps the mapping: the rule of a fault under
+ * the lock (above).
  *
- * Return: the frame, its page locked and held (get_page()), counted as a
- * minor fault; VMARENA_NO_FRAME when the fault must take the lock.
+ * Return: the frame, its page locked (the caller maps it and unlocks it);
+ * VMARENA_NO_FRAME when the page is not such a page, or busy, or changed.
  */
-u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
-				 bool write)
+u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
+				bool write)
 {
 	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
 	struct page *page;
@@ -377,10 +379,49 @@ u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 		unlock_page(page);
 		return VMARENA_NO_FRAME;
 	}
-	get_page(page);
-	atomic64_inc(&space->c.faults_minor);
-	atomic64_inc(&vmarena_counters.faults_minor);
 	return vmarena_pte_frame(pte);
+}
+
+/**
+ * vmarena_space_fault_unlocked() - a minor fault without the space lock
+ * (vmarena_space_lock_resident()).
+ * @space: the space, not locked.
+ * @vpn:   the page.
+ * @write: a write fault.
+ *
+ * Return: the frame, its page locked and held (get_page()), counted as a
+ * minor fault; VMARENA_NO_FRAME when the fault must take the lock.
+ */
+u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
+				 bool write)
+{
+	u32 frame = vmarena_space_lock_resident(space, vpn, write);
+
+	if (frame == VMARENA_NO_FRAME)
+		return frame;
+	get_page(vmarena_frame_page(frame));
+	vmarena_space_count_minor(space, 1, 0);
+	return frame;
+}
+
+/**
+ * vmarena_space_count_minor() - count resident pages mapped without the
+ * space lock.
+ * @space:  the space.
+ * @minor:  faults on them (0 or 1).
+ * @around: pages mapped around a fault (.map_pages) besides its own.
+ */
+void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
+			       unsigned int around)
+{
+	if (minor) {
+		atomic64_add(minor, &space->c.faults_minor);
+		atomic64_add(minor, &vmarena_counters.faults_minor);
+	}
+	if (around) {
+		atomic64_add(around, &space->c.faults_around);
+		atomic64_add(around, &vmarena_counters.faults_around);
+	}
 }
 
 /* Swap-in for a kernel-side access: the read is done under the lock. */

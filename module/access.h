@@ -11,8 +11,12 @@
 struct vmarena_space;
 
 extern u32 vmarena_fault_unlocked_delay_us;
+u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
+				bool write);
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 				 bool write);
+void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
+			       unsigned int around);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 			   u32 *frame, int *kind);
 int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,

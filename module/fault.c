@@ -242,8 +242,54 @@ again:
 	return VM_FAULT_LOCKED;
 }
 
+/*
+ * Fault-around (.map_pages, called on a read fault before .fault): maps
+ * the resident neighbours of the faulting page that qualify for a fault
+ * without the lock (vmarena_space_lock_resident()), each while its page is
+ * locked, read-only (the VMA's protection: write notification), through
+ * vm_insert_page() (VM_MIXEDMAP, see vmarena_mmap()).  A page that does
+ * not qualify (not resident, not accessed since a policy sampled it,
+ * busy) is left to its own fault.  VM_FAULT_NOPAGE when the faulting page
+ * itself was mapped: then .fault is not called.
+ */
+static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
+				    pgoff_t end)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vmarena_space *space = vma->vm_private_data;
+	unsigned int around = 0;
+	u64 t0 = fault_clock();
+	u32 frame, mine = VMARENA_NO_FRAME;
+	unsigned long addr;
+	struct page *page;
+	pgoff_t pgoff;
+
+	for (pgoff = start; pgoff <= end; pgoff++) {
+		frame = vmarena_space_lock_resident(space, pgoff, false);
+		if (frame == VMARENA_NO_FRAME)
+			continue;
+		page = vmarena_frame_page(frame);
+		addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		if (!vm_insert_page(vma, addr, page)) {
+			if (pgoff == vmf->pgoff)
+				mine = frame;
+			else
+				around++;
+		}
+		unlock_page(page);
+	}
+	vmarena_space_count_minor(space, mine != VMARENA_NO_FRAME, around);
+	if (mine == VMARENA_NO_FRAME)
+		return 0;
+	if (t0)
+		trace_fault(space->id, vmf->pgoff, mine, VMARENA_FAULT_MINOR,
+			    ktime_get_ns() - t0);
+	return VM_FAULT_NOPAGE;
+}
+
 static const struct vm_operations_struct vmarena_vm_ops = {
 	.fault = vmarena_fault,
+	.map_pages = vmarena_map_pages,
 	.page_mkwrite = vmarena_page_mkwrite,
 };
 
@@ -255,6 +301,9 @@ static const struct vm_operations_struct vmarena_vm_ops = {
  * Only MAP_SHARED: a mapping shows the space itself, and the kernel's
  * private copy-on-write over vmarena pages is not offered.  The range must
  * lie in the 48-bit offset space; the mapping cannot grow by mremap().
+ * VM_MIXEDMAP lets fault-around insert pages from a fault
+ * (vm_insert_page()); the kernel then copies the mapping's PTEs at fork
+ * and mlock() does not mark it locked (Documentation/vmarena.rst).
  *
  * Return: 0 or -EINVAL.
  */
@@ -265,7 +314,7 @@ int vmarena_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vmarena_range_pages(vma->vm_pgoff, vma_pages(vma)))
 		return -EINVAL;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP;
 	vma->vm_private_data = vmarena_file_space(file);
 	vma->vm_ops = &vmarena_vm_ops;
 	vmarena_count(&vmarena_counters.mmaps);

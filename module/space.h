@@ -87,11 +87,12 @@ struct vmarena_tlb_entry {
 
 /*
  * A space's counters; written under its lock, read with READ_ONCE(), but
- * for the minor faults, which are also counted without it.
+ * for the atomic ones, counted without it too.
  */
 struct vmarena_space_counters {
 	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
 	atomic64_t faults_minor; /* faults on a resident page */
+	atomic64_t faults_around; /* pages mapped around a fault */
 	u64 write_notify;	/* first writes through a clean mapping */
 	u64 tlb_hits;		/* pread/pwrite translations from the TLB */
 	u64 tlb_misses;		/* ... that walked the page table */

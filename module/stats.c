@@ -133,6 +133,7 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, REWIND_COPIES, rewind_copies);
 	COUNTER(v, REWIND_RESETS, rewind_resets);
 	COUNTER(v, REWIND_RESTORES, rewind_restores);
+	COUNTER(v, FAULTS_AROUND, faults_around);
 }
 
 /**
@@ -200,5 +201,6 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_REWIND_COPIES] = READ_ONCE(space->c.rewind_copies);
 	v[VMARENA_SPACE_STAT_REWIND_RESETS] = READ_ONCE(space->c.rewind_resets);
 	v[VMARENA_SPACE_STAT_REWIND_RESTORES] = READ_ONCE(space->c.rewind_restores);
+	v[VMARENA_SPACE_STAT_FAULTS_AROUND] = atomic64_read(&space->c.faults_around);
 	mutex_unlock(space->lock);
 }

@@ -178,6 +178,62 @@ TEST(a_refault_after_the_hardware_mapping_went_is_minor)
 	close(fd);
 }
 
+/*
+ * Fault-around: a read fault also maps the resident neighbours in the
+ * kernel's fault-around window (16 pages by default, aligned in the
+ * address space), read-only, so a write to one of them still notifies.
+ */
+TEST(a_refault_maps_the_resident_neighbours_read_only)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 16, 0);
+	__u64 minor, around, wn, g;
+	unsigned int i, sum = 0;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 16 * PAGE);
+	ASSERT_EQ(0, madvise(p, 16 * PAGE, MADV_DONTNEED));
+	minor = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_MINOR);
+	around = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_AROUND);
+	wn = space_stat(fd, VMARENA_SPACE_STAT_WRITE_NOTIFY);
+	g = global_stat(fd, VMARENA_STAT_FAULTS_AROUND);
+	for (i = 0; i < 16; i++)
+		sum += p[i * PAGE + i];
+	EXPECT_EQ(16, sum);
+	minor = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_MINOR) - minor;
+	around = space_stat(fd, VMARENA_SPACE_STAT_FAULTS_AROUND) - around;
+	EXPECT_EQ(16, minor + around);
+	EXPECT_GT(16, minor);	/* at most two windows: two faults */
+	EXPECT_LE(g + around, global_stat(fd, VMARENA_STAT_FAULTS_AROUND));
+	p[7 * PAGE] = 2;
+	EXPECT_EQ(wn + 1, space_stat(fd, VMARENA_SPACE_STAT_WRITE_NOTIFY));
+	munmap(p, 16 * PAGE);
+	close(fd);
+}
+
+TEST(a_write_to_a_shared_page_mapped_around_copies_it)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 16, 0), c;
+	struct vmarena_ckpt ck = { 0 };
+	unsigned int i;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 1, 16 * PAGE);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CHECKPOINT, &ck));
+	ASSERT_EQ(0, madvise(p, 16 * PAGE, MADV_DONTNEED));
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(1, p[i * PAGE]);
+	p[5 * PAGE] = 2;	/* mapped around, shared with the generation */
+	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_COW_BREAKS));
+	ASSERT_EQ(1, pread(fd, &c, 1, 5 * PAGE));
+	EXPECT_EQ(2, c);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_RESTORE, &ck));
+	EXPECT_EQ(1, p[5 * PAGE]);	/* the generation kept its byte */
+	munmap(p, 16 * PAGE);
+	close(fd);
+}
+
 TEST(offsets_up_to_the_48_bit_limit_work_and_beyond_fail)
 {
 	int fd = open_space(_metadata);

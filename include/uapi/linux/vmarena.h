@@ -153,7 +153,8 @@ struct vmarena_info {
 	X(REWINDS, rewinds)				/* REWIND calls that succeeded */	\
 	X(REWIND_COPIES, rewind_copies)			/* pages REWIND copied back */		\
 	X(REWIND_RESETS, rewind_resets)			/* entries REWIND set back */		\
-	X(REWIND_RESTORES, rewind_restores)		/* REWINDs done as a RESTORE */
+	X(REWIND_RESTORES, rewind_restores)		/* REWINDs done as a RESTORE */	\
+	X(FAULTS_AROUND, faults_around)			/* pages mapped around a fault */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
 #define VMARENA_SPACE_STATS(X)									\
@@ -190,7 +191,8 @@ struct vmarena_info {
 	X(REWINDS, rewinds)									\
 	X(REWIND_COPIES, rewind_copies)		/* pages its REWINDs copied back */		\
 	X(REWIND_RESETS, rewind_resets)		/* entries its REWINDs set back */		\
-	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */
+	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */	\
+	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */
 
 /* X for an initializer of the names, in enum order (see above). */
 #define VMARENA_COUNTER_NAME(id, name)	#name,
