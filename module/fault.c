@@ -249,22 +249,35 @@ again:
  * locked, read-only (the VMA's protection: write notification), through
  * vm_insert_page() (VM_MIXEDMAP, see vmarena_mmap()).  A page that does
  * not qualify (not resident, not accessed since a policy sampled it,
- * busy) is left to its own fault.  VM_FAULT_NOPAGE when the faulting page
- * itself was mapped: then .fault is not called.
+ * busy) is left to its own fault, and a page mapped already is passed
+ * over (its PTE read without the PTE lock: a hint, which
+ * vm_insert_page() checks under it).  VM_FAULT_NOPAGE when the faulting
+ * page itself was mapped: then .fault is not called.
  */
 static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 				    pgoff_t end)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vmarena_space *space = vma->vm_private_data;
+	pmd_t pmd = READ_ONCE(*vmf->pmd);
 	unsigned int around = 0;
 	u64 t0 = fault_clock();
 	u32 frame, mine = VMARENA_NO_FRAME;
 	unsigned long addr;
 	struct page *page;
+	pte_t *ptes = NULL;
 	pgoff_t pgoff;
 
+	addr = vma->vm_start + ((start - vma->vm_pgoff) << PAGE_SHIFT);
+	if (!pmd_none(pmd)) {
+		if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
+			return 0;
+		/* The window lies in one page table (do_fault_around()). */
+		ptes = pte_offset_map(vmf->pmd, addr);
+	}
 	for (pgoff = start; pgoff <= end; pgoff++) {
+		if (ptes && !pte_none(ptep_get(ptes + (pgoff - start))))
+			continue;
 		frame = vmarena_space_lock_resident(space, pgoff, false);
 		if (frame == VMARENA_NO_FRAME)
 			continue;
@@ -278,6 +291,8 @@ static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 		}
 		unlock_page(page);
 	}
+	if (ptes)
+		pte_unmap(ptes);
 	vmarena_space_count_minor(space, mine != VMARENA_NO_FRAME, around);
 	if (mine == VMARENA_NO_FRAME)
 		return 0;
