@@ -171,7 +171,7 @@ static int ckpt_build_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 static int ckpt_wait_entry(void *arg, u64 vpn, u64 *pte)
 {
 	if (*pte & VMARENA_PTE_PRESENT)
-		vmarena_space_wait_install(arg, vmarena_pte_frame(*pte));
+		vmarena_space_wait_dropped(arg, vmarena_pte_frame(*pte));
 	return 0;
 }
 

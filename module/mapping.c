@@ -82,10 +82,12 @@ void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr)
  * @space: the space, locked.
  * @frame: the page's frame.
  *
- * A fault locks the page under the space lock and unlocks it once its PTE
- * is in place; a swap-in locks it under the space lock too.  With the
- * space lock held, a page that is not locked now has none on its way, so
- * the common case costs a flag test.
+ * For a *writable* mapping (write-protection before sharing): every
+ * fault that installs one (.page_mkwrite) locks the page under the space
+ * lock and unlocks it once its PTE is in place; a swap-in locks it under
+ * the space lock too.  With the space lock held, a page that is not
+ * locked now has none on its way, so the common case costs a flag test.
+ * A frame taken out of an entry needs vmarena_space_wait_dropped().
  */
 void vmarena_space_wait_install(struct vmarena_space *space, u32 frame)
 {
@@ -96,4 +98,25 @@ void vmarena_space_wait_install(struct vmarena_space *space, u32 frame)
 		lock_page(page);
 		unlock_page(page);
 	}
+}
+
+/**
+ * vmarena_space_wait_dropped() - a frame was taken out of an entry: wait
+ * for any fault that may still map it.
+ * @space: the space, locked.
+ * @frame: the frame, no longer in the entry.
+ *
+ * A minor fault without the space lock (access.c) checks the entry once
+ * it holds the page lock: locking the page after the entry changed, always
+ * (no flag test: such a fault may be between its read and its lock), makes
+ * it either see the change or finish mapping first; the caller zaps the
+ * mappings next.
+ */
+void vmarena_space_wait_dropped(struct vmarena_space *space, u32 frame)
+{
+	struct page *page = vmarena_frame_page(frame);
+
+	lockdep_assert_held(space->lock);
+	lock_page(page);
+	unlock_page(page);
 }

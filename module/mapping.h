@@ -13,5 +13,6 @@ void vmarena_space_tlb_flush(struct vmarena_space *space, u64 first, u64 nr);
 void vmarena_space_unmap(struct vmarena_space *space, u64 first, u64 nr);
 void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr);
 void vmarena_space_wait_install(struct vmarena_space *space, u32 frame);
+void vmarena_space_wait_dropped(struct vmarena_space *space, u32 frame);
 
 #endif /* _VMARENA_MAPPING_H */

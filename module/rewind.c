@@ -190,8 +190,6 @@ static void rewind_set(struct rewind *rw, u64 vpn, u64 *live, u64 now)
 	struct vmarena_space *space = rw->space;
 	u64 was = *live;
 
-	if (was & VMARENA_PTE_PRESENT)
-		vmarena_space_wait_install(space, vmarena_pte_frame(was));
 	space->swapped -= !!(was & VMARENA_PTE_SWAP);
 	space->swapped += !!(now & VMARENA_PTE_SWAP);
 	if (!now)
@@ -200,6 +198,9 @@ static void rewind_set(struct rewind *rw, u64 vpn, u64 *live, u64 now)
 		vmarena_pt_replace(&space->pt, live, now);
 	else if (vmarena_pt_set(&space->pt, vpn, now))	/* node exists */
 		rewind_broken(rw);
+	/* Changed first: a fault without the lock then sees it or is done. */
+	if (was & VMARENA_PTE_PRESENT)
+		vmarena_space_wait_dropped(space, vmarena_pte_frame(was));
 	vmarena_space_tlb_flush(space, vpn, 1);
 	vmarena_space_unmap(space, vpn, 1);
 	vmarena_space_release_entry(space, vpn, &was);
