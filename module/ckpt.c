@@ -421,17 +421,26 @@ static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
  * page up again, and gives back what is left with
  * vmarena_space_unreserve(vmarena_pt_unpool()).
  */
-static int ckpt_rearm_nodes(struct ckpt_dirty *d, u64 vpn)
+static int ckpt_rearm_nodes(struct ckpt_dirty *d, u64 vpn, bool pinned)
 {
+	unsigned int have = 0, need;
 	u32 nodes;
 	int ret;
 
-	if (!vmarena_pt_missing(&d->ck->pt, vpn))
-		return 0;
-	ret = vmarena_space_reserve_nodes(d->space, VMARENA_PT_LEVELS, &nodes);
-	if (!ret)
+	/*
+	 * A pinned page is copied first, and that copy's reclaim may prune
+	 * the path again: the worst case for it.  Else what is missing, until
+	 * a reclaim on the way left no more missing than is reserved.
+	 */
+	while ((need = pinned ? VMARENA_PT_LEVELS :
+		       vmarena_pt_missing(&d->ck->pt, vpn)) > have) {
+		ret = vmarena_space_reserve_nodes(d->space, need - have, &nodes);
+		if (ret)
+			return ret;
 		vmarena_pt_pool(&d->ck->pt, nodes);
-	return ret;
+		have = need;
+	}
+	return 0;
 }
 
 /* Generation @d->ck's page @vpn becomes the live one. */
@@ -442,7 +451,7 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 	int ret = 0;
 
 	if (live && *live) {
-		ret = ckpt_rearm_nodes(d, vpn);
+		ret = ckpt_rearm_nodes(d, vpn, *live & VMARENA_PTE_PINNED);
 		if (ret)
 			return ret;
 		live = vmarena_pt_lookup(&space->pt, vpn);
