@@ -243,6 +243,61 @@ again:
 }
 
 /*
+ * Fault-around's first look at a page of its window: the entry read in its
+ * leaf node without the lock, each node walked to once.  Only a hint: a
+ * page that looks resident and accessed is then taken as a minor fault
+ * without the lock would take it, checks and all.
+ */
+struct around_hint {
+	const u64 *leaf;
+	u64 base;
+	bool looked;
+};
+
+static bool around_maybe_resident(struct vmarena_space *space,
+				  struct around_hint *h, u64 vpn)
+{
+	const u64 want = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
+	u64 base = vpn & ~(u64)(VMARENA_PT_ENTRIES - 1);
+	u32 seq;
+
+	if (!h->looked || h->base != base) {
+		h->leaf = vmarena_pt_peek_leaf(&space->pt, vpn, &seq);
+		h->base = base;
+		h->looked = true;
+	}
+	return h->leaf && (READ_ONCE(h->leaf[vpn - base]) & want) == want;
+}
+
+/*
+ * The pages of a fault-around window (at most 64) whose PTE is there
+ * already, read without the PTE lock: a hint, which vm_insert_page()
+ * checks under it.  False if the PMD is not a page table to look in.
+ */
+static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
+			  unsigned int n, u64 *mapped)
+{
+	pmd_t pmd = READ_ONCE(*vmf->pmd);
+	unsigned int i;
+	pte_t *ptes;
+
+	*mapped = 0;
+	if (pmd_none(pmd))
+		return true;
+	if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
+		return false;
+	/* The window lies in one page table (do_fault_around()). */
+	ptes = pte_offset_map(vmf->pmd, addr);
+	if (!ptes)	/* from 6.5: the table went meanwhile */
+		return false;
+	for (i = 0; i < n; i++)
+		if (!pte_none(ptep_get(ptes + i)))
+			*mapped |= BIT_ULL(i);
+	pte_unmap(ptes);
+	return true;
+}
+
+/*
  * Fault-around (.map_pages, called on a read fault before .fault): maps
  * the resident neighbours of the faulting page that qualify for a fault
  * without the lock (vmarena_space_lock_resident()), each while its page is
@@ -250,49 +305,40 @@ again:
  * vm_insert_page() (VM_MIXEDMAP, see vmarena_mmap()).  A page that does
  * not qualify (not resident, not accessed since a policy sampled it,
  * busy) is left to its own fault, and a page mapped already is passed
- * over (its PTE read without the PTE lock: a hint, which
- * vm_insert_page() checks under it).  VM_FAULT_NOPAGE when the faulting
- * page itself was mapped: then .fault is not called.
+ * over (around_mapped()).  A window of more than 64 pages (the kernel's
+ * fault_around_bytes raised) maps its first 64.  VM_FAULT_NOPAGE when
+ * the faulting page itself was mapped: then .fault is not called.
  */
 static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 				    pgoff_t end)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vmarena_space *space = vma->vm_private_data;
-	pmd_t pmd = READ_ONCE(*vmf->pmd);
-	unsigned int around = 0;
-	u64 t0 = fault_clock();
+	unsigned long base = vma->vm_start - (vma->vm_pgoff << PAGE_SHIFT);
+	unsigned int i, n = min_t(pgoff_t, end - start + 1, 64), around = 0;
+	struct around_hint hint = { .looked = false };
 	u32 frame, mine = VMARENA_NO_FRAME;
-	unsigned long addr;
+	u64 t0 = fault_clock(), mapped;
 	struct page *page;
-	pte_t *ptes = NULL;
-	pgoff_t pgoff;
 
-	addr = vma->vm_start + ((start - vma->vm_pgoff) << PAGE_SHIFT);
-	if (!pmd_none(pmd)) {
-		if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
-			return 0;
-		/* The window lies in one page table (do_fault_around()). */
-		ptes = pte_offset_map(vmf->pmd, addr);
-	}
-	for (pgoff = start; pgoff <= end; pgoff++) {
-		if (ptes && !pte_none(ptep_get(ptes + (pgoff - start))))
+	if (!around_mapped(vmf, base + (start << PAGE_SHIFT), n, &mapped))
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((mapped & BIT_ULL(i)) ||
+		    !around_maybe_resident(space, &hint, start + i))
 			continue;
-		frame = vmarena_space_lock_resident(space, pgoff, false);
+		frame = vmarena_space_lock_resident(space, start + i, false);
 		if (frame == VMARENA_NO_FRAME)
 			continue;
 		page = vmarena_frame_page(frame);
-		addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
-		if (!vm_insert_page(vma, addr, page)) {
-			if (pgoff == vmf->pgoff)
+		if (!vm_insert_page(vma, base + ((start + i) << PAGE_SHIFT), page)) {
+			if (start + i == vmf->pgoff)
 				mine = frame;
 			else
 				around++;
 		}
 		unlock_page(page);
 	}
-	if (ptes)
-		pte_unmap(ptes);
 	vmarena_space_count_minor(space, mine != VMARENA_NO_FRAME, around);
 	if (mine == VMARENA_NO_FRAME)
 		return 0;

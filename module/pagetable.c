@@ -155,6 +155,37 @@ static bool pt_peek_node(u64 e, u32 *node)
 }
 
 /**
+ * vmarena_pt_peek_leaf() - the leaf node holding a page's entry, found
+ * without the table's lock.
+ * @pt:  the table.
+ * @vpn: the page.
+ * @seq: out: the count to check with vmarena_pt_peek_valid() (pagetable.h).
+ *
+ * Return: the node's VMARENA_PT_ENTRIES entries (read them with
+ * READ_ONCE(); a frame number in them is not checked), or NULL: no leaf
+ * node covers @vpn, or a change was under way.
+ */
+const u64 *vmarena_pt_peek_leaf(const struct vmarena_pt *pt, u64 vpn,
+				u32 *seq)
+{
+	unsigned int level;
+	u32 node;
+	u64 e;
+
+	*seq = READ_ONCE(pt->seq);
+	smp_rmb();	/* the count before the entries */
+	if ((*seq & 1) || vpn >= VMARENA_PT_MAX_VPN)
+		return NULL;
+	e = vmarena_pte_make(READ_ONCE(pt->root), VMARENA_PTE_PRESENT);
+	for (level = 0; level < VMARENA_PT_LEVELS - 1; level++) {
+		if (!pt_peek_node(e, &node))
+			return NULL;
+		e = READ_ONCE(pt_entries(node)[pt_index(vpn, level)]);
+	}
+	return pt_peek_node(e, &node) ? pt_entries(node) : NULL;
+}
+
+/**
  * vmarena_pt_peek() - a page's entry, read without the table's lock.
  * @pt:  the table.
  * @vpn: the page.
@@ -167,20 +198,12 @@ static bool pt_peek_node(u64 e, u32 *node)
  */
 u64 vmarena_pt_peek(const struct vmarena_pt *pt, u64 vpn, u32 *seq)
 {
-	unsigned int level;
-	u32 node;
+	const u64 *leaf = vmarena_pt_peek_leaf(pt, vpn, seq);
 	u64 e;
 
-	*seq = READ_ONCE(pt->seq);
-	smp_rmb();	/* the count before the entries */
-	if ((*seq & 1) || vpn >= VMARENA_PT_MAX_VPN)
+	if (!leaf)
 		return 0;
-	e = vmarena_pte_make(READ_ONCE(pt->root), VMARENA_PTE_PRESENT);
-	for (level = 0; level < VMARENA_PT_LEVELS; level++) {
-		if (!pt_peek_node(e, &node))
-			return 0;
-		e = READ_ONCE(pt_entries(node)[pt_index(vpn, level)]);
-	}
+	e = READ_ONCE(leaf[pt_index(vpn, VMARENA_PT_LEVELS - 1)]);
 	if ((e & VMARENA_PTE_PRESENT) &&
 	    vmarena_pte_frame(e) >= vmarena_frames_count())
 		return 0;

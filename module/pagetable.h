@@ -115,6 +115,8 @@ typedef int (*vmarena_pt_copy_fn)(void *arg, u64 base, u64 *src, u64 *dst,
 
 void vmarena_pt_init(struct vmarena_pt *pt);
 void vmarena_pt_move(struct vmarena_pt *dst, struct vmarena_pt *src);
+const u64 *vmarena_pt_peek_leaf(const struct vmarena_pt *pt, u64 vpn,
+				u32 *seq);
 u64 vmarena_pt_peek(const struct vmarena_pt *pt, u64 vpn, u32 *seq);
 void vmarena_pt_pool(struct vmarena_pt *pt, u32 pool);
 u32 vmarena_pt_unpool(struct vmarena_pt *pt);

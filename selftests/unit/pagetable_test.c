@@ -294,6 +294,22 @@ TEST_F(pt, a_peek_reads_what_a_lookup_reads)
 	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
 }
 
+TEST_F(pt, a_leaf_peek_finds_the_node_a_lookup_finds)
+{
+	u64 vpn = VMARENA_PT_ENTRIES + 3;
+	const u64 *leaf;
+	u32 seq;
+
+	EXPECT_EQ(NULL, vmarena_pt_peek_leaf(&self->pt, vpn, &seq));
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn, PTE(7)));
+	leaf = vmarena_pt_peek_leaf(&self->pt, vpn, &seq);
+	ASSERT_NE(NULL, leaf);
+	EXPECT_EQ(vmarena_pt_lookup(&self->pt, vpn), &leaf[3]);
+	EXPECT_EQ(NULL, vmarena_pt_peek_leaf(&self->pt, 3, &seq));
+	EXPECT_EQ(NULL, vmarena_pt_peek_leaf(&self->pt, VMARENA_PT_MAX_VPN, &seq));
+	vmarena_pt_destroy(&self->pt, NULL, NULL);
+}
+
 TEST_F(pt, a_new_entry_or_node_leaves_a_peek_valid)
 {
 	u32 seq;
