@@ -540,8 +540,8 @@ TEST(threads_faulting_the_same_and_different_pages_agree)
 
 /*
  * Re-faults race every change that takes a frame out of an entry:
- * DISCARD, the copy of a write after a checkpoint, RESTORE.  A re-fault of
- * a resident page reads the shadow table without the space lock
+ * DISCARD, the copy of a write after a checkpoint, RESTORE and REWIND.  A
+ * re-fault of a resident page reads the shadow table without the space lock
  * (access.c, vmarena_space_fault_unlocked()); a mapping it makes of a
  * frame the page has just lost would outlive the change.  While one thread
  * keeps dropping its mappings and reading every page, the other keeps
@@ -610,8 +610,12 @@ TEST(refaults_racing_discards_copies_and_restores_never_keep_a_lost_frame)
 		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CHECKPOINT, &ck));
 		for (i = 0; i < RACE_PAGES; i++)	/* each a copy */
 			ASSERT_EQ(0, race_write(fd, round + 1000, i));
-		if (round % 2)
+		if (round % 3 == 1) {
 			ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_RESTORE, &ck));
+		} else if (round % 3 == 2) {	/* in place: copies, sets back */
+			ASSERT_LE(0, ioctl(fd, VMARENA_IOC_REWIND,
+					   (unsigned long)ck.generation));
+		}
 		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CKPT_DROP, &ck));
 	}
 	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
