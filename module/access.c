@@ -363,13 +363,31 @@ static void fault_unlocked_delay(void)
 u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
 				bool write)
 {
+	u32 seq;
+	u64 pte = vmarena_pt_peek(&space->pt, vpn, &seq);
+
+	return vmarena_space_lock_entry(space, pte, seq, write);
+}
+
+/**
+ * vmarena_space_lock_entry() - vmarena_space_lock_resident() of an entry
+ * read already without the lock.
+ * @space: the space, not locked.
+ * @pte:   the entry, read (READ_ONCE()) after vmarena_pt_peek_leaf() or
+ *         vmarena_pt_peek() gave @seq; its frame number not trusted yet.
+ * @seq:   the table's count then.
+ * @write: for a write fault.
+ *
+ * Return: as vmarena_space_lock_resident().
+ */
+u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
+			     bool write)
+{
 	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
 	struct page *page;
-	u64 pte;
-	u32 seq;
 
-	pte = vmarena_pt_peek(&space->pt, vpn, &seq);
-	if ((pte & need) != need || (write && (pte & VMARENA_PTE_COW)))
+	if ((pte & need) != need || (write && (pte & VMARENA_PTE_COW)) ||
+	    vmarena_pte_frame(pte) >= vmarena_frames_count())
 		return VMARENA_NO_FRAME;
 	page = vmarena_frame_page(vmarena_pte_frame(pte));
 	fault_unlocked_delay();

@@ -13,6 +13,8 @@ struct vmarena_space;
 extern u32 vmarena_fault_unlocked_delay_us;
 u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
 				bool write);
+u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
+			     bool write);
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 				 bool write);
 void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,

@@ -243,35 +243,37 @@ again:
 }
 
 /*
- * Fault-around's first look at a page of its window: the entry read in its
- * leaf node without the lock, each node walked to once.  Only a hint: a
- * page that looks resident and accessed is then taken as a minor fault
- * without the lock would take it, checks and all.
+ * Fault-around's look at a page of its window: the entry read in its leaf
+ * node without the lock, each node walked to once, and the table's count
+ * then, which vmarena_space_lock_entry() checks once it holds the page.
  */
 struct around_hint {
 	const u64 *leaf;
 	u64 base;
+	u32 seq;
 	bool looked;
 };
 
-static bool around_maybe_resident(struct vmarena_space *space,
-				  struct around_hint *h, u64 vpn)
+/* The page's entry in its leaf node (0 for none), read under h->seq. */
+static u64 around_entry(struct vmarena_space *space, struct around_hint *h,
+			u64 vpn)
 {
-	const u64 want = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
 	u64 base = vpn & ~(u64)(VMARENA_PT_ENTRIES - 1);
-	u32 seq;
 
 	if (!h->looked || h->base != base) {
-		h->leaf = vmarena_pt_peek_leaf(&space->pt, vpn, &seq);
+		h->leaf = vmarena_pt_peek_leaf(&space->pt, vpn, &h->seq);
 		h->base = base;
 		h->looked = true;
 	}
-	return h->leaf && (READ_ONCE(h->leaf[vpn - base]) & want) == want;
+	return h->leaf ? READ_ONCE(h->leaf[vpn - base]) : 0;
 }
+
+/* Pages of a fault-around window looked at: the first ones, if more. */
+#define VMARENA_AROUND_MAX	64
 
 /*
  * The pages of a fault-around window (at most 64) whose PTE is there
- * already, read without the PTE lock: a hint, which vm_insert_page()
+ * already, read without the PTE lock: a hint, which vm_insert_pages()
  * checks under it.  False if the PMD is not a page table to look in.
  */
 static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
@@ -301,44 +303,84 @@ static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
  * Fault-around (.map_pages, called on a read fault before .fault): maps
  * the resident neighbours of the faulting page that qualify for a fault
  * without the lock (vmarena_space_lock_resident()), each while its page is
- * locked, read-only (the VMA's protection: write notification), through
- * vm_insert_page() (VM_MIXEDMAP, see vmarena_mmap()).  A page that does
+ * locked, read-only (the VMA's protection: write notification), a run of
+ * consecutive pages at a time through vm_insert_pages() (VM_MIXEDMAP, see
+ * vmarena_mmap()).  A page that does
  * not qualify (not resident, not accessed since a policy sampled it,
  * busy) is left to its own fault, and a page mapped already is passed
  * over (around_mapped()).  A window of more than 64 pages (the kernel's
  * fault_around_bytes raised) maps its first 64.  VM_FAULT_NOPAGE when
  * the faulting page itself was mapped: then .fault is not called.
  */
+/*
+ * A run of pages of the window, locked, to be mapped at consecutive
+ * addresses with one vm_insert_pages() (its PTE lock taken once for up to
+ * 8 pages, where vm_insert_page() takes it for each).
+ */
+struct around_run {
+	struct vm_area_struct *vma;
+	unsigned long addr;		/* of the first page */
+	pgoff_t first;
+	unsigned int nr;
+	struct page *pages[VMARENA_AROUND_MAX];
+};
+
+/* Maps the run and unlocks its pages; counts what was mapped. */
+static void around_flush(struct around_run *r, pgoff_t fault, u32 fault_frame,
+			 u32 *mine, unsigned int *around)
+{
+	unsigned long left = r->nr;
+	unsigned int i, done;
+
+	if (!r->nr)
+		return;
+	vm_insert_pages(r->vma, r->addr, r->pages, &left);
+	done = r->nr - left;	/* the first ones are in */
+	for (i = 0; i < r->nr; i++) {
+		if (i < done && r->first + i == fault)
+			*mine = fault_frame;
+		else if (i < done)
+			(*around)++;
+		unlock_page(r->pages[i]);
+	}
+	r->nr = 0;
+}
+
 static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 				    pgoff_t end)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct vmarena_space *space = vma->vm_private_data;
 	unsigned long base = vma->vm_start - (vma->vm_pgoff << PAGE_SHIFT);
-	unsigned int i, n = min_t(pgoff_t, end - start + 1, 64), around = 0;
+	unsigned int i, n = min_t(pgoff_t, end - start + 1, VMARENA_AROUND_MAX);
 	struct around_hint hint = { .looked = false };
-	u32 frame, mine = VMARENA_NO_FRAME;
-	u64 t0 = fault_clock(), mapped;
-	struct page *page;
+	u32 frame, fault_frame = VMARENA_NO_FRAME, mine = VMARENA_NO_FRAME;
+	struct around_run run = { .vma = vma };
+	u64 t0 = fault_clock(), mapped, pte;
+	unsigned int around = 0;
 
 	if (!around_mapped(vmf, base + (start << PAGE_SHIFT), n, &mapped))
 		return 0;
 	for (i = 0; i < n; i++) {
-		if ((mapped & BIT_ULL(i)) ||
-		    !around_maybe_resident(space, &hint, start + i))
-			continue;
-		frame = vmarena_space_lock_resident(space, start + i, false);
-		if (frame == VMARENA_NO_FRAME)
-			continue;
-		page = vmarena_frame_page(frame);
-		if (!vm_insert_page(vma, base + ((start + i) << PAGE_SHIFT), page)) {
-			if (start + i == vmf->pgoff)
-				mine = frame;
-			else
-				around++;
+		frame = VMARENA_NO_FRAME;
+		if (!(mapped & BIT_ULL(i))) {
+			pte = around_entry(space, &hint, start + i);
+			frame = vmarena_space_lock_entry(space, pte, hint.seq,
+							 false);
 		}
-		unlock_page(page);
+		if (frame == VMARENA_NO_FRAME) {
+			around_flush(&run, vmf->pgoff, fault_frame, &mine, &around);
+			continue;
+		}
+		if (!run.nr) {
+			run.first = start + i;
+			run.addr = base + (run.first << PAGE_SHIFT);
+		}
+		if (start + i == vmf->pgoff)
+			fault_frame = frame;
+		run.pages[run.nr++] = vmarena_frame_page(frame);
 	}
+	around_flush(&run, vmf->pgoff, fault_frame, &mine, &around);
 	vmarena_space_count_minor(space, mine != VMARENA_NO_FRAME, around);
 	if (mine == VMARENA_NO_FRAME)
 		return 0;
@@ -363,7 +405,7 @@ static const struct vm_operations_struct vmarena_vm_ops = {
  * private copy-on-write over vmarena pages is not offered.  The range must
  * lie in the 48-bit offset space; the mapping cannot grow by mremap().
  * VM_MIXEDMAP lets fault-around insert pages from a fault
- * (vm_insert_page()); the kernel then copies the mapping's PTEs at fork
+ * (vm_insert_pages()); the kernel then copies the mapping's PTEs at fork
  * and mlock() does not mark it locked (Documentation/vmarena.rst).
  *
  * Return: 0 or -EINVAL.
