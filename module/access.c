@@ -75,41 +75,52 @@ static int space_pt_set(struct vmarena_space *space, u64 vpn, u64 pte)
  * Room under the user's limit for a new page and the page-table nodes on
  * its path (no walk for an unlimited user).
  */
-static bool space_page_room(struct vmarena_space *space, u64 vpn)
+static bool space_page_room(struct vmarena_space *space, u64 vpn,
+			    const u64 *pte)
 {
 	return !vmarena_user_limited(space->user) ||
-	       vmarena_user_room(space->user,
-				 1 + vmarena_pt_missing(&space->pt, vpn));
+	       vmarena_user_room(space->user, 1 + (pte ? 0 :
+				 vmarena_pt_missing(&space->pt, vpn)));
 }
 
 /*
  * A zeroed frame for a page touched for the first time, its entry created
- * present and accessed; space lock held.
+ * present and accessed; space lock held.  @pte: the page's empty entry, or
+ * NULL when no leaf node covers it yet.
  */
-static int space_new_page(struct vmarena_space *space, u64 vpn, u32 *frame)
+static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
+			  u32 *frame)
 {
+	const u64 new = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
 	u64 nodes = vmarena_pt_frames(&space->pt);
+	u32 seq = space->pt.seq;
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	if (space->pt.used >= space->max_pages || !space_page_room(space, vpn))
+	if (space->pt.used >= space->max_pages ||
+	    !space_page_room(space, vpn, pte))
 		return -EDQUOT;
 	ret = vmarena_space_get_frame(space, 0, frame);
 	if (ret)
 		return ret;
-	/* Making room pruned nodes, maybe on the page's path: ask again. */
-	if (vmarena_pt_frames(&space->pt) != nodes &&
-	    !space_page_room(space, vpn)) {
+	/* Making room freed nodes, maybe on the page's path: walk again. */
+	if (pte && READ_ONCE(space->pt.seq) != seq)
+		pte = NULL;
+	if (!pte && vmarena_pt_frames(&space->pt) != nodes &&
+	    !space_page_room(space, vpn, NULL)) {
 		vmarena_frames_free(*frame, 0);
 		return -EDQUOT;
 	}
 	clear_highpage(vmarena_frame_page(*frame));
 	SetPageUptodate(vmarena_frame_page(*frame));
-	ret = space_pt_set(space, vpn, vmarena_pte_make(*frame, VMARENA_PTE_PRESENT |
-							 VMARENA_PTE_ACCESSED));
-	if (ret) {
-		vmarena_frames_free(*frame, 0);
-		return ret;
+	if (pte) {
+		vmarena_pt_fill(&space->pt, pte, vmarena_pte_make(*frame, new));
+	} else {
+		ret = space_pt_set(space, vpn, vmarena_pte_make(*frame, new));
+		if (ret) {
+			vmarena_frames_free(*frame, 0);
+			return ret;
+		}
 	}
 	vmarena_space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
 	vmarena_changes_note(space, vpn);
@@ -272,11 +283,26 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
 	}
 }
 
+/*
+ * The entry of a faulting page, space locked: found by the walk made
+ * without the lock while the table has not changed since, or looked up.
+ */
+static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
+			      const struct vmarena_peek *peek)
+{
+	lockdep_assert_held(space->lock);
+	if (peek && peek->leaf && vmarena_pt_peek_valid(&space->pt, peek->seq))
+		return (u64 *)&peek->leaf[vpn % VMARENA_PT_ENTRIES];
+	return vmarena_pt_lookup(&space->pt, vpn);
+}
+
 /**
  * vmarena_space_fault_in() - the frame of a faulting page, made if missing.
  * @space: the space, locked.
  * @vpn:   the page.
  * @write: a write fault: a copy-on-write page is copied (or taken over).
+ * @peek:  the walk vmarena_space_fault_unlocked() made, used if the table
+ *         has not changed since; or NULL.
  * @frame: out: its frame.
  * @kind:  out: enum vmarena_fault_kind.
  *
@@ -291,9 +317,10 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
  * retried (vmarena_share_cow()).
  */
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
-			   u32 *frame, int *kind)
+			   const struct vmarena_peek *peek, u32 *frame,
+			   int *kind)
 {
-	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
+	u64 *pte = space_fault_entry(space, vpn, peek);
 	int ret;
 
 	lockdep_assert_held(space->lock);
@@ -318,7 +345,7 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 		*kind = VMARENA_FAULT_SWAP_IN;
 		return space_swap_in_start(space, vpn, frame);
 	}
-	ret = space_new_page(space, vpn, frame);
+	ret = space_new_page(space, vpn, pte, frame);
 	if (ret)
 		return ret;
 	*kind = VMARENA_FAULT_FIRST_TOUCH;
@@ -343,42 +370,17 @@ static void fault_unlocked_delay(void)
 }
 
 /**
- * vmarena_space_lock_resident() - a resident page, found and locked
- * without the space lock.
- * @space: the space, not locked.
- * @vpn:   the page.
- * @write: for a write fault: a copy-on-write page does not qualify.
- *
- * The common re-fault: a resident page, accessed already, not to be
- * copied for a write.  Its entry is read without the lock
- * (vmarena_pt_peek()), its page locked if no one holds it, then the entry
- * checked unchanged since.  Whoever takes the frame out of the entry
- * afterwards locks the page next, so waits until the kernel has mapped
- * it and unlocked it, then zaps the mapping: the rule of a fault under
- * the lock (above).
- *
- * Return: the frame, its page locked (the caller maps it and unlocks it);
- * VMARENA_NO_FRAME when the page is not such a page, or busy, or changed.
- */
-u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
-				bool write)
-{
-	u32 seq;
-	u64 pte = vmarena_pt_peek(&space->pt, vpn, &seq);
-
-	return vmarena_space_lock_entry(space, pte, seq, write);
-}
-
-/**
- * vmarena_space_lock_entry() - vmarena_space_lock_resident() of an entry
- * read already without the lock.
+ * vmarena_space_lock_entry() - a resident page whose entry was read
+ * without the space lock, its page locked if the entry still holds.
  * @space: the space, not locked.
  * @pte:   the entry, read (READ_ONCE()) after vmarena_pt_peek_leaf() or
  *         vmarena_pt_peek() gave @seq; its frame number not trusted yet.
  * @seq:   the table's count then.
- * @write: for a write fault.
+ * @write: for a write fault: a copy-on-write page does not qualify.
  *
- * Return: as vmarena_space_lock_resident().
+ * Return: the frame, its page locked (the caller maps it and unlocks it);
+ * VMARENA_NO_FRAME when the page is not resident and accessed, or is to
+ * be copied, or is busy, or changed (vmarena_space_fault_unlocked()).
  */
 u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
 			     bool write)
@@ -401,20 +403,36 @@ u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
 }
 
 /**
- * vmarena_space_fault_unlocked() - a minor fault without the space lock
- * (vmarena_space_lock_resident()).
+ * vmarena_space_fault_unlocked() - a minor fault without the space lock.
  * @space: the space, not locked.
  * @vpn:   the page.
- * @write: a write fault.
+ * @write: a write fault: a copy-on-write page does not qualify.
+ * @peek:  out: the page's leaf node as the walk found it, for a fault
+ *         that goes on under the lock (vmarena_space_fault_in()).
+ *
+ * The common re-fault: a resident page, accessed already, not to be
+ * copied for a write.  Its entry is read without the lock
+ * (vmarena_pt_peek_leaf()), its page locked if no one holds it, then the
+ * entry checked unchanged since (vmarena_space_lock_entry()).  Whoever
+ * takes the frame out of the entry afterwards locks the page next, so
+ * waits until the kernel has mapped it and unlocked it, then zaps the
+ * mapping: the rule of a fault under the lock (above).
  *
  * Return: the frame, its page locked and held (get_page()), counted as a
  * minor fault; VMARENA_NO_FRAME when the fault must take the lock.
  */
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
-				 bool write)
+				 bool write, struct vmarena_peek *peek)
 {
-	u32 frame = vmarena_space_lock_resident(space, vpn, write);
+	u64 pte = 0;
+	u32 frame;
 
+	peek->leaf = vmarena_pt_peek_leaf(&space->pt, vpn, &peek->seq);
+	if (peek->leaf)
+		pte = READ_ONCE(peek->leaf[vpn % VMARENA_PT_ENTRIES]);
+	if (!(pte & VMARENA_PTE_PRESENT))
+		return VMARENA_NO_FRAME;	/* a hole or a slot: locked */
+	frame = vmarena_space_lock_entry(space, pte, peek->seq, write);
 	if (frame == VMARENA_NO_FRAME)
 		return frame;
 	get_page(vmarena_frame_page(frame));
@@ -499,7 +517,7 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 		if (*pte && (**pte & VMARENA_PTE_SWAP))
 			ret = space_swap_in_locked(space, vpn);
 		else
-			ret = space_new_page(space, vpn, &frame);
+			ret = space_new_page(space, vpn, *pte, &frame);
 		if (ret)
 			return ret;
 		*pte = vmarena_pt_lookup(&space->pt, vpn);

@@ -10,17 +10,29 @@
 
 struct vmarena_space;
 
+/**
+ * struct vmarena_peek - a page's leaf node, as a walk of its space's table
+ * without the lock found it (vmarena_space_fault_unlocked()).
+ * @leaf: the node's entries, or NULL: none covered the page then, or a
+ *        change was under way.
+ * @seq:  the table's count then: the node is still the page's while it
+ *        has not changed (vmarena_pt_peek_valid()).
+ */
+struct vmarena_peek {
+	const u64 *leaf;
+	u32 seq;
+};
+
 extern u32 vmarena_fault_unlocked_delay_us;
-u32 vmarena_space_lock_resident(struct vmarena_space *space, u64 vpn,
-				bool write);
 u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
 			     bool write);
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
-				 bool write);
+				 bool write, struct vmarena_peek *peek);
 void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 			       unsigned int around);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
-			   u32 *frame, int *kind);
+			   const struct vmarena_peek *peek, u32 *frame,
+			   int *kind);
 int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
 			       u64 vpn, u64 slot);
 bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,

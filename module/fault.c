@@ -111,7 +111,7 @@ static vm_fault_t fault_error(struct vmarena_space *space, int err)
  * own is dropped meanwhile (a failed fault_in changed nothing).
  */
 static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
-		    u32 *frame, int *kind)
+		    const struct vmarena_peek *peek, u32 *frame, int *kind)
 {
 	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	bool again;
@@ -121,12 +121,14 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	lockdep_assert_held(space->lock);
 	for (;;) {
 		mark = vmarena_injections();
-		err = vmarena_space_fault_in(space, vpn, write, frame, kind);
+		err = vmarena_space_fault_in(space, vpn, write, peek, frame,
+					     kind);
 		if (err != -ENOMEM)
 			return err;
 		mutex_unlock(space->lock);
 		again = vmarena_supply_retry(mark, &tries);
 		mutex_lock(space->lock);
+		peek = NULL;	/* the table changed, maybe: walk it */
 		if (!again)
 			return err;
 	}
@@ -137,7 +139,8 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
  * the kernel to map, or what the fault returns.
  */
 static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
-			       bool write, u32 *frame, int *kind)
+			       bool write, const struct vmarena_peek *peek,
+			       u32 *frame, int *kind)
 {
 	struct page *page;
 	vm_fault_t ret;
@@ -145,7 +148,7 @@ static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
 	int err;
 
 	mutex_lock(space->lock);
-	err = fault_in(space, vpn, write, frame, kind);
+	err = fault_in(space, vpn, write, peek, frame, kind);
 	if (err)
 		return fault_error(space, err);
 	page = vmarena_frame_page(*frame);
@@ -171,12 +174,14 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	int kind = VMARENA_FAULT_MINOR;
 	u64 t0 = fault_clock();
+	struct vmarena_peek peek;
 	vm_fault_t ret;
 	u32 frame;
 
-	frame = vmarena_space_fault_unlocked(space, vmf->pgoff, write);
+	frame = vmarena_space_fault_unlocked(space, vmf->pgoff, write, &peek);
 	if (frame == VMARENA_NO_FRAME) {
-		ret = fault_locked(space, vmf->pgoff, write, &frame, &kind);
+		ret = fault_locked(space, vmf->pgoff, write, &peek, &frame,
+				   &kind);
 		if (ret)
 			return ret;
 	}
@@ -300,19 +305,6 @@ static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
 }
 
 /*
- * Fault-around (.map_pages, called on a read fault before .fault): maps
- * the resident neighbours of the faulting page that qualify for a fault
- * without the lock (vmarena_space_lock_resident()), each while its page is
- * locked, read-only (the VMA's protection: write notification), a run of
- * consecutive pages at a time through vm_insert_pages() (VM_MIXEDMAP, see
- * vmarena_mmap()).  A page that does
- * not qualify (not resident, not accessed since a policy sampled it,
- * busy) is left to its own fault, and a page mapped already is passed
- * over (around_mapped()).  A window of more than 64 pages (the kernel's
- * fault_around_bytes raised) maps its first 64.  VM_FAULT_NOPAGE when
- * the faulting page itself was mapped: then .fault is not called.
- */
-/*
  * A run of pages of the window, locked, to be mapped at consecutive
  * addresses with one vm_insert_pages() (its PTE lock taken once for up to
  * 8 pages, where vm_insert_page() takes it for each).
@@ -346,6 +338,19 @@ static void around_flush(struct around_run *r, pgoff_t fault, u32 fault_frame,
 	r->nr = 0;
 }
 
+/*
+ * Fault-around (.map_pages, called on a read fault before .fault): maps
+ * the resident neighbours of the faulting page that qualify for a fault
+ * without the lock (vmarena_space_lock_entry()), each while its page is
+ * locked, read-only (the VMA's protection: write notification), a run of
+ * consecutive pages at a time through vm_insert_pages() (VM_MIXEDMAP, see
+ * vmarena_mmap()).  A page that does not qualify (not resident, not
+ * accessed since a policy sampled it, busy) is left to its own fault,
+ * and a page mapped already is passed over (around_mapped()).  A window
+ * of more than 64 pages (the kernel's fault_around_bytes raised) maps its
+ * first 64.  VM_FAULT_NOPAGE when the faulting page itself was mapped:
+ * then .fault is not called.
+ */
 static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 				    pgoff_t end)
 {

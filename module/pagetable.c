@@ -324,6 +324,23 @@ int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte)
 	return 0;
 }
 
+/**
+ * vmarena_pt_fill() - set an empty entry found by a walk of the table.
+ * @pt:    the table.
+ * @entry: the entry, zero, in a leaf node of @pt that is still linked in
+ *         (vmarena_pt_lookup() under the table's lock, or
+ *         vmarena_pt_peek_leaf() still valid under it).
+ * @pte:   the entry, not zero.
+ *
+ * vmarena_pt_set() without the second walk.
+ */
+void vmarena_pt_fill(struct vmarena_pt *pt, u64 *entry, u64 pte)
+{
+	pt_desc(vmarena_addr_frame(entry))->inuse++;
+	pt->used++;
+	WRITE_ONCE(*entry, pte);
+}
+
 struct pt_walk {
 	struct vmarena_pt *pt;
 	u64 first;

@@ -123,6 +123,7 @@ u32 vmarena_pt_unpool(struct vmarena_pt *pt);
 u64 *vmarena_pt_lookup(struct vmarena_pt *pt, u64 vpn);
 unsigned int vmarena_pt_missing(struct vmarena_pt *pt, u64 vpn);
 int vmarena_pt_set(struct vmarena_pt *pt, u64 vpn, u64 pte);
+void vmarena_pt_fill(struct vmarena_pt *pt, u64 *entry, u64 pte);
 void vmarena_pt_clear(struct vmarena_pt *pt, u64 vpn);
 void vmarena_pt_clear_range(struct vmarena_pt *pt, u64 first, u64 nr,
 			    vmarena_pt_fn fn, void *arg);

@@ -140,6 +140,31 @@ static int release_entry(void *arg, u64 vpn, u64 *pte)
 	return 1;	/* ignored by a clearing walk */
 }
 
+/*
+ * Filling an empty entry a lookup found (the fault path's one walk) is
+ * a set: the same entry, count and node use, so a clear frees every node.
+ */
+TEST_F(pt, a_fill_through_a_looked_up_entry_is_a_set)
+{
+	u64 vpn = 2 * VMARENA_PT_ENTRIES, *slot;	/* vpn + 1: the same leaf */
+
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn, PTE(7)));
+	vmarena_pt_clear(&self->pt, vpn);	/* keeps nothing */
+	ASSERT_EQ(0, vmarena_pt_set(&self->pt, vpn + 1, PTE(8)));
+	slot = vmarena_pt_lookup(&self->pt, vpn);
+	ASSERT_NE(NULL, slot);
+	ASSERT_EQ(0, *slot);
+	vmarena_pt_fill(&self->pt, slot, PTE(9));
+	EXPECT_EQ(9, vmarena_pte_frame(vmarena_pt_get(&self->pt, vpn)));
+	EXPECT_EQ(2, self->pt.used);
+	vmarena_pt_clear(&self->pt, vpn + 1);
+	EXPECT_EQ(VMARENA_PT_LEVELS, vmarena_pt_frames(&self->pt));
+	vmarena_pt_clear(&self->pt, vpn);
+	EXPECT_EQ(0, self->pt.used);
+	EXPECT_EQ(0, vmarena_pt_frames(&self->pt));
+	EXPECT_EQ(self->free_at_start, stub_arena_buddy()->free_frames);
+}
+
 TEST_F(pt, range_walk_and_clear_range_see_only_their_range)
 {
 	u64 first = VMARENA_PT_ENTRIES - 2, i, n = 0;
