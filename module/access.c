@@ -100,7 +100,7 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 	if (space->pt.used >= space->max_pages ||
 	    !space_page_room(space, vpn, pte))
 		return -EDQUOT;
-	ret = vmarena_space_get_frame(space, 0, frame);
+	ret = vmarena_space_zeroed_frame(space, frame);
 	if (ret)
 		return ret;
 	/* Making room freed nodes, maybe on the page's path: walk again. */
@@ -111,7 +111,6 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 		vmarena_frames_free(*frame, 0);
 		return -EDQUOT;
 	}
-	clear_highpage(vmarena_frame_page(*frame));
 	SetPageUptodate(vmarena_frame_page(*frame));
 	if (pte) {
 		vmarena_pt_fill(&space->pt, pte, vmarena_pte_make(*frame, new));
@@ -309,7 +308,8 @@ static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
  * Marks the page accessed and counts the fault by kind.  For
  * VMARENA_FAULT_SWAP_IN the frame's page is locked and not up to date:
  * the caller reads it with vmarena_space_swap_in_read() from the slot in
- * the frame descriptor.
+ * the frame descriptor.  A first touch takes a frame zeroed ahead when
+ * there is one (vmarena_frames_alloc_zeroed()).
  *
  * Return: 0; -EDQUOT beyond the space's caps; -ENOMEM when the arena is
  * empty and nothing can be evicted; -EIO for a page lost to a read error;

@@ -11,14 +11,21 @@
  * Frame f is pages[f]; its page->private is f, so an address finds its
  * frame in O(1).
  *
- * Locking: a per-CPU cache's lock, then the buddy lock (internal.h).
+ * In front of them all, a pool of free frames zeroed ahead (struct
+ * vmarena_zeroed) for pages touched for the first time.
+ *
+ * Locking: a per-CPU cache's lock or the zeroed pool's, then the buddy
+ * lock (internal.h).
  */
+#include <linux/highmem.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <linux/wait.h>
 
 #include "arena.h"
 #include "frames.h"
@@ -36,6 +43,34 @@ struct vmarena_pcp {
 	spinlock_t lock;	/* see the kernel-doc above */
 	unsigned int count;
 	u32 frames[VMARENA_PCP_HIGH];
+};
+
+/**
+ * struct vmarena_zeroed - free frames zeroed ahead, for first touches
+ * (vmarena_frames_alloc_zeroed()); the kthread vmarena_zerod fills it
+ * at the lowest priority, so in the time the CPUs would be idle.
+ * @lock:    protects @count, @filling, @frames; the buddy lock nests in it.
+ * @count:   frames zeroed and waiting in @frames.
+ * @filling: frames taken from the buddy allocator and being zeroed.
+ * @target:  frames the filler keeps zeroed, at most @size (0: none).
+ * @size:    @frames' room, set at load: VMARENA_ZEROED_MAX, or 1/16 of
+ *           the arena if that is less.
+ * @frames:  the frames: allocated blocks in the buddy's view, with @use
+ *           VMARENA_USE_ZEROED, and free frames in the arena's count.
+ * @filler:  the kthread.
+ * @wait:    where it waits for @wake.
+ * @wake:    set to ask it for a round.
+ */
+struct vmarena_zeroed {
+	spinlock_t lock;	/* see the kernel-doc above */
+	u32 count;
+	u32 filling;
+	u32 target;
+	u32 size;
+	u32 *frames;
+	struct task_struct *filler;
+	wait_queue_head_t wait;
+	bool wake;
 };
 
 /*
@@ -63,6 +98,7 @@ u32 vmarena_nr_frames __read_mostly;
  * @deferred:  first of the user frames let go by their space while their
  *             page was still held elsewhere (a GUP pin), chained through
  *             frame->next; freed once only the arena holds the page.
+ * @zeroed:    free frames zeroed ahead.
  */
 struct vmarena_arena {
 	u32 nr_frames;
@@ -75,6 +111,7 @@ struct vmarena_arena {
 	atomic64_t injections;
 	spinlock_t deferred_lock;	/* see the kernel-doc above */
 	u32 deferred;
+	struct vmarena_zeroed zeroed;
 };
 
 static struct vmarena_arena arena;
@@ -247,40 +284,61 @@ static int arena_alloc_once(unsigned int order, u32 *frame)
 	return vmarena_buddy_alloc(&arena.buddy, order, frame);
 }
 
+/* Gives every frame zeroed ahead back to the buddy allocator. */
+static void zeroed_drain(void)
+{
+	struct vmarena_zeroed *z = &arena.zeroed;
+	u32 i;
+
+	spin_lock(&z->lock);
+	for (i = 0; i < z->count; i++)
+		vmarena_frames[z->frames[i]].use = VMARENA_USE_NONE;
+	vmarena_buddy_free_bulk(&arena.buddy, z->frames, z->count);
+	z->count = 0;
+	spin_unlock(&z->lock);
+}
+
+/* vmarena_frames_alloc() but for the failure on purpose. */
+static int arena_alloc(unsigned int order, u32 *frame)
+{
+	int ret;
+
+	ret = arena_alloc_once(order, frame);
+	if (ret == -ENOMEM) {
+		vmarena_arena_reap_deferred();
+		pcp_drain_all();
+		zeroed_drain();
+		ret = arena_alloc_once(order, frame);
+	}
+	if (ret) {
+		this_cpu_inc(arena.stats->failures);
+		return ret;
+	}
+	this_cpu_inc(arena.stats->alloc[order]);
+	trace_frames_alloc(*frame, order);
+	return 0;
+}
+
 /**
  * vmarena_frames_alloc() - allocate a block of 2^@order frames.
  * @order: 0..VMARENA_MAX_ORDER.
  * @frame: out: its first frame.
  *
- * Never sleeps.  When the block cannot be found, the per-CPU caches are
- * drained into the buddy allocator and the search is made once more.
+ * Never sleeps.  When the block cannot be found, the per-CPU caches and
+ * the frames zeroed ahead are given back to the buddy allocator and the
+ * search is made once more.
  *
  * Return: 0, -ENOMEM, or -EINVAL for a bad order.
  */
 int vmarena_frames_alloc(unsigned int order, u32 *frame)
 {
-	int ret;
-
 	if (order > VMARENA_MAX_ORDER)
 		return -EINVAL;
 	if (arena_inject_failure()) {
-		ret = -ENOMEM;
-		goto fail;
+		this_cpu_inc(arena.stats->failures);
+		return -ENOMEM;
 	}
-	ret = arena_alloc_once(order, frame);
-	if (ret == -ENOMEM) {
-		vmarena_arena_reap_deferred();
-		pcp_drain_all();
-		ret = arena_alloc_once(order, frame);
-	}
-	if (ret)
-		goto fail;
-	this_cpu_inc(arena.stats->alloc[order]);
-	trace_frames_alloc(*frame, order);
-	return 0;
-fail:
-	this_cpu_inc(arena.stats->failures);
-	return ret;
+	return arena_alloc(order, frame);
 }
 
 static void pcp_free(u32 frame)
@@ -290,7 +348,8 @@ static void pcp_free(u32 frame)
 
 	spin_lock(&pcp->lock);
 	if (WARN_ON_ONCE(f->state != VMARENA_FRAME_ALLOC || f->order ||
-			 f->use == VMARENA_USE_PCP)) {
+			 f->use == VMARENA_USE_PCP ||
+			 f->use == VMARENA_USE_ZEROED)) {
 		this_cpu_inc(arena.stats->bad_frees);
 		goto out;
 	}
@@ -328,6 +387,142 @@ void vmarena_frames_free(u32 frame, unsigned int order)
 	this_cpu_inc(arena.stats->free[order]);
 }
 
+/* Asks the filler for a round, unless it has one to run already. */
+static void zeroed_wake(struct vmarena_zeroed *z)
+{
+	if (READ_ONCE(z->wake) || !z->filler)
+		return;
+	WRITE_ONCE(z->wake, true);
+	wake_up(&z->wait);
+}
+
+/*
+ * Takes a free frame from the buddy allocator, zeroes it and adds it to
+ * the pool; false once the pool is full, or the buddy allocator has a
+ * quarter of the arena or less (the frames are better left for pages).
+ */
+static bool zeroed_fill_one(struct vmarena_zeroed *z)
+{
+	u32 f;
+
+	spin_lock(&z->lock);
+	if (z->count + z->filling >= READ_ONCE(z->target) ||
+	    READ_ONCE(arena.buddy.free_frames) <= arena.nr_frames / 4 ||
+	    vmarena_buddy_alloc(&arena.buddy, 0, &f)) {
+		spin_unlock(&z->lock);
+		return false;
+	}
+	z->filling++;
+	spin_unlock(&z->lock);
+	clear_highpage(vmarena_frame_pages[f]);
+	spin_lock(&z->lock);
+	z->filling--;
+	if (z->count >= READ_ONCE(z->target)) {
+		/* The target went down meanwhile. */
+		vmarena_buddy_free(&arena.buddy, f, 0);
+		spin_unlock(&z->lock);
+		return false;
+	}
+	vmarena_frames[f].use = VMARENA_USE_ZEROED;
+	z->frames[z->count++] = f;	/* count + filling <= size */
+	spin_unlock(&z->lock);
+	this_cpu_inc(arena.stats->zeroed);
+	return true;
+}
+
+/* The kthread vmarena_zerod: fills the pool when asked, at nice 19. */
+static int zeroed_filler(void *unused)
+{
+	struct vmarena_zeroed *z = &arena.zeroed;
+
+	sched_set_normal(current, MAX_NICE);
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(z->wait, READ_ONCE(z->wake) ||
+					 kthread_should_stop());
+		/* Taken before the round: a request made during it runs again. */
+		WRITE_ONCE(z->wake, false);
+		while (!kthread_should_stop() && zeroed_fill_one(z))
+			cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * vmarena_frames_alloc_zeroed() - allocate one frame for a page touched
+ * for the first time: one zeroed ahead if the pool has one (a hit), else
+ * as vmarena_frames_alloc() (a miss: the caller zeroes it).
+ * @frame: out: the frame.
+ *
+ * Never sleeps.  A hit that leaves the pool half full, and a miss, ask
+ * the filler for a round.
+ *
+ * Return: 1 for a zeroed frame, 0 for one to zero, or -ENOMEM.
+ */
+int vmarena_frames_alloc_zeroed(u32 *frame)
+{
+	struct vmarena_zeroed *z = &arena.zeroed;
+	bool hit = false;
+	int ret;
+
+	if (arena_inject_failure()) {
+		this_cpu_inc(arena.stats->failures);
+		return -ENOMEM;
+	}
+	if (READ_ONCE(z->count)) {
+		spin_lock(&z->lock);
+		if (z->count) {
+			*frame = z->frames[--z->count];
+			vmarena_frames[*frame].use = VMARENA_USE_NONE;
+			hit = true;
+		}
+		spin_unlock(&z->lock);
+	}
+	if (hit) {
+		this_cpu_inc(arena.stats->alloc[0]);
+		this_cpu_inc(arena.stats->zeroed_hits);
+		trace_frames_alloc(*frame, 0);
+		if (READ_ONCE(z->count) < READ_ONCE(z->target) / 2)
+			zeroed_wake(z);
+		return 1;
+	}
+	ret = arena_alloc(0, frame);
+	if (ret)
+		return ret;
+	this_cpu_inc(arena.stats->zeroed_misses);
+	if (READ_ONCE(z->target))
+		zeroed_wake(z);
+	return 0;
+}
+
+/* Frames zeroed ahead and waiting now. */
+u32 vmarena_arena_zeroed_count(void)
+{
+	return READ_ONCE(arena.zeroed.count);
+}
+
+/* The pool's target, frames (0: off). */
+u32 vmarena_arena_zeroed_target(void)
+{
+	return READ_ONCE(arena.zeroed.target);
+}
+
+/**
+ * vmarena_arena_set_zeroed_target() - how many frames to keep zeroed ahead.
+ * @target: frames; more than the pool's room is taken as its room, and 0
+ *          turns the pool off (its frames go back to the buddy allocator).
+ */
+void vmarena_arena_set_zeroed_target(u32 target)
+{
+	struct vmarena_zeroed *z = &arena.zeroed;
+
+	spin_lock(&z->lock);
+	WRITE_ONCE(z->target, min(target, z->size));
+	spin_unlock(&z->lock);
+	if (READ_ONCE(z->count) > z->target)
+		zeroed_drain();
+	zeroed_wake(z);
+}
+
 /**
  * vmarena_arena_fail_next() - make the next @n frame allocations fail.
  * @n: how many; 0 disarms.
@@ -362,12 +557,20 @@ void vmarena_arena_use_pcp(bool on)
 		pcp_drain_all();
 }
 
-/* Free frames: in the buddy's free lists and parked in per-CPU caches. */
+/*
+ * Free frames: in the buddy's free lists, parked in per-CPU caches, and
+ * zeroed ahead or being zeroed (read under the pool's lock, so that a
+ * frame on its way from the buddy to the pool is counted once).
+ */
 u64 vmarena_arena_free_frames(void)
 {
-	u64 n = READ_ONCE(arena.buddy.free_frames);
+	struct vmarena_zeroed *z = &arena.zeroed;
+	u64 n;
 	int cpu;
 
+	spin_lock(&z->lock);
+	n = READ_ONCE(arena.buddy.free_frames) + z->count + z->filling;
+	spin_unlock(&z->lock);
 	for_each_possible_cpu(cpu)
 		n += READ_ONCE(per_cpu_ptr(arena.pcp, cpu)->count);
 	return n;
@@ -404,6 +607,9 @@ void vmarena_arena_counters(struct vmarena_arena_counters *c)
 		c->injected += READ_ONCE(s->injected);
 		c->bad_frees += READ_ONCE(s->bad_frees);
 		c->deferred += READ_ONCE(s->deferred);
+		c->zeroed_hits += READ_ONCE(s->zeroed_hits);
+		c->zeroed_misses += READ_ONCE(s->zeroed_misses);
+		c->zeroed += READ_ONCE(s->zeroed);
 	}
 	c->bad_frees += READ_ONCE(arena.buddy.stats.bad_frees);
 	c->splits = READ_ONCE(arena.buddy.stats.splits);
@@ -458,8 +664,20 @@ static void arena_release(void)
 	}
 }
 
+/* The pool of zeroed frames, empty; its filler starts once the arena is up. */
+static int zeroed_init(struct vmarena_zeroed *z)
+{
+	spin_lock_init(&z->lock);
+	init_waitqueue_head(&z->wait);
+	z->size = min_t(u32, VMARENA_ZEROED_MAX, arena.nr_frames / 16);
+	z->target = z->size;
+	z->frames = kvcalloc(max(z->size, 1U), sizeof(*z->frames), GFP_KERNEL);
+	return z->frames ? 0 : -ENOMEM;
+}
+
 static void arena_free_tables(void)
 {
+	kvfree(arena.zeroed.frames);
 	free_percpu(arena.stats);
 	free_percpu(arena.pcp);
 	kvfree(vmarena_frame_pages);
@@ -487,7 +705,7 @@ static int arena_alloc_tables(void)
 	arena.use_pcp = true;
 	spin_lock_init(&arena.deferred_lock);
 	arena.deferred = VMARENA_NO_FRAME;
-	return 0;
+	return zeroed_init(&arena.zeroed);
 }
 
 /**
@@ -525,6 +743,13 @@ int vmarena_arena_init(unsigned int arena_mb)
 		goto err_reserve;
 	}
 	vmarena_nr_frames = arena.nr_frames;
+	arena.zeroed.filler = kthread_run(zeroed_filler, NULL, "vmarena_zerod");
+	if (IS_ERR(arena.zeroed.filler)) {
+		ret = PTR_ERR(arena.zeroed.filler);
+		arena.zeroed.filler = NULL;
+		goto err_reserve;
+	}
+	zeroed_wake(&arena.zeroed);
 	return 0;
 
 err_reserve:
@@ -542,8 +767,11 @@ err_tables:
  */
 void vmarena_arena_exit(void)
 {
+	kthread_stop(arena.zeroed.filler);
+	arena.zeroed.filler = NULL;
 	vmarena_arena_reap_deferred();
 	pcp_drain_all();
+	zeroed_drain();
 	if (WARN_ON_ONCE(arena.buddy.free_frames != arena.nr_frames)) {
 		pr_err("%llu frames leaked; the arena is kept\n",
 		       (u64)arena.nr_frames - arena.buddy.free_frames);

@@ -20,6 +20,9 @@
 #define VMARENA_PCP_HIGH	64
 #define VMARENA_PCP_BATCH	16
 
+/* The most frames the pool of frames zeroed ahead can hold (16 MiB). */
+#define VMARENA_ZEROED_MAX	4096
+
 /**
  * struct vmarena_arena_counters - the arena's counters, summed over CPUs.
  * @alloc:     blocks allocated per order (per-CPU cache hits included).
@@ -42,6 +45,9 @@ struct vmarena_arena_counters {
 	u64 splits;
 	u64 merges;
 	u64 deferred;
+	u64 zeroed_hits;
+	u64 zeroed_misses;
+	u64 zeroed;
 };
 
 int vmarena_arena_init(unsigned int arena_mb);
@@ -57,6 +63,10 @@ void vmarena_arena_put_page(struct page *page);
 void vmarena_arena_reap_deferred(void);
 void vmarena_arena_use_pcp(bool on);
 void vmarena_arena_release_user(u32 frame);
+int vmarena_frames_alloc_zeroed(u32 *frame);
+u32 vmarena_arena_zeroed_count(void);
+u32 vmarena_arena_zeroed_target(void);
+void vmarena_arena_set_zeroed_target(u32 target);
 
 extern atomic64_t vmarena_injected;
 /* The page of a frame of the arena: every fault asks, so no call. */

@@ -102,6 +102,7 @@ enum vmarena_frame_use {
 	VMARENA_USE_PTNODE,	/* a node of a shadow page table */
 	VMARENA_USE_USER,	/* a page of an address space */
 	VMARENA_USE_OTHER,	/* anything else (tests, benchmarks) */
+	VMARENA_USE_ZEROED,	/* zeroed ahead, waiting for a first touch */
 };
 
 /*

@@ -135,6 +135,20 @@ static int fail_swap_writes_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(fail_swap_writes_fops, NULL, fail_swap_writes_set,
 			 "%llu\n");
 
+static int zeroed_target_get(void *data, u64 *val)
+{
+	*val = vmarena_arena_zeroed_target();
+	return 0;
+}
+
+static int zeroed_target_set(void *data, u64 val)
+{
+	vmarena_arena_set_zeroed_target(min_t(u64, val, U32_MAX));
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(zeroed_target_fops, zeroed_target_get,
+			 zeroed_target_set, "%llu\n");
+
 static int slab_fail_set(void *data, u64 val)
 {
 	vmarena_slab_fail_next(data, val);
@@ -311,6 +325,8 @@ void vmarena_debugfs_init(void)
 				   &fail_swap_writes_fops);
 	debugfs_create_u32("delay_unlocked_faults", 0600, root,
 			   &vmarena_fault_unlocked_delay_us);
+	debugfs_create_file_unsafe("zeroed_target", 0600, root, NULL,
+				   &zeroed_target_fops);
 	vmarena_debugfs_slab_init();
 	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);

@@ -30,6 +30,7 @@
  *	    vmarena_slab_cpu.lock	a CPU's cache of free objects (slab.c)
  *	      vmarena_slab_cache.lock	a cache's slabs (slab.c)
  *	      vmarena_pcp.lock		a CPU's cache of free frames (arena.c)
+ *	      vmarena_zeroed.lock	the frames zeroed ahead (arena.c)
  *	        vmarena_buddy.lock	free lists, frame states (buddy.c)
  *	    arena.deferred_lock	(arena.c)
  *

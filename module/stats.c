@@ -50,6 +50,10 @@ static void snapshot_arena(u64 *v)
 	v[VMARENA_STAT_ALLOC_INJECTED] = c.injected;
 	v[VMARENA_STAT_BAD_FREES] = c.bad_frees;
 	v[VMARENA_STAT_DEFERRED_FREES] = c.deferred;
+	v[VMARENA_STAT_ZEROED_HITS] = c.zeroed_hits;
+	v[VMARENA_STAT_ZEROED_MISSES] = c.zeroed_misses;
+	v[VMARENA_STAT_ZEROED_AHEAD] = c.zeroed;
+	v[VMARENA_STAT_ZEROED_POOL] = vmarena_arena_zeroed_count();
 }
 
 #define COUNTER(v, id, field) \

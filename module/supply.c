@@ -226,26 +226,39 @@ static bool space_cap_room(struct vmarena_space *space, u64 extra)
 	return space->resident + extra < space->max_resident;
 }
 
+static int space_arena_alloc(u32 *frame, bool *zeroed)
+{
+	int ret;
+
+	if (!zeroed)
+		return vmarena_frames_alloc(0, frame);
+	ret = vmarena_frames_alloc_zeroed(frame);
+	*zeroed = ret > 0;
+	return ret < 0 ? ret : 0;
+}
+
 /*
  * A frame from the arena for @space, reclaiming as hard as direct reclaim
  * goes.  A failure on purpose is not retried.  A shortage is reclaimed
  * for; one that another task's reclaim ended meanwhile (the arena is no
  * longer short) is simply tried again.  What one reclaim frees, another
- * allocator may take first: a few tries.
+ * allocator may take first: a few tries.  With @zeroed, a frame zeroed
+ * ahead is taken if there is one (*@zeroed says whether it was).
  */
-static int space_arena_frame(struct vmarena_space *space, u32 *frame)
+static int space_arena_frame(struct vmarena_space *space, u32 *frame,
+			     bool *zeroed)
 {
 	unsigned int tries = VMARENA_RECLAIM_TRIES;
 	u64 injections = vmarena_arena_injections();
 	int ret;
 
-	ret = vmarena_frames_alloc(0, frame);
+	ret = space_arena_alloc(frame, zeroed);
 	while (ret == -ENOMEM && tries-- &&
 	       vmarena_arena_injections() == injections) {
 		if (vmarena_supply_short() &&
 		    !supply.reclaimer->direct(space))
 			break;
-		ret = vmarena_frames_alloc(0, frame);
+		ret = space_arena_alloc(frame, zeroed);
 	}
 	vmarena_supply_check();
 	return ret;
@@ -266,7 +279,30 @@ int vmarena_space_get_frame(struct vmarena_space *space, u64 extra,
 	lockdep_assert_held(space->lock);
 	if (!space_cap_room(space, extra))
 		return -EDQUOT;
-	return space_arena_frame(space, frame);
+	return space_arena_frame(space, frame, NULL);
+}
+
+/**
+ * vmarena_space_zeroed_frame() - vmarena_space_get_frame() of a zeroed
+ * frame, for a page touched for the first time: one the arena zeroed
+ * ahead if it has one, else zeroed here.
+ * @space: the space, locked.
+ * @frame: out: the frame.
+ *
+ * Return: 0; -EDQUOT past the space's resident cap; -ENOMEM.
+ */
+int vmarena_space_zeroed_frame(struct vmarena_space *space, u32 *frame)
+{
+	bool zeroed;
+	int ret;
+
+	lockdep_assert_held(space->lock);
+	if (!space_cap_room(space, 0))
+		return -EDQUOT;
+	ret = space_arena_frame(space, frame, &zeroed);
+	if (!ret && !zeroed)
+		clear_highpage(vmarena_frame_page(*frame));
+	return ret;
 }
 
 /**
@@ -301,7 +337,7 @@ static int space_reserve(struct vmarena_space *space, u64 n, bool capped,
 		return -EDQUOT;
 	for (i = 0; i < n; i++) {
 		ret = capped ? vmarena_space_get_frame(space, i, &f) :
-			       space_arena_frame(space, &f);
+			       space_arena_frame(space, &f, NULL);
 		if (ret) {
 			vmarena_space_unreserve(*pool);
 			*pool = VMARENA_NO_FRAME;

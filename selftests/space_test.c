@@ -45,6 +45,113 @@ TEST(a_first_touch_reads_zeros_and_costs_one_frame)
 	close(fd);
 }
 
+/*
+ * Sets debugfs zeroed_target (frames kept zeroed ahead) and returns what
+ * it holds then (the pool's room caps it), or -1.
+ */
+static long long set_zeroed_target(long long frames)
+{
+	long long v = -1;
+	char buf[32];
+	FILE *f;
+
+	snprintf(buf, sizeof(buf), "%lld", frames);
+	if (write_str(VMARENA_DBG "zeroed_target", buf))
+		return -1;
+	f = fopen(VMARENA_DBG "zeroed_target", "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* True if the page at @p holds only zeros from byte @from on. */
+static bool zeros_from(const char *p, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < PAGE; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * A space writes @n pages and goes; another touches @n pages for the first
+ * time, even pages by a read, odd ones by a write of their first byte:
+ * every page must read as zeros but for that byte.  Returns the pages
+ * that did not.
+ */
+static size_t first_touches_after_a_dirty_space(struct __test_metadata *_metadata,
+						size_t n)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, n, 0);
+	size_t i, bad = 0;
+
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		memset(p + i * PAGE, 0xa5, PAGE);
+	munmap(p, n * PAGE);
+	close(fd);
+	fd = open_space(_metadata);
+	p = map(fd, n, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++) {
+		if (i & 1)
+			p[i * PAGE] = 1;
+		bad += !zeros_from(p + i * PAGE, i & 1);
+	}
+	munmap(p, n * PAGE);
+	close(fd);
+	return bad;
+}
+
+/*
+ * First touches take frames that vmarena_zerod zeroed ahead (hits) or,
+ * when the pool is empty, frames they zero themselves (misses).  Four
+ * times the pool's worth of pages, written by one space and freed, then
+ * touched by another: the pool is refilled meanwhile from the frames the
+ * first space left, and not one byte of theirs shows through.
+ */
+TEST(first_touches_from_the_zeroed_pool_never_see_a_previous_space)
+{
+	long long hits0 = debugfs_value("stats", "zeroed_hits");
+	long long misses0 = debugfs_value("stats", "zeroed_misses");
+	long long room;
+
+	if (hits0 < 0 || misses0 < 0)
+		SKIP(return, "debugfs vmarena/stats not readable");
+	room = set_zeroed_target(1LL << 30);	/* capped to the pool's room */
+	ASSERT_GT(room, 0);
+	ASSERT_EQ(room, wait_stat_above("zeroed_pool", room - 1));
+	EXPECT_EQ(0, first_touches_after_a_dirty_space(_metadata, 4 * room));
+	/* More hits than the pool held: frames zeroed again were taken. */
+	EXPECT_GT(debugfs_value("stats", "zeroed_hits") - hits0, room);
+	/* Every first touch of the two spaces is a hit or a miss. */
+	EXPECT_EQ(2 * 4 * room, debugfs_value("stats", "zeroed_hits") - hits0 +
+		  debugfs_value("stats", "zeroed_misses") - misses0);
+}
+
+/* With the pool off (zeroed_target 0) every first touch zeroes its frame. */
+TEST(with_the_zeroed_pool_off_first_touches_zero_their_own_frames)
+{
+	long long hits0 = debugfs_value("stats", "zeroed_hits");
+	long long misses0 = debugfs_value("stats", "zeroed_misses");
+
+	if (hits0 < 0 || misses0 < 0)
+		SKIP(return, "debugfs vmarena/stats not readable");
+	ASSERT_EQ(0, set_zeroed_target(0));
+	EXPECT_EQ(0, debugfs_value("stats", "zeroed_pool"));
+	EXPECT_EQ(0, first_touches_after_a_dirty_space(_metadata, 256));
+	EXPECT_EQ(hits0, debugfs_value("stats", "zeroed_hits"));
+	/* The first space's 256 first touches, then the second's. */
+	EXPECT_EQ(misses0 + 2 * 256, debugfs_value("stats", "zeroed_misses"));
+	EXPECT_LT(0, set_zeroed_target(1LL << 30));
+}
+
 TEST(two_mappings_of_a_range_share_the_memory)
 {
 	int fd = open_space(_metadata);

@@ -154,7 +154,11 @@ struct vmarena_info {
 	X(REWIND_COPIES, rewind_copies)			/* pages REWIND copied back */		\
 	X(REWIND_RESETS, rewind_resets)			/* entries REWIND set back */		\
 	X(REWIND_RESTORES, rewind_restores)		/* REWINDs done as a RESTORE */	\
-	X(FAULTS_AROUND, faults_around)			/* pages mapped around a fault */
+	X(FAULTS_AROUND, faults_around)			/* pages mapped around a fault */	\
+	X(ZEROED_HITS, zeroed_hits)			/* first touches: a frame zeroed ahead */ \
+	X(ZEROED_MISSES, zeroed_misses)			/* ... one they zeroed themselves */	\
+	X(ZEROED_AHEAD, zeroed_ahead)			/* frames vmarena_zerod zeroed */	\
+	X(ZEROED_POOL, zeroed_pool)			/* ... waiting now (in free_frames) */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
 #define VMARENA_SPACE_STATS(X)									\
