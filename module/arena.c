@@ -48,7 +48,7 @@ struct vmarena_pcp {
 /**
  * struct vmarena_zeroed - free frames zeroed ahead, for first touches
  * (vmarena_frames_alloc_zeroed()); the kthread vmarena_zerod fills it
- * at the lowest priority, so in the time the CPUs would be idle.
+ * at nice 19, the lowest priority of a normal task.
  * @lock:    protects @count, @filling, @frames; the buddy lock nests in it.
  * @count:   frames zeroed and waiting in @frames.
  * @filling: frames taken from the buddy allocator and being zeroed.
@@ -284,18 +284,27 @@ static int arena_alloc_once(unsigned int order, u32 *frame)
 	return vmarena_buddy_alloc(&arena.buddy, order, frame);
 }
 
-/* Gives every frame zeroed ahead back to the buddy allocator. */
-static void zeroed_drain(void)
+/* Gives the frames zeroed ahead beyond the first @keep back to the buddy. */
+static void zeroed_drain_to(u32 keep)
 {
 	struct vmarena_zeroed *z = &arena.zeroed;
 	u32 i;
 
 	spin_lock(&z->lock);
-	for (i = 0; i < z->count; i++)
-		vmarena_frames[z->frames[i]].use = VMARENA_USE_NONE;
-	vmarena_buddy_free_bulk(&arena.buddy, z->frames, z->count);
-	z->count = 0;
+	if (z->count > keep) {
+		for (i = keep; i < z->count; i++)
+			vmarena_frames[z->frames[i]].use = VMARENA_USE_NONE;
+		vmarena_buddy_free_bulk(&arena.buddy, z->frames + keep,
+					z->count - keep);
+		z->count = keep;
+	}
 	spin_unlock(&z->lock);
+}
+
+/* Gives every frame zeroed ahead back to the buddy allocator. */
+static void zeroed_drain(void)
+{
+	zeroed_drain_to(0);
 }
 
 /* vmarena_frames_alloc() but for the failure on purpose. */
@@ -347,9 +356,7 @@ static void pcp_free(u32 frame)
 	struct vmarena_frame *f = &vmarena_frames[frame];
 
 	spin_lock(&pcp->lock);
-	if (WARN_ON_ONCE(f->state != VMARENA_FRAME_ALLOC || f->order ||
-			 f->use == VMARENA_USE_PCP ||
-			 f->use == VMARENA_USE_ZEROED)) {
+	if (WARN_ON_ONCE(f->state != VMARENA_FRAME_ALLOC || f->order)) {
 		this_cpu_inc(arena.stats->bad_frees);
 		goto out;
 	}
@@ -377,6 +384,11 @@ void vmarena_frames_free(u32 frame, unsigned int order)
 		this_cpu_inc(arena.stats->bad_frees);
 		return;
 	}
+	if (WARN_ON_ONCE(vmarena_frames[frame].use == VMARENA_USE_PCP ||
+			 vmarena_frames[frame].use == VMARENA_USE_ZEROED)) {
+		this_cpu_inc(arena.stats->bad_frees);	/* free already */
+		return;
+	}
 	trace_frames_free(frame, order);
 	if (order == 0 && READ_ONCE(arena.use_pcp)) {
 		pcp_free(frame);
@@ -387,10 +399,23 @@ void vmarena_frames_free(u32 frame, unsigned int order)
 	this_cpu_inc(arena.stats->free[order]);
 }
 
-/* Asks the filler for a round, unless it has one to run already. */
+/*
+ * Whether the filler has room to fill and frames to fill it from: the
+ * buddy allocator holds more than a quarter of the arena.
+ */
+static bool zeroed_can_fill(struct vmarena_zeroed *z)
+{
+	return READ_ONCE(z->count) + READ_ONCE(z->filling) < READ_ONCE(z->target) &&
+	       READ_ONCE(arena.buddy.free_frames) > arena.nr_frames / 4;
+}
+
+/*
+ * Asks the filler for a round, unless it has one to run already or could
+ * not fill anything.
+ */
 static void zeroed_wake(struct vmarena_zeroed *z)
 {
-	if (READ_ONCE(z->wake) || !z->filler)
+	if (READ_ONCE(z->wake) || !z->filler || !zeroed_can_fill(z))
 		return;
 	WRITE_ONCE(z->wake, true);
 	wake_up(&z->wait);
@@ -406,9 +431,7 @@ static bool zeroed_fill_one(struct vmarena_zeroed *z)
 	u32 f;
 
 	spin_lock(&z->lock);
-	if (z->count + z->filling >= READ_ONCE(z->target) ||
-	    READ_ONCE(arena.buddy.free_frames) <= arena.nr_frames / 4 ||
-	    vmarena_buddy_alloc(&arena.buddy, 0, &f)) {
+	if (!zeroed_can_fill(z) || vmarena_buddy_alloc(&arena.buddy, 0, &f)) {
 		spin_unlock(&z->lock);
 		return false;
 	}
@@ -489,8 +512,7 @@ int vmarena_frames_alloc_zeroed(u32 *frame)
 	if (ret)
 		return ret;
 	this_cpu_inc(arena.stats->zeroed_misses);
-	if (READ_ONCE(z->target))
-		zeroed_wake(z);
+	zeroed_wake(z);
 	return 0;
 }
 
@@ -509,7 +531,8 @@ u32 vmarena_arena_zeroed_target(void)
 /**
  * vmarena_arena_set_zeroed_target() - how many frames to keep zeroed ahead.
  * @target: frames; more than the pool's room is taken as its room, and 0
- *          turns the pool off (its frames go back to the buddy allocator).
+ *          turns the pool off.  Frames beyond it go back to the buddy
+ *          allocator at once.
  */
 void vmarena_arena_set_zeroed_target(u32 target)
 {
@@ -518,8 +541,7 @@ void vmarena_arena_set_zeroed_target(u32 target)
 	spin_lock(&z->lock);
 	WRITE_ONCE(z->target, min(target, z->size));
 	spin_unlock(&z->lock);
-	if (READ_ONCE(z->count) > z->target)
-		zeroed_drain();
+	zeroed_drain_to(READ_ONCE(z->target));
 	zeroed_wake(z);
 }
 
@@ -557,23 +579,44 @@ void vmarena_arena_use_pcp(bool on)
 		pcp_drain_all();
 }
 
+/* Free frames parked in the per-CPU caches. */
+u64 vmarena_arena_pcp_frames(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(arena.pcp, cpu)->count);
+	return n;
+}
+
 /*
  * Free frames: in the buddy's free lists, parked in per-CPU caches, and
  * zeroed ahead or being zeroed (read under the pool's lock, so that a
- * frame on its way from the buddy to the pool is counted once).
+ * frame on its way from the buddy to the pool is counted once: the count
+ * a test compares with the load-time one).
  */
 u64 vmarena_arena_free_frames(void)
 {
 	struct vmarena_zeroed *z = &arena.zeroed;
 	u64 n;
-	int cpu;
 
 	spin_lock(&z->lock);
 	n = READ_ONCE(arena.buddy.free_frames) + z->count + z->filling;
 	spin_unlock(&z->lock);
-	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu_ptr(arena.pcp, cpu)->count);
-	return n;
+	return n + vmarena_arena_pcp_frames();
+}
+
+/*
+ * vmarena_arena_free_frames() without the pool's lock, for the watermark
+ * check of every allocation: may be one off while a frame is being zeroed.
+ */
+u64 vmarena_arena_free_frames_estimate(void)
+{
+	struct vmarena_zeroed *z = &arena.zeroed;
+
+	return READ_ONCE(arena.buddy.free_frames) + READ_ONCE(z->count) +
+	       READ_ONCE(z->filling) + vmarena_arena_pcp_frames();
 }
 
 u64 vmarena_arena_frames(void)

@@ -54,6 +54,8 @@ int vmarena_arena_init(unsigned int arena_mb);
 void vmarena_arena_exit(void);
 u64 vmarena_arena_frames(void);
 u64 vmarena_arena_free_frames(void);
+u64 vmarena_arena_free_frames_estimate(void);
+u64 vmarena_arena_pcp_frames(void);
 struct vmarena_buddy *vmarena_arena_buddy(void);
 void vmarena_arena_counters(struct vmarena_arena_counters *c);
 void vmarena_arena_fail_next(u64 n);

@@ -71,8 +71,10 @@ static int vmarena_buddyinfo_show(struct seq_file *m, void *unused)
 	for (o = 0; o < VMARENA_NR_ORDERS; o++)
 		seq_thousandths(m, vmarena_fragmentation_index(nr_free, o));
 	seq_printf(m, "\nbuddy_free_frames %llu\n", buddy_free);
-	seq_printf(m, "pcp_free_frames %llu\n",
-		   vmarena_arena_free_frames() - READ_ONCE(vmarena_arena_buddy()->free_frames));
+	seq_printf(m, "pcp_free_frames %llu\n", vmarena_arena_pcp_frames());
+	seq_printf(m, "zeroed_free_frames %llu\n",
+		   vmarena_arena_free_frames() - vmarena_arena_pcp_frames() -
+		   READ_ONCE(vmarena_arena_buddy()->free_frames));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(vmarena_buddyinfo);

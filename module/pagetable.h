@@ -11,7 +11,7 @@
  * Pure logic (pagetable.c compiles in user space too); the caller
  * serialises changes to one table (the space's lock).
  *
- * Reading without that lock (vmarena_pt_peek()): a change that takes a
+ * Reading without that lock (vmarena_pt_peek_leaf()): a change that takes a
  * frame out of an entry (a clear, or a present entry made anything else)
  * and every free of a node happen between vmarena_pt_write_begin() and
  * vmarena_pt_write_end(), which make the table's sequence count odd, then

@@ -64,7 +64,7 @@ void vmarena_supply_register(const struct vmarena_reclaimer *reclaimer)
  */
 bool vmarena_supply_short(void)
 {
-	return vmarena_arena_free_frames() < READ_ONCE(supply.low);
+	return vmarena_arena_free_frames_estimate() < READ_ONCE(supply.low);
 }
 
 /**

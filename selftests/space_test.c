@@ -45,28 +45,6 @@ TEST(a_first_touch_reads_zeros_and_costs_one_frame)
 	close(fd);
 }
 
-/*
- * Sets debugfs zeroed_target (frames kept zeroed ahead) and returns what
- * it holds then (the pool's room caps it), or -1.
- */
-static long long set_zeroed_target(long long frames)
-{
-	long long v = -1;
-	char buf[32];
-	FILE *f;
-
-	snprintf(buf, sizeof(buf), "%lld", frames);
-	if (write_str(VMARENA_DBG "zeroed_target", buf))
-		return -1;
-	f = fopen(VMARENA_DBG "zeroed_target", "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 /* True if the page at @p holds only zeros from byte @from on. */
 static bool zeros_from(const char *p, size_t from)
 {

@@ -64,6 +64,28 @@ static inline long long wait_stat_above(const char *name, long long than)
 	return v;
 }
 
+/*
+ * Sets debugfs zeroed_target (frames kept zeroed ahead for first touches)
+ * and returns what it holds then (the pool's room caps it), or -1.
+ */
+static inline long long set_zeroed_target(long long frames)
+{
+	long long v = -1;
+	char buf[32];
+	FILE *f;
+
+	snprintf(buf, sizeof(buf), "%lld", frames);
+	if (write_str(VMARENA_DBG "zeroed_target", buf))
+		return -1;
+	f = fopen(VMARENA_DBG "zeroed_target", "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
 /* Open fds of this process (those /proc/self/fd lists, less its own). */
 static inline int open_fds(void)
 {
