@@ -215,8 +215,13 @@ bool vmarena_reclaim_direct(struct vmarena_space *self)
 	if (!got)
 		got = reclaim_others(self, &busy);
 	trace_reclaim(VMARENA_RECLAIM_DIRECT, self->id, got, ktime_get_ns() - t0);
+	/*
+	 * A busy space's holder (the daemon, most often, evicting a batch)
+	 * frees frames as it goes: give it a tick before the caller tries
+	 * again, rather than spending its few tries at once.
+	 */
 	if (!got && busy)
-		cond_resched();
+		schedule_timeout_uninterruptible(1);
 	return got || busy;
 }
 
