@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vm_util.h"
+
 #define SYS "/sys/class/misc/vmarena/"
 
 /*
@@ -46,17 +48,9 @@ struct knobs {
 static inline long long sys_value(const char *name)
 {
 	char path[128];
-	long long v = -1;
-	FILE *f;
 
 	snprintf(path, sizeof(path), SYS "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return file_number(path);
 }
 
 /* The policy in force: the name in brackets of the policy attribute. */

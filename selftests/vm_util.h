@@ -64,26 +64,32 @@ static inline long long wait_stat_above(const char *name, long long than)
 	return v;
 }
 
-/*
- * Sets debugfs zeroed_target (frames kept zeroed ahead for first touches)
- * and returns what it holds then (the pool's room caps it), or -1.
- */
-static inline long long set_zeroed_target(long long frames)
+/* The number a file (a sysfs or debugfs value) starts with, or -1. */
+static inline long long file_number(const char *path)
 {
 	long long v = -1;
-	char buf[32];
-	FILE *f;
+	FILE *f = fopen(path, "r");
 
-	snprintf(buf, sizeof(buf), "%lld", frames);
-	if (write_str(VMARENA_DBG "zeroed_target", buf))
-		return -1;
-	f = fopen(VMARENA_DBG "zeroed_target", "r");
 	if (!f)
 		return -1;
 	if (fscanf(f, "%lld", &v) != 1)
 		v = -1;
 	fclose(f);
 	return v;
+}
+
+/*
+ * Sets debugfs zeroed_target (frames kept zeroed ahead for first touches)
+ * and returns what it holds then (the pool's room caps it), or -1.
+ */
+static inline long long set_zeroed_target(long long frames)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", frames);
+	if (write_str(VMARENA_DBG "zeroed_target", buf))
+		return -1;
+	return file_number(VMARENA_DBG "zeroed_target");
 }
 
 /* Open fds of this process (those /proc/self/fd lists, less its own). */
