@@ -24,7 +24,10 @@
  * faults of the space go on; a fault on the same page waits on the page
  * lock.  A failed read leaves the entry "lost" (VMARENA_SLOT_LOST): every
  * access gets SIGBUS until the page is discarded, and the slot is retired.
- * Kernel-side accesses (pread, PIN) read with the space lock held.
+ * The fault also reads ahead the pages after its own whose slots follow,
+ * in the same bio (vmarena_space_swap_in_ahead()); if the bio fails they
+ * go back to their slots.  Kernel-side accesses (pread, PIN) read with
+ * the space lock held, one page at a time.
  */
 #include <linux/atomic.h>
 #include <linux/capability.h>
@@ -140,6 +143,37 @@ static void space_swap_in_entry(void *arg, struct vmarena_space *space,
 }
 
 /*
+ * Every entry holding the slot of @vpn's swap entry gets @frame, its page
+ * locked and not up to date; the frame keeps the slot as its valid copy
+ * and takes over its charge.  Space lock held.
+ */
+static void space_swap_in_take(struct vmarena_space *space, u64 vpn,
+			       u32 frame, bool accessed)
+{
+	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
+	u64 slot = vmarena_pte_frame(*pte), id = vmarena_pte_id(*pte);
+	struct page *page = vmarena_frame_page(frame);
+	unsigned int i, holders;
+
+	lockdep_assert_held(space->lock);
+	ClearPageUptodate(page);
+	/* A fault without the lock may hold it a moment (fault_unlocked). */
+	lock_page(page);
+	holders = vmarena_share_each(space, vpn, id, space_swap_in_entry, &frame);
+	pte = vmarena_pt_lookup(&space->pt, vpn);
+	if (accessed)
+		*pte |= VMARENA_PTE_ACCESSED;
+	if (holders == 1)
+		*pte &= ~VMARENA_PTE_COW;
+	vmarena_space_take_frame(space, frame, vpn, slot);
+	vmarena_swap_uncharge(slot);	/* the frame's now */
+	for (i = 1; i < holders; i++) {
+		vmarena_share_get(frame);
+		vmarena_swap_free(slot, false);	/* the frame keeps one */
+	}
+}
+
+/*
  * Starts bringing a swapped page back: a new frame, its page locked and
  * not up to date, every entry holding the slot pointing at it; the caller
  * reads the slot (which the frame keeps as its valid copy).  Space lock
@@ -149,60 +183,157 @@ static int space_swap_in_start(struct vmarena_space *space, u64 vpn,
 			       u32 *frame)
 {
 	u64 *pte = vmarena_pt_lookup(&space->pt, vpn);
-	u64 slot = vmarena_pte_frame(*pte), id = vmarena_pte_id(*pte);
-	unsigned int i, holders;
-	struct page *page;
 	int ret;
 
 	lockdep_assert_held(space->lock);
-	if (slot == VMARENA_SLOT_LOST)
+	if (vmarena_pte_frame(*pte) == VMARENA_SLOT_LOST)
 		return -EIO;
 	/* Not refused at the user's limit: the charge moves from the slot. */
 	ret = vmarena_space_get_frame(space, 0, frame);
 	if (ret)
 		return ret;
-	page = vmarena_frame_page(*frame);
-	ClearPageUptodate(page);
-	/* A fault without the lock may hold it a moment (fault_unlocked). */
-	lock_page(page);
-	holders = vmarena_share_each(space, vpn, id, space_swap_in_entry, frame);
-	/* Eviction may have changed the table: look the entry up again. */
-	pte = vmarena_pt_lookup(&space->pt, vpn);
-	*pte |= VMARENA_PTE_ACCESSED;
-	if (holders == 1)
-		*pte &= ~VMARENA_PTE_COW;
-	vmarena_space_take_frame(space, *frame, vpn, slot);
-	vmarena_swap_uncharge(slot);	/* the frame's now */
-	for (i = 1; i < holders; i++) {
-		vmarena_share_get(*frame);
-		vmarena_swap_free(slot, false);	/* the frame keeps one */
-	}
+	/* Making room may have changed the table: the entry is looked up. */
+	space_swap_in_take(space, vpn, *frame, true);
 	space->c.swap_ins++;
 	return 0;
 }
 
-/**
- * vmarena_space_swap_in_read() - read a page being swapped in.
- * @space: the space (locked or not).
- * @frame: the frame, its page locked by the caller.
- * @vpn:   the page.
- * @slot:  the slot it comes from.
- *
- * Return: 0 with the page up to date, or -EIO (the caller then calls
- * vmarena_space_swap_in_failed()).
+/*
+ * The most pages a swap-in fault reads in one bio, its own included
+ * (debugfs "swap_readahead"; 1 or 0: none read ahead).
  */
-int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
-			       u64 vpn, u64 slot)
+u32 vmarena_swap_readahead = 16;
+
+/*
+ * How many pages a swap-in fault at @vpn reads, as the kernel's
+ * swapin_nr_pages() decides: from the hits on the pages read ahead since
+ * the previous one (a window that grows by powers of two while they are
+ * used), else two for a fault just after the previous one, else one; never
+ * less than half the previous window at once.
+ */
+static unsigned int space_readahead_window(struct vmarena_space *space,
+					   u64 vpn)
+{
+	unsigned int max = min_t(u32, READ_ONCE(vmarena_swap_readahead),
+				 VMARENA_READAHEAD_MAX);
+	struct vmarena_readahead *ra = &space->ra;
+	unsigned int pages;
+
+	lockdep_assert_held(space->lock);
+	if (ra->hits)
+		pages = roundup_pow_of_two(max(ra->hits + 2, 4U));
+	else
+		pages = vpn == ra->prev + 1 ? 2 : 1;
+	pages = max(pages, ra->window / 2);
+	pages = clamp(pages, 1U, max(max, 1U));
+	ra->window = pages;
+	ra->hits = 0;
+	ra->prev = vpn;
+	return pages;
+}
+
+/* A fault found a page read ahead that nothing had used yet. */
+static void space_readahead_hit(struct vmarena_space *space, u64 vpn,
+				u64 pte)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(pte)];
+
+	lockdep_assert_held(space->lock);
+	if (likely(f->use != VMARENA_USE_READAHEAD))
+		return;
+	f->use = VMARENA_USE_USER;
+	space->ra.hits++;
+	space->ra.prev = vpn;
+	space->c.swap_readahead_hits++;
+	atomic64_inc(&vmarena_counters.swap_readahead_hits);
+}
+
+/**
+ * vmarena_space_swap_in_ahead() - the pages after one a fault is swapping
+ * in whose slots follow its slot, brought in with it: readahead.
+ * @space: the space, locked.
+ * @run:   in: @vpn, @slot and @frames[0] of the faulting page, which
+ *         vmarena_space_fault_in() started swapping in; out: @n pages, and
+ *         their frames, each page locked, not up to date, held (get_page())
+ *         and marked VMARENA_USE_READAHEAD, for vmarena_space_swap_in_read().
+ *
+ * A page read ahead is not marked accessed, so a replacement policy takes
+ * it first; a fault that finds it counts a hit.  Only free frames are
+ * taken, within the space's resident cap and above the arena's low
+ * watermark: readahead never evicts.
+ */
+void vmarena_space_swap_in_ahead(struct vmarena_space *space,
+				 struct vmarena_swap_run *run)
+{
+	unsigned int want = space_readahead_window(space, run->vpn);
+	u64 vpn, slot, *pte;
+	u32 frame;
+
+	lockdep_assert_held(space->lock);
+	for (run->n = 1; run->n < want; run->n++) {
+		vpn = run->vpn + run->n;
+		slot = run->slot + run->n;
+		pte = vmarena_pt_lookup(&space->pt, vpn);
+		if (!pte || !(*pte & VMARENA_PTE_SWAP) ||
+		    vmarena_pte_frame(*pte) != slot || slot == VMARENA_SLOT_LOST)
+			break;
+		if (vmarena_space_spare_frame(space, &frame))
+			break;
+		space_swap_in_take(space, vpn, frame, false);
+		vmarena_frame_table()[frame].use = VMARENA_USE_READAHEAD;
+		get_page(vmarena_frame_page(frame));
+		run->frames[run->n] = frame;
+	}
+	space->c.swap_readahead += run->n - 1;
+}
+
+/**
+ * vmarena_space_swap_in_read() - read the pages of a swap-in, in one bio.
+ * @space: the space (locked or not).
+ * @run:   the pages: their frames' pages locked by the caller.
+ *
+ * Return: 0 with every page up to date, or -EIO with none (the caller then
+ * calls vmarena_space_swap_in_failed() for the first page and
+ * vmarena_space_swap_in_undo() for the others).
+ */
+int vmarena_space_swap_in_read(struct vmarena_space *space,
+			       const struct vmarena_swap_run *run)
 {
 	u64 t0 = ktime_get_ns();
+	unsigned int i;
 	int ret;
 
-	VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frame)), vmarena_frame_page(frame));
-	ret = vmarena_swap_read(slot, frame);
-	if (!ret)
-		SetPageUptodate(vmarena_frame_page(frame));
-	trace_swap_in(space->id, vpn, frame, slot, ktime_get_ns() - t0, ret);
+	ret = vmarena_swap_read(run->slot, run->frames, run->n);
+	for (i = 0; !ret && i < run->n; i++)
+		SetPageUptodate(vmarena_frame_page(run->frames[i]));
+	if (!ret)	/* as swap_ins, which vmarena_swap_read() counted */
+		atomic64_add(run->n - 1, &vmarena_counters.swap_readahead);
+	trace_swap_in(space->id, run->vpn, run->frames[0], run->slot,
+		      ktime_get_ns() - t0, ret);
 	return ret;
+}
+
+/**
+ * vmarena_space_swap_in_undo() - a page read ahead whose read failed goes
+ * back to its slot, as it was before: it is not lost, since no access
+ * asked for it (a fault that does reads it again).
+ * @space: the space, locked.
+ * @frame: the frame it was read into, its page locked by the caller (and
+ *         unlocked here).
+ * @vpn:   the page.
+ */
+void vmarena_space_swap_in_undo(struct vmarena_space *space, u32 frame,
+				u64 vpn)
+{
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
+
+	lockdep_assert_held(space->lock);
+	if (f->owner != space || f->vpn != vpn) {
+		/* Discarded meanwhile: nothing is left to undo. */
+		unlock_page(vmarena_frame_page(frame));
+		return;
+	}
+	vmarena_evict_unread(space, frame);
 }
 
 /* A read failed: every entry holding the frame is marked lost. */
@@ -324,6 +455,8 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	int ret;
 
 	lockdep_assert_held(space->lock);
+	if (pte && (*pte & VMARENA_PTE_PRESENT))
+		space_readahead_hit(space, vpn, *pte);
 	if (pte && (*pte & VMARENA_PTE_COW) && write) {
 		ret = vmarena_share_cow(space, vpn, &pte);
 		if (ret)
@@ -463,6 +596,7 @@ void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 /* Swap-in for a kernel-side access: the read is done under the lock. */
 static int space_swap_in_locked(struct vmarena_space *space, u64 vpn)
 {
+	struct vmarena_swap_run run;
 	u32 frame;
 	int ret;
 
@@ -470,8 +604,11 @@ static int space_swap_in_locked(struct vmarena_space *space, u64 vpn)
 	ret = space_swap_in_start(space, vpn, &frame);
 	if (ret)
 		return ret;
-	ret = vmarena_space_swap_in_read(space, frame, vpn,
-					 vmarena_frame_table()[frame].slot);
+	run.vpn = vpn;
+	run.slot = vmarena_frame_table()[frame].slot;
+	run.frames[0] = frame;
+	run.n = 1;
+	ret = vmarena_space_swap_in_read(space, &run);
 	if (ret) {
 		vmarena_space_swap_in_failed(space, frame, vpn);
 		return ret;

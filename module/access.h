@@ -23,7 +23,26 @@ struct vmarena_peek {
 	u32 seq;
 };
 
+/* The most pages a swap-in fault reads (vmarena_swap_readahead's cap). */
+#define VMARENA_READAHEAD_MAX	32
+
+/**
+ * struct vmarena_swap_run - the pages a swap-in reads in one bio: the
+ * faulting page and those read ahead after it (vmarena_space_swap_in_ahead()).
+ * @vpn:    the first page; page i is @vpn + i ...
+ * @slot:   ... and comes from slot @slot + i ...
+ * @frames: ... into frame @frames[i].
+ * @n:      pages, 1..VMARENA_READAHEAD_MAX.
+ */
+struct vmarena_swap_run {
+	u64 vpn;
+	u64 slot;
+	u32 frames[VMARENA_READAHEAD_MAX];
+	unsigned int n;
+};
+
 extern u32 vmarena_fault_unlocked_delay_us;
+extern u32 vmarena_swap_readahead;
 u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
 			     bool write);
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
@@ -33,8 +52,12 @@ void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 			   const struct vmarena_peek *peek, u32 *frame,
 			   int *kind);
-int vmarena_space_swap_in_read(struct vmarena_space *space, u32 frame,
-			       u64 vpn, u64 slot);
+void vmarena_space_swap_in_ahead(struct vmarena_space *space,
+				 struct vmarena_swap_run *run);
+int vmarena_space_swap_in_read(struct vmarena_space *space,
+			       const struct vmarena_swap_run *run);
+void vmarena_space_swap_in_undo(struct vmarena_space *space, u32 frame,
+				u64 vpn);
 bool vmarena_space_swap_in_failed(struct vmarena_space *space, u32 frame,
 				  u64 vpn);
 void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte);

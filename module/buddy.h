@@ -103,6 +103,7 @@ enum vmarena_frame_use {
 	VMARENA_USE_USER,	/* a page of an address space */
 	VMARENA_USE_OTHER,	/* anything else (tests, benchmarks) */
 	VMARENA_USE_ZEROED,	/* zeroed ahead, waiting for a first touch */
+	VMARENA_USE_READAHEAD,	/* a page read ahead, no fault found it yet */
 };
 
 /*

@@ -35,6 +35,9 @@ struct vmarena_counters {
 	atomic64_t swap_out_bios;	/* write bios (pages per bio: ratio) */
 	atomic64_t clean_drops;		/* evictions with no write */
 	atomic64_t swap_ins;		/* pages read back from swap slots */
+	atomic64_t swap_readahead;	/* ... read ahead of them, in their bio */
+	atomic64_t swap_readahead_hits;	/* ... that a fault found */
+	atomic64_t swap_in_bios;	/* read bios */
 	atomic64_t read_errors;		/* swap reads that failed (pages) */
 	atomic64_t write_errors;	/* swap writes that failed (pages) */
 	atomic64_t daemon_wakeups;	/* runs of the page-out daemon */

@@ -329,6 +329,7 @@ void vmarena_debugfs_init(void)
 			   &vmarena_fault_unlocked_delay_us);
 	debugfs_create_file_unsafe("zeroed_target", 0600, root, NULL,
 				   &zeroed_target_fops);
+	debugfs_create_u32("swap_readahead", 0600, root, &vmarena_swap_readahead);
 	vmarena_debugfs_slab_init();
 	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);

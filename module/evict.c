@@ -194,13 +194,12 @@ static void evict_entry(void *arg, struct vmarena_space *space,
 }
 
 /*
- * The victim leaves its frame: every entry holding it becomes a swap entry
- * for @slot (or a hole for VMARENA_NO_SLOT), the frame is unlocked and
- * given back.
+ * A page leaves its frame: every entry holding it becomes a swap entry for
+ * @slot (or a hole for VMARENA_NO_SLOT), the frame is unlocked and given
+ * back.
  */
-static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
+static void evict_release(struct vmarena_space *space, u32 frame, u64 slot)
 {
-	struct vmarena_space *space = e->space;
 	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 	unsigned int n;
 
@@ -208,7 +207,6 @@ static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 	/* The slot had one holder (the frame, or the write): now n entries. */
 	while (slot != VMARENA_NO_SLOT && n-- > 1)
 		vmarena_swap_dup(slot);
-	trace_evict(space->id, f->vpn, frame, slot, e->policy, kind);
 	if (f->slot == slot)
 		f->slot = VMARENA_NO_SLOT;	/* now the entries' */
 	if (slot != VMARENA_NO_SLOT)	/* ... and charged as the frame was */
@@ -216,6 +214,16 @@ static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
 	vmarena_space_forget_frame(frame);	/* frees a stale one */
 	unlock_page(vmarena_frame_page(frame));
 	vmarena_arena_release_user(frame);
+}
+
+/* evict_release(), counted and traced as an eviction. */
+static void evict_finish(struct evict *e, u32 frame, u64 slot, int kind)
+{
+	struct vmarena_space *space = e->space;
+
+	trace_evict(space->id, vmarena_frame_table()[frame].vpn, frame, slot,
+		    e->policy, kind);
+	evict_release(space, frame, slot);
 	space->c.evictions++;
 	atomic64_inc(&vmarena_counters.evictions);
 	if (kind != EVICT_WRITTEN) {
@@ -313,6 +321,28 @@ static void evict_write(struct evict *e)
 	/* No slot for the rest (no device, or it is full). */
 	for (; i < e->nr_dirty; i++)
 		evict_putback(e, e->frames[i]);
+}
+
+/**
+ * vmarena_evict_unread() - a page read ahead whose read failed leaves its
+ * frame for its slot again, as it was before the read: not counted as an
+ * eviction.
+ * @space: the space, locked.
+ * @frame: the frame, its page locked by the caller (unlocked here) and not
+ *         up to date; it keeps the slot as its copy (a swap-in's frame).
+ */
+void vmarena_evict_unread(struct vmarena_space *space, u32 frame)
+{
+	u64 slot = vmarena_frame_table()[frame].slot;
+
+	lockdep_assert_held(space->lock);
+	VM_WARN_ON_ONCE_PAGE(PageUptodate(vmarena_frame_page(frame)),
+			     vmarena_frame_page(frame));
+	if (WARN_ON_ONCE(slot == VMARENA_NO_SLOT)) {
+		unlock_page(vmarena_frame_page(frame));
+		return;
+	}
+	evict_release(space, frame, slot);
 }
 
 /**

@@ -44,27 +44,42 @@ static void fault_sigbus(struct vmarena_space *space)
 }
 
 /*
- * Reads a page being swapped in (space lock dropped, page locked).  A
- * failed read marks the page lost: SIGBUS, unless the page was discarded
- * meanwhile (then the access simply retries).
+ * Reads a page being swapped in and those read ahead with it (space lock
+ * dropped, pages locked and held).  The faulting page is returned locked,
+ * the others unlocked and let go.  A failed read marks the faulting page
+ * lost: SIGBUS, unless it was discarded meanwhile (then the access simply
+ * retries); the pages read ahead go back to their slots.
  */
-static vm_fault_t fault_swap_in(struct vmarena_space *space, u32 frame,
-				u64 vpn, u64 slot)
+static vm_fault_t fault_swap_in(struct vmarena_space *space,
+				const struct vmarena_swap_run *run)
 {
-	struct page *page = vmarena_frame_page(frame);
+	struct page *page = vmarena_frame_page(run->frames[0]);
+	unsigned int i;
 	bool lost;
 
 	lockdep_assert_not_held(space->lock);
-	if (!vmarena_space_swap_in_read(space, frame, vpn, slot))
+	if (!vmarena_space_swap_in_read(space, run)) {
+		for (i = 1; i < run->n; i++) {
+			unlock_page(vmarena_frame_page(run->frames[i]));
+			vmarena_arena_put_page(vmarena_frame_page(run->frames[i]));
+		}
 		return 0;
-	unlock_page(page);
+	}
+	/* The space lock comes before page locks. */
+	for (i = 0; i < run->n; i++)
+		unlock_page(vmarena_frame_page(run->frames[i]));
 	mutex_lock(space->lock);
 	lock_page(page);
-	lost = vmarena_space_swap_in_failed(space, frame, vpn);
+	lost = vmarena_space_swap_in_failed(space, run->frames[0], run->vpn);
 	if (lost)
 		fault_sigbus(space);
+	for (i = 1; i < run->n; i++) {
+		lock_page(vmarena_frame_page(run->frames[i]));
+		vmarena_space_swap_in_undo(space, run->frames[i], run->vpn + i);
+	}
 	mutex_unlock(space->lock);
-	vmarena_arena_put_page(page);
+	for (i = 0; i < run->n; i++)
+		vmarena_arena_put_page(vmarena_frame_page(run->frames[i]));
 	return lost ? VM_FAULT_SIGBUS : VM_FAULT_NOPAGE;
 }
 
@@ -142,9 +157,9 @@ static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
 			       bool write, const struct vmarena_peek *peek,
 			       u32 *frame, int *kind)
 {
+	struct vmarena_swap_run run;
 	struct page *page;
 	vm_fault_t ret;
-	u64 slot;
 	int err;
 
 	mutex_lock(space->lock);
@@ -153,11 +168,14 @@ static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
 		return fault_error(space, err);
 	page = vmarena_frame_page(*frame);
 	if (*kind == VMARENA_FAULT_SWAP_IN) {
-		/* Locked and not up to date: read it without the space lock. */
+		/* Locked and not up to date: read without the space lock. */
 		get_page(page);
-		slot = vmarena_frame_table()[*frame].slot;
+		run.vpn = vpn;
+		run.slot = vmarena_frame_table()[*frame].slot;
+		run.frames[0] = *frame;
+		vmarena_space_swap_in_ahead(space, &run);
 		mutex_unlock(space->lock);
-		return fault_swap_in(space, *frame, vpn, slot);
+		return fault_swap_in(space, &run);
 	}
 	/* Locked while found: whoever drops it waits for the install. */
 	ret = fault_lock_page(space, page);

@@ -104,6 +104,8 @@ struct vmarena_space_counters {
 	u64 swap_outs;		/* ... written to a slot on the way */
 	u64 clean_drops;	/* ... dropped with no write */
 	u64 swap_ins;		/* major faults: reads of a slot started */
+	u64 swap_readahead;	/* pages read ahead of them (reads started) */
+	u64 swap_readahead_hits; /* ... that a fault found */
 	u64 io_errors;		/* pages whose read or write failed */
 	u64 policy_scans;	/* pages the policy looked at */
 	u64 cow_breaks;		/* writes that copied a shared page */
@@ -113,6 +115,18 @@ struct vmarena_space_counters {
 	u64 rewind_copies;	/* pages REWIND copied back in place */
 	u64 rewind_resets;	/* entries REWIND set back */
 	u64 rewind_restores;	/* REWINDs done as a RESTORE */
+};
+
+/**
+ * struct vmarena_readahead - a space's swap-in readahead (access.c).
+ * @prev:   the last page a swap-in fault read, or a fault found read ahead.
+ * @hits:   faults that found a page read ahead, since the last swap-in.
+ * @window: pages the last swap-in fault read.
+ */
+struct vmarena_readahead {
+	u64 prev;
+	u32 hits;
+	u32 window;
 };
 
 /**
@@ -157,6 +171,7 @@ struct vmarena_space_counters {
  * @node:         in the list of live spaces (live.c), under its lock.
  * @dead:         torn down: its file is released and it holds nothing.
  * @tlb:          the software TLB, direct-mapped by page number.
+ * @ra:           swap-in readahead.
  * @c:            counters.
  * @debugfs:      its spaces/<id>/ directory.
  */
@@ -186,6 +201,7 @@ struct vmarena_space {
 	struct list_head node;
 	bool dead;
 	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
+	struct vmarena_readahead ra;
 	struct vmarena_space_counters c;
 	struct dentry *debugfs;
 };

@@ -138,6 +138,9 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, REWIND_RESETS, rewind_resets);
 	COUNTER(v, REWIND_RESTORES, rewind_restores);
 	COUNTER(v, FAULTS_AROUND, faults_around);
+	COUNTER(v, SWAP_READAHEAD, swap_readahead);
+	COUNTER(v, SWAP_READAHEAD_HITS, swap_readahead_hits);
+	COUNTER(v, SWAP_IN_BIOS, swap_in_bios);
 }
 
 /**
@@ -206,5 +209,7 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_REWIND_RESETS] = READ_ONCE(space->c.rewind_resets);
 	v[VMARENA_SPACE_STAT_REWIND_RESTORES] = READ_ONCE(space->c.rewind_restores);
 	v[VMARENA_SPACE_STAT_FAULTS_AROUND] = atomic64_read(&space->c.faults_around);
+	v[VMARENA_SPACE_STAT_SWAP_READAHEAD] = space->c.swap_readahead;
+	v[VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS] = space->c.swap_readahead_hits;
 	mutex_unlock(space->lock);
 }

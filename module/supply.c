@@ -306,6 +306,25 @@ int vmarena_space_zeroed_frame(struct vmarena_space *space, u32 *frame)
 }
 
 /**
+ * vmarena_space_spare_frame() - a frame for a page read ahead: only one
+ * free now, with the arena above its low watermark and @space below its
+ * resident cap, so that nothing is evicted for it.
+ * @space: the space, locked.
+ * @frame: out: the frame.
+ *
+ * Return: 0; -EDQUOT at the space's resident cap; -ENOMEM.
+ */
+int vmarena_space_spare_frame(struct vmarena_space *space, u32 *frame)
+{
+	lockdep_assert_held(space->lock);
+	if (space->max_resident && space->resident >= space->max_resident)
+		return -EDQUOT;
+	if (vmarena_supply_short())
+		return -ENOMEM;
+	return vmarena_frames_alloc(0, frame);
+}
+
+/**
  * vmarena_space_alloc_frame() - a frame for a page of @space, evicting the
  * space's own pages first when it is at its resident cap, and reclaiming
  * when the arena is empty (the reclaimer's @direct, until it gives

@@ -65,6 +65,7 @@ int vmarena_space_alloc_frame(struct vmarena_space *space, u32 *frame);
 int vmarena_space_get_frame(struct vmarena_space *space, u64 extra,
 			    u32 *frame);
 int vmarena_space_zeroed_frame(struct vmarena_space *space, u32 *frame);
+int vmarena_space_spare_frame(struct vmarena_space *space, u32 *frame);
 int vmarena_space_reserve(struct vmarena_space *space, u64 n, u32 *pool);
 int vmarena_space_reserve_nodes(struct vmarena_space *space, u64 n, u32 *pool);
 u32 vmarena_space_reserved(u32 *pool);

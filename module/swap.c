@@ -5,9 +5,10 @@
  * The device is opened exclusively by path; its size gives the number of
  * 4 KiB slots, allocated by slots.c.  It cannot be detached while a slot
  * is in use, so whoever holds a slot may do I/O on it without the lock.
- * Reads and writes are synchronous bios: a write covers a run of
- * neighbouring slots (one bio for up to VMARENA_SWAP_MAX_RUN pages), a
- * read one page.  debugfs fail_swap_reads / fail_swap_writes make the next
+ * Reads and writes are synchronous bios, each over a run of neighbouring
+ * slots (one bio for up to VMARENA_SWAP_MAX_RUN pages): a write of the
+ * pages evicted together, a read of a faulting page and those read ahead
+ * with it.  debugfs fail_swap_reads / fail_swap_writes make the next
  * bios fail with -EIO without reaching the device.
  */
 #include <linux/bio.h>
@@ -384,21 +385,27 @@ int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
 }
 
 /**
- * vmarena_swap_read() - read one page from its slot.
- * @slot:  the slot, held by the caller.
- * @frame: the frame, its page locked by the caller.
+ * vmarena_swap_read() - read pages from a run of slots, in one bio.
+ * @slot:   the run's first slot, each slot held by the caller.
+ * @frames: the pages' frames, their pages locked by the caller.
+ * @n:      pages, 1..VMARENA_SWAP_MAX_RUN.
  *
- * Sleeps until the read is done.
+ * Sleeps until the read is done.  Counts the bio, and the first page in
+ * swap_ins: the one an access asked for (the caller counts the others).
  *
  * Return: 0 or -EIO.
  */
-int vmarena_swap_read(u64 slot, u32 frame)
+int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n)
 {
 	int ret = -EIO;
+	unsigned int i;
 
-	VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frame)), vmarena_frame_page(frame));
+	for (i = 0; i < n; i++)
+		VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frames[i])),
+				     vmarena_frame_page(frames[i]));
+	atomic64_inc(&vmarena_counters.swap_in_bios);
 	if (!swap_inject(&swap.fail_reads))
-		ret = swap_bio(REQ_OP_READ, slot, &frame, 1, NULL);
+		ret = swap_bio(REQ_OP_READ, slot, frames, n, NULL);
 	if (ret) {
 		atomic64_inc(&vmarena_counters.read_errors);
 		return -EIO;
@@ -419,6 +426,7 @@ int vmarena_swap_read_page(u64 slot, struct page *page)
 {
 	int ret = -EIO;
 
+	atomic64_inc(&vmarena_counters.swap_in_bios);
 	if (!swap_inject(&swap.fail_reads))
 		ret = swap_bio(REQ_OP_READ, slot, NULL, 1, page);
 	if (ret) {
@@ -474,7 +482,8 @@ int vmarena_swap_show(struct seq_file *m, void *unused)
 	seq_printf(m, "%-14s %lld\n", "write_bios",
 		   atomic64_read(&vmarena_counters.swap_out_bios));
 	seq_printf(m, "%-14s %lld\n", "pages_read",
-		   atomic64_read(&vmarena_counters.swap_ins));
+		   atomic64_read(&vmarena_counters.swap_ins) +
+		   atomic64_read(&vmarena_counters.swap_readahead));
 	seq_printf(m, "%-14s %lld\n", "write_errors",
 		   atomic64_read(&vmarena_counters.write_errors));
 	seq_printf(m, "%-14s %lld\n", "read_errors",

@@ -29,7 +29,7 @@ void vmarena_swap_charge(u64 slot, struct vmarena_user *user);
 void vmarena_swap_uncharge(u64 slot);
 unsigned int vmarena_swap_holders(u64 slot);
 int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
-int vmarena_swap_read(u64 slot, u32 frame);
+int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read_page(u64 slot, struct page *page);
 void vmarena_swap_fail_next(bool write, u64 n);
 void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired);

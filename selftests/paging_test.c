@@ -727,4 +727,165 @@ TEST(export_reads_swapped_pages_of_a_generation_back_exactly)
 	close(st);
 }
 
+/* ---- swap-in readahead (debugfs swap_readahead) ---- */
+
+/* Sets debugfs swap_readahead; what it held before, or -1. */
+static long long set_readahead(long long pages)
+{
+	long long was = file_number(VMARENA_DBG "swap_readahead");
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%lld", pages);
+	if (write_str(VMARENA_DBG "swap_readahead", buf))
+		return -1;
+	return was;
+}
+
+FIXTURE(readahead) {
+	long long was;
+	int fd;
+	char *p;
+	int n;
+};
+
+FIXTURE_SETUP(readahead)
+{
+	self->was = set_readahead(16);
+	ASSERT_LE(0, self->was);
+	/* 64 pages written in order, then evicted to neighbouring slots. */
+	self->n = 64;
+	self->p = filled_space(_metadata, "fifo", self->n, 7, &self->fd);
+	ASSERT_NE(NULL, self->p);
+	evict_all(_metadata, self->fd);
+	ASSERT_EQ(self->n - 1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAPPED));
+}
+
+FIXTURE_TEARDOWN(readahead)
+{
+	if (self->p)
+		munmap(self->p, self->n * PAGE);
+	close(self->fd);
+	set_readahead(self->was);
+}
+
+/* Reads pages [0, n) with @step between them; the pages that were swapped. */
+static int read_pass(const char *p, int fd, int n, int step, int *bad)
+{
+	int i, swapped = 0;
+
+	for (i = 0; i < n; i += step) {
+		swapped += !!(flags_of(fd, i) & VMARENA_PTE_INFO_SWAPPED);
+		*bad += !intact(p, i, 7);
+	}
+	return swapped;
+}
+
+TEST_F(readahead, a_sequential_pass_reads_ahead_in_few_bios_and_uses_every_page)
+{
+	__u64 bios = global_stat(self->fd, VMARENA_STAT_SWAP_IN_BIOS);
+	__u64 ins, ahead, hits;
+	int bad = 0, swapped;
+
+	swapped = read_pass(self->p, self->fd, self->n, 1, &bad);
+	EXPECT_EQ(0, bad);
+	ins = space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_INS);
+	ahead = space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD);
+	hits = space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS);
+	/* Each swapped page came back once: by its fault or ahead of one. */
+	EXPECT_EQ(self->n - 1, ins + ahead);
+	EXPECT_GT(self->n - 1, swapped);	/* read ahead: no longer swapped */
+	EXPECT_EQ(ins, swapped);
+	EXPECT_EQ(ahead, hits);			/* in order: every one was used */
+	/* The window grows: well under a bio a page, and more than two. */
+	EXPECT_GE(self->n / 4, ins);
+	EXPECT_EQ(ins, global_stat(self->fd, VMARENA_STAT_SWAP_IN_BIOS) - bios);
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAPPED));
+}
+
+TEST_F(readahead, set_to_one_each_fault_reads_its_own_page_alone)
+{
+	__u64 bios = global_stat(self->fd, VMARENA_STAT_SWAP_IN_BIOS);
+	int bad = 0;
+
+	ASSERT_EQ(16, set_readahead(1));
+	EXPECT_EQ(self->n - 1, read_pass(self->p, self->fd, self->n, 1, &bad));
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(self->n - 1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_INS));
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	EXPECT_EQ(self->n - 1,
+		  global_stat(self->fd, VMARENA_STAT_SWAP_IN_BIOS) - bios);
+}
+
+TEST_F(readahead, faults_that_skip_pages_read_nothing_ahead)
+{
+	int bad = 0, i;
+
+	/* Every other page: no fault follows the previous one, no hit. */
+	read_pass(self->p, self->fd, self->n, 2, &bad);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	for (i = 1; i < self->n - 1; i += 2)
+		EXPECT_TRUE(flags_of(self->fd, i) & VMARENA_PTE_INFO_SWAPPED);
+}
+
+TEST_F(readahead, pages_read_ahead_stay_within_a_resident_cap)
+{
+	int bad = 0;
+
+	ASSERT_EQ(0, set_limit(self->fd, 0, 8));
+	read_pass(self->p, self->fd, self->n, 1, &bad);
+	EXPECT_EQ(0, bad);
+	EXPECT_GE(8, space_stat(self->fd, VMARENA_SPACE_STAT_RESIDENT));
+}
+
+TEST_F(readahead, a_failed_read_loses_the_faulting_page_only_and_undoes_the_rest)
+{
+	__u64 errors = global_stat(self->fd, VMARENA_STAT_READ_ERRORS);
+	char c;
+	int i;
+
+	ASSERT_TRUE(flags_of(self->fd, 0) & VMARENA_PTE_INFO_SWAPPED);
+	EXPECT_TRUE(intact(self->p, 0, 7));	/* page 0 alone */
+	/* Page 1 follows: its fault reads pages 1 and 2 in one bio. */
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_reads", "1"));
+	EXPECT_FALSE(read_survives_sigbus(self->p + PAGE, &c));
+	EXPECT_EQ(1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	EXPECT_EQ(errors + 1, global_stat(self->fd, VMARENA_STAT_READ_ERRORS));
+	EXPECT_EQ(1, space_stat(self->fd, VMARENA_SPACE_STAT_IO_ERRORS));
+	EXPECT_TRUE(flags_of(self->fd, 1) & VMARENA_PTE_INFO_LOST);
+	/* Page 2 is back in its slot, as before the read, and reads back. */
+	EXPECT_TRUE(flags_of(self->fd, 2) & VMARENA_PTE_INFO_SWAPPED);
+	EXPECT_FALSE(flags_of(self->fd, 2) & VMARENA_PTE_INFO_LOST);
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS));
+	for (i = 2; i < self->n; i++)
+		EXPECT_TRUE(intact(self->p, i, 7));
+}
+
+TEST_F(readahead, a_clone_reading_ahead_shares_the_frames_and_copies_on_write)
+{
+	int c, i, bad = 0;
+	char *q;
+
+	c = clone_space(self->fd);
+	ASSERT_LE(0, c);
+	q = map(c, self->n, 0);
+	ASSERT_NE(NULL, q);
+	read_pass(q, c, self->n, 1, &bad);	/* the clone reads ahead */
+	EXPECT_EQ(0, bad);
+	EXPECT_LT(0, space_stat(c, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	for (i = 0; i < self->n; i++) {
+		ASSERT_EQ(frame_of(self->fd, i), frame_of(c, i));
+		ASSERT_TRUE(flags_of(self->fd, i) & VMARENA_PTE_INFO_PRESENT);
+	}
+	for (i = 0; i < self->n; i += 2)
+		fill(q, i, 8);
+	for (i = 0; i < self->n; i++) {
+		bad += !intact(self->p, i, 7);
+		bad += !intact(q, i, i % 2 ? 7 : 8);
+	}
+	EXPECT_EQ(0, bad);
+	munmap(q, self->n * PAGE);
+	close(c);
+}
+
 TEST_HARNESS_MAIN

@@ -18,14 +18,20 @@
  *          once with vm.page-cluster at 0 (no readahead), so each read of a
  *          swapped page is one major fault, counted by pswpin.  Then once
  *          more (reclaim drops the clean pages) with the system's
- *          page-cluster, readahead included: the "readahead" row.
+ *          page-cluster, readahead included: the "readahead" row; then
+ *          twice in a random order (the same permutation on both sides),
+ *          without readahead and with it: the "random" rows.
  * vmarena  PAGES of a space, swapped to the disk in $VMARENA_SWAP_DEV
  *          (attached through /sys/class/misc/vmarena/swap_dev unless one is
  *          attached already, detached at the end if this program attached
  *          it).  Swap-out: VMARENA_IOC_SET_LIMIT with max_resident = 1,
  *          which writes the pages before it returns (SWAP_OUTS counts
  *          them).  Swap-in: max_resident back up, every page read once
- *          (SWAP_INS counts the major faults).
+ *          with readahead off (debugfs swap_readahead = 1: SWAP_INS counts
+ *          the major faults); then evicted again (dropped, not written)
+ *          and read with the readahead the module had, and twice more in
+ *          the random order, as on the kernel side.  Pages read per pass:
+ *          SWAP_INS + SWAP_READAHEAD.
  *
  * Rows: swap-out throughput in pages written per second; CPU per page
  * written, of this task during the page-out call and of all CPUs over the
@@ -78,7 +84,7 @@
 enum side { VMARENA, KERNEL, NR_SIDES };
 enum metric {
 	OUT_RATE, OUT_CPU_TASK, OUT_CPU_ALL, IN_COST, IN_CPU, IN_AHEAD,
-	NR_METRICS
+	IN_RANDOM, IN_RANDOM_AHEAD, NR_METRICS
 };
 
 static const char *const side_name[NR_SIDES] = { "vmarena", "kernel" };
@@ -86,10 +92,16 @@ static const char *const metric_name[NR_METRICS] = {
 	"swap-out pages/s", "swap-out CPU us/page, task",
 	"swap-out CPU us/page, all CPUs", "swap-in us/page",
 	"swap-in CPU us/page, task", "swap-in us/page, readahead",
+	"swap-in us/page, random", "swap-in us/page, random, readahead",
 };
+
+/* How a pass reads the pages back: in order, or in a random order. */
+enum order { SEQUENTIAL, RANDOM };
 
 static unsigned long pages;
 static unsigned int rounds;
+/* A random permutation of the pages, the same for both sides. */
+static unsigned long *shuffled;
 /* One figure per side, metric and round; NAN where there is none. */
 static double result[NR_SIDES][NR_METRICS][MAX_ROUNDS];
 static bool side_on[NR_SIDES];
@@ -103,6 +115,10 @@ static char page_cluster[32];
 
 /* vmarena side: whether this program attached the swap device. */
 static bool vm_attached;
+/* ... and the readahead it found (debugfs swap_readahead), or "". */
+static char vm_readahead[32];
+
+#define VM_READAHEAD	"/sys/kernel/debug/vmarena/swap_readahead"
 
 /* Counters of /proc/vmstat that the kernel side uses. */
 struct vmstat {
@@ -296,14 +312,16 @@ static unsigned long check(const char *p, unsigned int tag)
 /* CPU time (user + system) of the last touch(). */
 static uint64_t touch_cpu_ns;
 
-/* Reads one word of every page; ns taken. */
-static uint64_t touch(const volatile char *p)
+/* Reads one word of every page, in @order; ns taken. */
+static uint64_t touch(const volatile char *p, enum order order)
 {
 	uint64_t t0 = now_ns(), cpu0 = cpu_ns(), sum = 0;
-	unsigned long i;
+	unsigned long i, page;
 
-	for (i = 0; i < pages; i++)
-		sum += *(const volatile uint64_t *)(p + i * PAGE);
+	for (i = 0; i < pages; i++) {
+		page = order == RANDOM ? shuffled[i] : i;
+		sum += *(const volatile uint64_t *)(p + page * PAGE);
+	}
 	if (!sum)
 		fprintf(stderr, "bench_swap: every page read as zero\n");
 	touch_cpu_ns = cpu_ns() - cpu0;
@@ -522,30 +540,32 @@ static void kernel_reclaim(void)
 }
 
 /*
- * Kernel swap-in of the range at @p again, with the readahead the system
- * had (vm.page-cluster): its pages are still in swap, so reclaim drops them
- * without writing.  Time per page read, readahead included.
+ * Kernel swap-in of the range at @p again, in @order, with the readahead
+ * the system had (vm.page-cluster) or none: its pages are still in swap,
+ * so reclaim drops them without writing.  Time per page read (pswpin),
+ * readahead included, into metric @m.
  */
-static void kernel_swapin_ahead(char *p, unsigned int r, unsigned int tag)
+static void kernel_swapin_again(char *p, unsigned int r, unsigned int tag,
+				enum order order, bool ahead, enum metric m)
 {
 	struct vmstat v0, v1;
 	unsigned long bad;
 	uint64_t ns, read;
 
-	if (!*page_cluster || write_file(PAGE_CLUSTER, page_cluster))
+	if (ahead && (!*page_cluster || write_file(PAGE_CLUSTER, page_cluster)))
 		return;
 	kernel_reclaim();
 	vmstat_read(&v0);
-	ns = touch(p);
+	ns = touch(p, order);
 	vmstat_read(&v1);
 	write_file(PAGE_CLUSTER, "0");
 	read = v1.pswpin - v0.pswpin;
 	bad = check(p, tag);
 	bad_pages += bad;
-	printf("# %-7s round %u: readahead: %llu read, %lu bad\n",
-	       "kernel", r + 1, (unsigned long long)read, bad);
+	printf("# %-7s round %u: %s: %llu read, %lu bad\n", "kernel", r + 1,
+	       metric_name[m], (unsigned long long)read, bad);
 	if (read)
-		result[KERNEL][IN_AHEAD][r] = ns / 1e3 / read;
+		result[KERNEL][m][r] = ns / 1e3 / read;
 }
 
 /* Kernel swap-in of the range at @p, swapped out with pattern @tag. */
@@ -560,7 +580,7 @@ static void kernel_swapin(char *p, unsigned int r, unsigned int tag,
 	swapped = pagemap_swapped(p);
 	if (vmstat_read(&v0))
 		return;
-	ns = touch(p);
+	ns = touch(p, SEQUENTIAL);
 	vmstat_read(&v1);
 	read = v1.pswpin - v0.pswpin;
 	bad = check(p, tag);
@@ -570,7 +590,9 @@ static void kernel_swapin(char *p, unsigned int r, unsigned int tag,
 		result[KERNEL][IN_COST][r] = ns / 1e3 / read;
 		result[KERNEL][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
 	}
-	kernel_swapin_ahead(p, r, tag);
+	kernel_swapin_again(p, r, tag, SEQUENTIAL, true, IN_AHEAD);
+	kernel_swapin_again(p, r, tag, RANDOM, false, IN_RANDOM);
+	kernel_swapin_again(p, r, tag, RANDOM, true, IN_RANDOM_AHEAD);
 }
 
 static void kernel_round(unsigned int r)
@@ -675,12 +697,17 @@ static void vmarena_setup(void)
 		vm_attach();
 	}
 	close(fd);
+	/* Each pass sets it; without it (an older module), no readahead row. */
+	if (read_file(VM_READAHEAD, vm_readahead, sizeof(vm_readahead)) <= 0)
+		vm_readahead[0] = '\0';
 }
 
 static void vmarena_cleanup(void)
 {
 	int ret;
 
+	if (*vm_readahead)
+		write_file(VM_READAHEAD, vm_readahead);
 	if (!vm_attached)
 		return;
 	ret = write_file(SWAP_DEV_ATTR, "\n");
@@ -716,30 +743,61 @@ static long long vmarena_pageout(int fd, unsigned int r)
 	return written;
 }
 
-/* vmarena swap-in of the space @fd mapped at @p, filled with @tag. */
+/*
+ * Pages read back from slots between two samples of the global counters:
+ * those faults asked for and those read ahead with them.
+ */
+static uint64_t vm_read(const uint64_t *s0, const uint64_t *s1)
+{
+	return s1[VMARENA_STAT_SWAP_INS] - s0[VMARENA_STAT_SWAP_INS] +
+	       s1[VMARENA_STAT_SWAP_READAHEAD] - s0[VMARENA_STAT_SWAP_READAHEAD];
+}
+
+/*
+ * vmarena swap-in of the space @fd mapped at @p, filled with @tag: every
+ * page read once, in @order, with readahead (debugfs swap_readahead as it
+ * was found) or without (1), into metric @m (and IN_CPU for IN_COST).
+ * A pass after the first evicts the pages again first, which drops them
+ * without writing (their slot copies are valid).  -errno or 0.
+ */
 static int vmarena_swapin(int fd, char *p, unsigned int r, unsigned int tag,
-			  long long written)
+			  long long written, enum order order, bool ahead,
+			  enum metric m)
 {
 	uint64_t s0[VMARENA_NR_GLOBAL_STATS], s1[VMARENA_NR_GLOBAL_STATS];
 	uint64_t sp[VMARENA_NR_SPACE_STATS], ns, read;
 	unsigned long bad;
 	int ret;
 
+	if (!*vm_readahead && m != IN_COST)
+		return -ENOENT;
+	if (*vm_readahead && write_file(VM_READAHEAD, ahead ? vm_readahead : "1"))
+		return -EIO;
+	if (m != IN_COST) {
+		ret = vm_set_limit(fd, pages, 1);
+		if (ret)
+			return ret;
+	}
 	ret = vm_set_limit(fd, pages, pages);
 	if (ret)
 		return ret;
 	vm_stats(fd, VMARENA_STATS_SPACE, sp, VMARENA_NR_SPACE_STATS);
 	vm_stats(fd, VMARENA_STATS_GLOBAL, s0, VMARENA_NR_GLOBAL_STATS);
-	ns = touch(p);
+	ns = touch(p, order);
 	vm_stats(fd, VMARENA_STATS_GLOBAL, s1, VMARENA_NR_GLOBAL_STATS);
-	read = s1[VMARENA_STAT_SWAP_INS] - s0[VMARENA_STAT_SWAP_INS];
+	read = vm_read(s0, s1);
 	bad = check(p, tag);
 	bad_pages += bad;
-	print_round(VMARENA, r, written, sp[VMARENA_SPACE_STAT_SWAPPED], read,
-		    bad);
+	if (m == IN_COST)
+		print_round(VMARENA, r, written, sp[VMARENA_SPACE_STAT_SWAPPED],
+			    read, bad);
+	else
+		printf("# %-7s round %u: %s: %llu read, %lu bad\n", "vmarena",
+		       r + 1, metric_name[m], (unsigned long long)read, bad);
 	if (read) {
-		result[VMARENA][IN_COST][r] = ns / 1e3 / read;
-		result[VMARENA][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
+		result[VMARENA][m][r] = ns / 1e3 / read;
+		if (m == IN_COST)
+			result[VMARENA][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
 	}
 	return 0;
 }
@@ -777,13 +835,43 @@ static void vmarena_round(unsigned int r)
 		skip(VMARENA, "max_resident=1 swapped nothing out");
 		goto out_unmap;
 	}
-	ret = vmarena_swapin(fd, p, r, tag, written);
-	if (ret)
-		skip_errno(VMARENA, "VMARENA_IOC_SET_LIMIT back up", -ret);
+	ret = vmarena_swapin(fd, p, r, tag, written, SEQUENTIAL, false,
+			     IN_COST);
+	if (!ret)
+		ret = vmarena_swapin(fd, p, r, tag, written, SEQUENTIAL, true,
+				     IN_AHEAD);
+	if (!ret)
+		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, false,
+				     IN_RANDOM);
+	if (!ret)
+		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, true,
+				     IN_RANDOM_AHEAD);
+	if (ret && ret != -ENOENT)
+		skip_errno(VMARENA, "a swap-in pass (SET_LIMIT, swap_readahead)",
+			   -ret);
 out_unmap:
 	munmap(p, pages * PAGE);
 out_close:
 	close(fd);
+}
+
+/* @v[0..n) a random permutation of 0..n-1 (fixed seed, xorshift). */
+static void shuffle(unsigned long *v, unsigned long n)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	unsigned long i, j, t;
+
+	for (i = 0; i < n; i++)
+		v[i] = i;
+	for (i = n - 1; i > 0; i--) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		j = x % (i + 1);
+		t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -851,6 +939,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	shuffled = calloc(pages, sizeof(*shuffled));
+	if (!shuffled)
+		return 1;
+	shuffle(shuffled, pages);
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
 	/* memory.reclaim must take the benchmark's pages, not our own. */
 	mlockall(MCL_CURRENT);

@@ -158,7 +158,10 @@ struct vmarena_info {
 	X(ZEROED_HITS, zeroed_hits)			/* first touches: a frame zeroed ahead */ \
 	X(ZEROED_MISSES, zeroed_misses)			/* ... one they zeroed themselves */	\
 	X(ZEROED_AHEAD, zeroed_ahead)			/* frames vmarena_zerod zeroed */	\
-	X(ZEROED_POOL, zeroed_pool)			/* ... waiting now (in free_frames) */
+	X(ZEROED_POOL, zeroed_pool)			/* ... waiting now (in free_frames) */ \
+	X(SWAP_READAHEAD, swap_readahead)		/* pages read ahead of swap-in faults */ \
+	X(SWAP_READAHEAD_HITS, swap_readahead_hits)	/* ... that a later fault found */	\
+	X(SWAP_IN_BIOS, swap_in_bios)			/* read bios (pages/bio: a ratio) */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
 #define VMARENA_SPACE_STATS(X)									\
@@ -196,7 +199,9 @@ struct vmarena_info {
 	X(REWIND_COPIES, rewind_copies)		/* pages its REWINDs copied back */		\
 	X(REWIND_RESETS, rewind_resets)		/* entries its REWINDs set back */		\
 	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */	\
-	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */
+	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */	\
+	X(SWAP_READAHEAD, swap_readahead)	/* pages read ahead of its swap-ins */	\
+	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that a later fault found */
 
 /* X for an initializer of the names, in enum order (see above). */
 #define VMARENA_COUNTER_NAME(id, name)	#name,
