@@ -591,8 +591,10 @@ static void kernel_swapin(char *p, unsigned int r, unsigned int tag,
 		result[KERNEL][IN_CPU][r] = touch_cpu_ns / 1e3 / read;
 	}
 	kernel_swapin_again(p, r, tag, SEQUENTIAL, true, IN_AHEAD);
-	kernel_swapin_again(p, r, tag, RANDOM, false, IN_RANDOM);
-	kernel_swapin_again(p, r, tag, RANDOM, true, IN_RANDOM_AHEAD);
+	kernel_swapin_again(p, r, tag, RANDOM, r % 2,
+			    r % 2 ? IN_RANDOM_AHEAD : IN_RANDOM);
+	kernel_swapin_again(p, r, tag, RANDOM, !(r % 2),
+			    r % 2 ? IN_RANDOM : IN_RANDOM_AHEAD);
 }
 
 static void kernel_round(unsigned int r)
@@ -840,12 +842,13 @@ static void vmarena_round(unsigned int r)
 	if (!ret)
 		ret = vmarena_swapin(fd, p, r, tag, written, SEQUENTIAL, true,
 				     IN_AHEAD);
+	/* The two random passes in turn first: the disk drifts. */
 	if (!ret)
-		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, false,
-				     IN_RANDOM);
+		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, r % 2,
+				     r % 2 ? IN_RANDOM_AHEAD : IN_RANDOM);
 	if (!ret)
-		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, true,
-				     IN_RANDOM_AHEAD);
+		ret = vmarena_swapin(fd, p, r, tag, written, RANDOM, !(r % 2),
+				     r % 2 ? IN_RANDOM : IN_RANDOM_AHEAD);
 	if (ret && ret != -ENOENT)
 		skip_errno(VMARENA, "a swap-in pass (SET_LIMIT, swap_readahead)",
 			   -ret);
@@ -904,6 +907,50 @@ static void print_value(double v, int decimals)
 		printf(" %10.*f", decimals, v);
 }
 
+/* The range of the rounds' ratios vmarena / kernel of metric @i. */
+static void print_ratios(int i)
+{
+	double lo = NAN, hi = NAN, x;
+	unsigned int r;
+
+	for (r = 0; r < rounds; r++) {
+		if (isnan(result[VMARENA][i][r]) || isnan(result[KERNEL][i][r]) ||
+		    !result[KERNEL][i][r])
+			continue;
+		x = result[VMARENA][i][r] / result[KERNEL][i][r];
+		if (isnan(lo) || x < lo)
+			lo = x;
+		if (isnan(hi) || x > hi)
+			hi = x;
+	}
+	if (isnan(lo))
+		printf(" %11s\n", "-");
+	else
+		printf(" %5.2f-%-5.2f\n", lo, hi);
+}
+
+/* vmarena's metric @a against its metric @b, round by round. */
+static void print_own(int a, int b, const char *what)
+{
+	double x[MAX_ROUNDS], lo = NAN, hi = NAN;
+	unsigned int r;
+
+	for (r = 0; r < rounds; r++) {
+		x[r] = result[VMARENA][a][r] / result[VMARENA][b][r];
+		if (isinf(x[r]))
+			x[r] = NAN;
+		if (isnan(x[r]))
+			continue;
+		if (isnan(lo) || x[r] < lo)
+			lo = x[r];
+		if (isnan(hi) || x[r] > hi)
+			hi = x[r];
+	}
+	if (!isnan(lo))
+		printf("# vmarena %s swap-in, readahead / none: median %.2f, %s %.2f-%.2f\n",
+		       what, median(x), "rounds", lo, hi);
+}
+
 static void print_table(void)
 {
 	double m[NR_SIDES];
@@ -911,19 +958,23 @@ static void print_table(void)
 
 	printf("# median of %u rounds of %lu pages; ratio = vmarena / kernel\n",
 	       rounds, pages);
-	printf("%-31s %10s %10s %6s\n", "# metric", "vmarena", "kernel",
-	       "ratio");
+	printf("# (of the medians; rounds: the range of each round's)\n");
+	printf("%-35s %10s %10s %6s %11s\n", "# metric", "vmarena", "kernel",
+	       "ratio", "rounds");
 	for (i = 0; i < NR_METRICS; i++) {
-		printf("%-31s", metric_name[i]);
+		printf("%-35s", metric_name[i]);
 		for (s = 0; s < NR_SIDES; s++) {
 			m[s] = median(result[s][i]);
 			print_value(m[s], i == OUT_RATE ? 0 : 1);
 		}
 		if (isnan(m[VMARENA]) || isnan(m[KERNEL]) || !m[KERNEL])
-			printf(" %6s\n", "-");
+			printf(" %6s", "-");
 		else
-			printf(" %6.2f\n", m[VMARENA] / m[KERNEL]);
+			printf(" %6.2f", m[VMARENA] / m[KERNEL]);
+		print_ratios(i);
 	}
+	print_own(IN_AHEAD, IN_COST, "sequential");
+	print_own(IN_RANDOM_AHEAD, IN_RANDOM, "random");
 }
 
 int main(int argc, char **argv)
