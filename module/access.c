@@ -866,10 +866,17 @@ static int space_pin_cow(struct vmarena_space *space, u64 vpn, u64 **pte)
 	return ret;
 }
 
-/* Pins a page: made resident, private (a pin is never shared), charged. */
-static int space_pin_one(struct vmarena_space *space, u64 vpn)
+/*
+ * Pins a page: made resident, private (a pin is never shared), charged.
+ * A page a fault is still reading in (its own, or read ahead with it) is
+ * not pinned: *@wait takes it, referenced, and -EAGAIN makes the pin wait
+ * for the read without the lock and start again.
+ */
+static int space_pin_one(struct vmarena_space *space, u64 vpn,
+			 struct page **wait)
 {
 	struct vmarena_space *owner;
+	struct page *page;
 	int ret = 0;
 	u64 *pte;
 
@@ -878,6 +885,12 @@ static int space_pin_one(struct vmarena_space *space, u64 vpn)
 	ret = vmarena_space_translate(space, vpn, true, &pte);
 	if (ret || (*pte & VMARENA_PTE_PINNED))
 		return ret;
+	page = vmarena_frame_page(vmarena_pte_frame(*pte));
+	if (!PageUptodate(page)) {
+		get_page(page);
+		*wait = page;
+		return -EAGAIN;
+	}
 	if (!vmarena_user_pin_room(space->user, 1))
 		return -EDQUOT;
 	/* -EAGAIN: the page changed meanwhile; the pin starts again unlocked. */
@@ -922,6 +935,7 @@ bool vmarena_space_pin_fits(u64 nr)
  */
 int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 {
+	struct page *wait = NULL;
 	u64 vpn;
 	int ret = 0;
 
@@ -940,10 +954,15 @@ int vmarena_space_pin(struct vmarena_space *space, u64 first, u64 nr)
 		/* A pin may move the page a generation shares (share.c). */
 		vmarena_changes_track(space, 0);
 		for (vpn = first; vpn < first + nr && !ret; vpn++)
-			ret = space_pin_one(space, vpn);
+			ret = space_pin_one(space, vpn, &wait);
 		vmarena_pt_range(&space->pt, first, nr,
 				 ret ? space_pin_undo : space_pin_commit, space);
 		mutex_unlock(space->lock);
+		if (wait) {
+			wait_on_page_locked(wait);
+			vmarena_arena_put_page(wait);
+			wait = NULL;
+		}
 	} while (ret == -EAGAIN);
 	return ret;
 }

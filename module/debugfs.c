@@ -330,6 +330,8 @@ void vmarena_debugfs_init(void)
 	debugfs_create_file_unsafe("zeroed_target", 0600, root, NULL,
 				   &zeroed_target_fops);
 	debugfs_create_u32("swap_readahead", 0600, root, &vmarena_swap_readahead);
+	debugfs_create_u32("delay_swap_reads", 0600, root,
+			   &vmarena_swap_read_delay_us);
 	vmarena_debugfs_slab_init();
 	vmarena_debugfs_spaces = debugfs_create_dir("spaces", root);
 	vmarena_bench_debugfs_init(root);

@@ -149,11 +149,18 @@ static int export_page(struct vmarena_gen *ck, u64 vpn, struct page *bounce,
 		if (PageUptodate(page)) {
 			get_page(page);
 			*src = page;
-		} else {
-			ret = -EIO;	/* that read failed: the page is lost */
+			unlock_page(page);
+			return 0;
 		}
+		/*
+		 * That read failed, and its fault waits for our lock to mark
+		 * the page lost or put it back in its slot: the slot the frame
+		 * keeps still holds the bytes (lost only if they cannot be read).
+		 */
 		unlock_page(page);
-		return ret;
+		slot = vmarena_frame_table()[slot].slot;
+		if (slot == VMARENA_NO_SLOT)
+			return -EIO;
 	}
 	if (slot == VMARENA_SLOT_LOST)
 		return -EIO;

@@ -29,17 +29,22 @@
 
 /*
  * The page holding @vpn, referenced, or NULL for a hole (reads only).  A
- * page still being read in by a fault is waited for; if that read failed,
- * the page is looked up again (and is then lost: -EIO).
+ * page still being read in by a fault (its own, or read ahead with it) is
+ * waited for without the lock and looked up again: a write notes nothing
+ * until the page is up to date, since noting it frees the slot the read
+ * comes from.  If that read failed, the page is lost (-EIO) or back in its
+ * slot (read here).
  */
 static int rw_get_page(struct vmarena_space *space, u64 vpn, bool write,
 		       struct page **page)
 {
+	bool busy;
 	u64 *pte;
 	int ret;
 
 again:
 	*page = NULL;
+	busy = false;
 	if (fatal_signal_pending(current))
 		return -EINTR;	/* a page that keeps changing cannot hold it */
 	mutex_lock(space->lock);
@@ -52,22 +57,23 @@ again:
 		}
 	}
 	if (!ret) {
-		*pte |= VMARENA_PTE_ACCESSED;
-		if (write)
-			vmarena_space_write_notify(space, pte);
 		*page = vmarena_frame_page(vmarena_pte_frame(*pte));
 		get_page(*page);
+		busy = !PageUptodate(*page);
+		if (!busy) {
+			*pte |= VMARENA_PTE_ACCESSED;
+			if (write)
+				vmarena_space_write_notify(space, pte);
+		}
 	} else if (ret == -ENOENT) {
 		ret = 0;
 	}
 	mutex_unlock(space->lock);
-	if (*page && !PageUptodate(*page)) {
+	if (busy) {
 		wait_on_page_locked(*page);
-		if (!PageUptodate(*page)) {
-			vmarena_arena_put_page(*page);
-			cond_resched();
-			goto again;
-		}
+		vmarena_arena_put_page(*page);
+		cond_resched();
+		goto again;
 	}
 	return ret;
 }

@@ -13,6 +13,7 @@
  */
 #include <linux/bio.h>
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/fs.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -336,6 +337,13 @@ void vmarena_swap_dup(u64 slot)
 	mutex_unlock(&swap.lock);
 }
 
+/*
+ * A test knob (debugfs "delay_swap_reads"): microseconds each swap read
+ * sleeps before its bio (failed by injection or not), so that a test can
+ * act on the pages while they are being read in.
+ */
+u32 vmarena_swap_read_delay_us;
+
 static bool swap_inject(atomic64_t *fail)
 {
 	return atomic64_read(fail) && atomic64_dec_if_positive(fail) >= 0;
@@ -404,6 +412,8 @@ int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n)
 		VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frames[i])),
 				     vmarena_frame_page(frames[i]));
 	atomic64_inc(&vmarena_counters.swap_in_bios);
+	if (unlikely(READ_ONCE(vmarena_swap_read_delay_us)))
+		fsleep(min(READ_ONCE(vmarena_swap_read_delay_us), 100000U));
 	if (!swap_inject(&swap.fail_reads))
 		ret = swap_bio(REQ_OP_READ, slot, frames, n, NULL);
 	if (ret) {

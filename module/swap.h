@@ -32,6 +32,7 @@ int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read_page(u64 slot, struct page *page);
 void vmarena_swap_fail_next(bool write, u64 n);
+extern u32 vmarena_swap_read_delay_us;
 void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired);
 
 #endif /* _VMARENA_SWAP_H */

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -762,6 +763,7 @@ FIXTURE_SETUP(readahead)
 
 FIXTURE_TEARDOWN(readahead)
 {
+	write_str(VMARENA_DBG "delay_swap_reads", "0");
 	if (self->p)
 		munmap(self->p, self->n * PAGE);
 	close(self->fd);
@@ -859,6 +861,92 @@ TEST_F(readahead, a_failed_read_loses_the_faulting_page_only_and_undoes_the_rest
 	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS));
 	for (i = 2; i < self->n; i++)
 		EXPECT_TRUE(intact(self->p, i, 7));
+}
+
+/*
+ * pwrite and PIN on pages a fault is reading ahead: while the test reads
+ * every page in order through the mapping, a thread waits for every fourth
+ * page to be brought in (its entry present: the read may still be under
+ * way, delay_swap_reads makes it last), then writes it with pwrite or pins
+ * and unpins it, in turn.
+ */
+struct ra_race {
+	int fd;
+	int n;
+	const char *src;	/* version 9 of every page */
+	volatile int at;	/* the page the pass reads now */
+	bool written[64];
+};
+
+static void *ra_racer(void *arg)
+{
+	struct ra_race *r = arg;
+	int i;
+
+	for (i = 2; i < r->n; i += 4) {
+		/* Until a fault brings it in (or the pass is past it). */
+		while (r->at <= i && !(flags_of(r->fd, i) &
+				       (VMARENA_PTE_INFO_PRESENT | VMARENA_PTE_INFO_LOST)))
+			;
+		if (i % 8 == 2) {
+			r->written[i] = pwrite(r->fd, r->src + i * PAGE, PAGE,
+					       i * PAGE) == PAGE;
+		} else if (!range_ioctl(r->fd, VMARENA_IOC_PIN, i * PAGE, PAGE)) {
+			range_ioctl(r->fd, VMARENA_IOC_UNPIN, i * PAGE, PAGE);
+		}
+	}
+	return NULL;
+}
+
+TEST_F(readahead, pwrite_and_pin_wait_for_pages_being_read_ahead)
+{
+	struct ra_race r = { .fd = self->fd, .n = self->n };
+	int i, bad = 0, lost = 0, round;
+	pthread_t t;
+	char *src, c;
+
+	src = malloc(self->n * PAGE);
+	ASSERT_NE(NULL, src);
+	for (i = 0; i < self->n; i++)
+		fill(src, i, 9);
+	r.src = src;
+	/* Reads take 2 ms: the thread acts while they are in flight. */
+	ASSERT_EQ(0, write_str(VMARENA_DBG "delay_swap_reads", "2000"));
+	/* Round 1 reads; in round 2 every read bio fails. */
+	for (round = 0; round < 2; round++) {
+		if (round) {
+			evict_all(_metadata, self->fd);
+			ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_reads",
+					       "100000"));
+		}
+		memset(r.written, 0, sizeof(r.written));
+		r.at = -1;
+		ASSERT_EQ(0, pthread_create(&t, NULL, ra_racer, &r));
+		for (i = 0; i < self->n; i++) {
+			r.at = i;
+			read_survives_sigbus(self->p + i * PAGE, &c);
+		}
+		r.at = self->n;
+		ASSERT_EQ(0, pthread_join(t, NULL));
+		ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_reads", "0"));
+		/* Each page holds what was written last, or is lost. */
+		for (i = 0; i < self->n; i++) {
+			if (flags_of(self->fd, i) & VMARENA_PTE_INFO_LOST) {
+				lost++;
+				continue;
+			}
+			if (r.written[i])
+				bad += !intact(self->p, i, 9);
+			else if (i % 8 != 2 || !round)
+				bad += !intact(self->p, i, 7);
+		}
+		EXPECT_EQ(0, bad);
+		if (!round)
+			EXPECT_EQ(0, lost);
+		EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_PINNED));
+	}
+	write_str(VMARENA_DBG "delay_swap_reads", "0");
+	free(src);
 }
 
 TEST_F(readahead, a_clone_reading_ahead_shares_the_frames_and_copies_on_write)
