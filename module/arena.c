@@ -159,6 +159,18 @@ u64 vmarena_arena_injections(void)
 	return atomic64_read(&arena.injections);
 }
 
+/**
+ * vmarena_arena_injection_armed() - whether fail_frames is armed: frame
+ * allocations an access did not ask for (readahead) are not made then, so
+ * the Nth allocation of an operation stays the one it was.
+ *
+ * Return: true while failures are armed.
+ */
+bool vmarena_arena_injection_armed(void)
+{
+	return atomic64_read(&arena.fail_next);
+}
+
 /* Moves @n frames from the top of a CPU's cache to the buddy; pcp lock held. */
 static void pcp_drain_locked(struct vmarena_pcp *pcp, unsigned int n)
 {

@@ -61,6 +61,7 @@ void vmarena_arena_counters(struct vmarena_arena_counters *c);
 void vmarena_arena_fail_next(u64 n);
 void vmarena_arena_fail_skip(u64 n);
 u64 vmarena_arena_injections(void);
+bool vmarena_arena_injection_armed(void);
 void vmarena_arena_put_page(struct page *page);
 void vmarena_arena_reap_deferred(void);
 void vmarena_arena_use_pcp(bool on);

@@ -308,7 +308,8 @@ int vmarena_space_zeroed_frame(struct vmarena_space *space, u32 *frame)
 /**
  * vmarena_space_spare_frame() - a frame for a page read ahead: only one
  * free now, with the arena above its low watermark and @space below its
- * resident cap, so that nothing is evicted for it.
+ * resident cap, so that nothing is evicted for it; none while fail_frames
+ * is armed, so that readahead never takes an injected failure.
  * @space: the space, locked.
  * @frame: out: the frame.
  *
@@ -319,7 +320,7 @@ int vmarena_space_spare_frame(struct vmarena_space *space, u32 *frame)
 	lockdep_assert_held(space->lock);
 	if (space->max_resident && space->resident >= space->max_resident)
 		return -EDQUOT;
-	if (vmarena_supply_short())
+	if (vmarena_supply_short() || vmarena_arena_injection_armed())
 		return -ENOMEM;
 	return vmarena_frames_alloc(0, frame);
 }

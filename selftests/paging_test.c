@@ -830,6 +830,21 @@ TEST_F(readahead, faults_that_skip_pages_read_nothing_ahead)
 		EXPECT_TRUE(flags_of(self->fd, i) & VMARENA_PTE_INFO_SWAPPED);
 }
 
+TEST_F(readahead, nothing_is_read_ahead_while_frame_failures_are_armed)
+{
+	int bad = 0;
+
+	/* Armed, but far off: no allocation of this pass fails. */
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_frames_skip", "100000"));
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_frames", "1"));
+	read_pass(self->p, self->fd, self->n, 1, &bad);
+	write_str(VMARENA_DBG "fail_frames", "0");
+	write_str(VMARENA_DBG "fail_frames_skip", "0");
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	EXPECT_EQ(self->n - 1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_INS));
+}
+
 TEST_F(readahead, pages_read_ahead_stay_within_a_resident_cap)
 {
 	int bad = 0;
