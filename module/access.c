@@ -87,14 +87,28 @@ static bool space_page_room(struct vmarena_space *space, u64 vpn,
 }
 
 /*
+ * The bits of a page written now (vmarena_space_write_notify()), which a
+ * first touch by a write fault gets at once, with W: the write
+ * notification that follows (.page_mkwrite) then finds nothing to change
+ * and goes without the lock (vmarena_space_write_unlocked()).
+ */
+static u64 space_written_bits(const struct vmarena_space *space)
+{
+	return vmarena_space_gen_bits(space) | VMARENA_PTE_DIRTY |
+	       VMARENA_PTE_ACCESSED;
+}
+
+/*
  * A zeroed frame for a page touched for the first time, its entry created
- * present and accessed; space lock held.  @pte: the page's empty entry, or
- * NULL when no leaf node covers it yet.
+ * present and accessed, and for a @write fault written and writable
+ * (space_written_bits()); space lock held.  @pte: the page's empty entry,
+ * or NULL when no leaf node covers it yet.
  */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
-			  u32 *frame)
+			  bool write, u32 *frame)
 {
-	const u64 new = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED;
+	const u64 new = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
+			(write ? space_written_bits(space) | VMARENA_PTE_WRITE : 0);
 	u64 nodes = vmarena_pt_frames(&space->pt);
 	u32 seq = space->pt.seq;
 	int ret;
@@ -126,6 +140,8 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 	}
 	vmarena_space_take_frame(space, *frame, vpn, VMARENA_NO_SLOT);
 	vmarena_changes_note(space, vpn);
+	if (write)
+		WRITE_ONCE(space->import_gen, 0);	/* as a write notification */
 	return 0;
 }
 
@@ -404,9 +420,10 @@ void vmarena_space_write_notify(struct vmarena_space *space, u64 *pte)
 	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(*pte)];
 
 	lockdep_assert_held(space->lock);
-	*pte = (*pte & ~VMARENA_PTE_GEN_MASK) | vmarena_space_gen_bits(space) |
-	       VMARENA_PTE_DIRTY | VMARENA_PTE_ACCESSED;
-	space->import_gen = 0;	/* no longer an imported generation */
+	/* Read by vmarena_space_write_unlocked() without the lock. */
+	WRITE_ONCE(*pte, (*pte & ~VMARENA_PTE_GEN_MASK) |
+			 space_written_bits(space));
+	WRITE_ONCE(space->import_gen, 0);	/* no longer an imported generation */
 	if (f->slot != VMARENA_NO_SLOT) {
 		vmarena_swap_free(f->slot, false);
 		f->slot = VMARENA_NO_SLOT;
@@ -478,7 +495,7 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 		*kind = VMARENA_FAULT_SWAP_IN;
 		return space_swap_in_start(space, vpn, frame);
 	}
-	ret = space_new_page(space, vpn, pte, frame);
+	ret = space_new_page(space, vpn, pte, write, frame);
 	if (ret)
 		return ret;
 	*kind = VMARENA_FAULT_FIRST_TOUCH;
@@ -573,6 +590,80 @@ u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 	return frame;
 }
 
+/*
+ * An entry a write notification would leave as it is: present, accessed,
+ * written in the generation in force, made writable since (W), not to be
+ * copied.  W goes whenever the page is to be shared or a generation taken
+ * (share.c, share_wp_entry()), so the rest holds while W does; the other
+ * bits are checked all the same.
+ */
+static bool space_write_noted(const struct vmarena_space *space, u64 pte)
+{
+	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
+			 VMARENA_PTE_DIRTY | VMARENA_PTE_WRITE;
+	u64 gen = (READ_ONCE(space->last_gen) << VMARENA_PTE_GEN_SHIFT) &
+		  VMARENA_PTE_GEN_MASK;
+
+	return (pte & (need | VMARENA_PTE_COW)) == need &&
+	       (pte & VMARENA_PTE_GEN_MASK) == gen &&
+	       vmarena_pte_frame(pte) < vmarena_frames_count();
+}
+
+/**
+ * vmarena_space_write_unlocked() - a write notification without the space
+ * lock, for a page whose entry it would not change.
+ * @space: the space, not locked.
+ * @vpn:   the page.
+ * @page:  the page the kernel has mapped read-only, or has just been
+ *         given by .fault for a write (vmf->page).
+ *
+ * The common write notifications: the one that follows a first touch by
+ * a write (vmarena_space_fault_in() made the entry written and writable),
+ * and a write to a page written before whose mapping went (a re-fault,
+ * fault-around, a policy's sample).  The entry is read without the lock
+ * (vmarena_pt_peek_leaf()); if it qualifies (space_write_noted()), the
+ * page is trylocked, then the entry read again, the table's count checked
+ * (no frame left it: pagetable.h) and the frame found without a slot copy
+ * and the space not an imported generation, which W implies.
+ *
+ * Whoever clears W afterwards (to share the page or take a generation)
+ * checks the page lock next, with a full barrier between: it sees this
+ * page locked and waits until the kernel has made the mapping writable,
+ * then write-protects it, or this function sees W gone
+ * (vmarena_space_wait_install()).  Whoever takes the frame out of the
+ * entry locks the page, as for a minor fault.
+ *
+ * Return: the frame, @page locked, for the kernel to make writable and
+ * unlock; VMARENA_NO_FRAME when the notification must take the lock.
+ */
+u32 vmarena_space_write_unlocked(struct vmarena_space *space, u64 vpn,
+				 struct page *page)
+{
+	const u64 *leaf;
+	u64 pte;
+	u32 seq;
+
+	leaf = vmarena_pt_peek_leaf(&space->pt, vpn, &seq);
+	if (!leaf)
+		return VMARENA_NO_FRAME;
+	pte = READ_ONCE(leaf[vpn % VMARENA_PT_ENTRIES]);
+	if (!space_write_noted(space, pte) ||
+	    vmarena_frame_page(vmarena_pte_frame(pte)) != page)
+		return VMARENA_NO_FRAME;
+	fault_unlocked_delay();
+	if (!trylock_page(page))
+		return VMARENA_NO_FRAME;
+	smp_mb__after_atomic();	/* the lock before W is read again */
+	if (READ_ONCE(leaf[vpn % VMARENA_PT_ENTRIES]) != pte ||
+	    !vmarena_pt_peek_valid(&space->pt, seq) || !PageUptodate(page) ||
+	    READ_ONCE(vmarena_frame_table()[vmarena_pte_frame(pte)].slot) !=
+	    VMARENA_NO_SLOT || READ_ONCE(space->import_gen)) {
+		unlock_page(page);
+		return VMARENA_NO_FRAME;
+	}
+	return vmarena_pte_frame(pte);
+}
+
 /**
  * vmarena_space_count_minor() - count resident pages mapped without the
  * space lock.
@@ -654,7 +745,7 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 		if (*pte && (**pte & VMARENA_PTE_SWAP))
 			ret = space_swap_in_locked(space, vpn);
 		else
-			ret = space_new_page(space, vpn, *pte, &frame);
+			ret = space_new_page(space, vpn, *pte, false, &frame);
 		if (ret)
 			return ret;
 		*pte = vmarena_pt_lookup(&space->pt, vpn);

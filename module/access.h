@@ -8,6 +8,7 @@
 
 #include <linux/types.h>
 
+struct page;
 struct vmarena_space;
 
 /**
@@ -47,6 +48,8 @@ u32 vmarena_space_lock_entry(struct vmarena_space *space, u64 pte, u32 seq,
 			     bool write);
 u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 				 bool write, struct vmarena_peek *peek);
+u32 vmarena_space_write_unlocked(struct vmarena_space *space, u64 vpn,
+				 struct page *page);
 void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 			       unsigned int around);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,

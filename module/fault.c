@@ -209,10 +209,23 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 	return VM_FAULT_LOCKED;
 }
 
+static vm_fault_t fault_write_noted(struct vmarena_space *space,
+				    pgoff_t vpn, u32 frame, u64 t0)
+{
+	atomic64_inc(&space->c.write_notify);
+	atomic64_inc(&vmarena_counters.write_notify);
+	if (t0)
+		trace_fault(space->id, vpn, frame, VMARENA_FAULT_WRITE_NOTIFY,
+			    ktime_get_ns() - t0);
+	return VM_FAULT_LOCKED;
+}
+
 /*
- * The first write through a read-only mapping of a page: a shared page is
- * copied (the copy is mapped by the retried access), then the write is
- * noted: dirty, its slot copy stale.
+ * The first write through a read-only mapping of a page, or the write
+ * fault that gave a page: a shared page is copied (the copy is mapped by
+ * the retried access), then the write is noted: dirty, its slot copy
+ * stale.  A page whose entry has all that already goes without the lock
+ * (vmarena_space_write_unlocked()).
  */
 static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 {
@@ -224,6 +237,9 @@ static vm_fault_t vmarena_page_mkwrite(struct vm_fault *vmf)
 	u32 frame;
 	int err;
 
+	frame = vmarena_space_write_unlocked(space, vmf->pgoff, vmf->page);
+	if (frame != VMARENA_NO_FRAME)
+		return fault_write_noted(space, vmf->pgoff, frame, t0);
 again:
 	mark = vmarena_injections();
 	mutex_lock(space->lock);
@@ -254,15 +270,10 @@ again:
 	if (ret)
 		return ret;
 	vmarena_space_write_notify(space, pte);
-	*pte |= VMARENA_PTE_WRITE;
+	WRITE_ONCE(*pte, *pte | VMARENA_PTE_WRITE);
 	frame = vmarena_pte_frame(*pte);
-	space->c.write_notify++;
-	atomic64_inc(&vmarena_counters.write_notify);
 	mutex_unlock(space->lock);
-	if (t0)
-		trace_fault(space->id, vmf->pgoff, frame, VMARENA_FAULT_WRITE_NOTIFY,
-			    ktime_get_ns() - t0);
-	return VM_FAULT_LOCKED;
+	return fault_write_noted(space, vmf->pgoff, frame, t0);
 }
 
 /*

@@ -84,9 +84,11 @@ void vmarena_space_wrprotect(struct vmarena_space *space, u64 first, u64 nr)
  *
  * For a *writable* mapping (write-protection before sharing): every
  * fault that installs one (.page_mkwrite) locks the page under the space
- * lock and unlocks it once its PTE is in place; a swap-in locks it under
- * the space lock too.  With the space lock held, a page that is not
- * locked now has none on its way, so the common case costs a flag test.
+ * lock, or without it having seen the entry's W set, and unlocks it once
+ * its PTE is in place; a swap-in locks it under the space lock too.  With
+ * the space lock held and W cleared before (a full barrier between: see
+ * share_wp_entry()), a page that is not locked now has none on its way,
+ * so the common case costs a flag test.
  * A frame taken out of an entry needs vmarena_space_wait_dropped().
  */
 void vmarena_space_wait_install(struct vmarena_space *space, u32 frame)

@@ -407,13 +407,17 @@ static void share_wp_flush(struct share_wp *w)
 /*
  * Write-protects one live entry (but a pinned one, which is never shared):
  * a fault installing a writable mapping of it is waited for (page lock),
- * and its mapping joins the run to write-protect.
+ * and its mapping joins the run to write-protect.  A write notification
+ * without the lock (access.c, vmarena_space_write_unlocked()) locks the
+ * page, then reads W: W is cleared, then the page lock read, with a full
+ * barrier between, so that one of the two sees the other.
  */
 static void share_wp_entry(struct share_wp *w, u64 vpn, u64 *pte)
 {
 	if (!(*pte & VMARENA_PTE_WRITE) || (*pte & VMARENA_PTE_PINNED))
 		return;
-	*pte &= ~VMARENA_PTE_WRITE;
+	WRITE_ONCE(*pte, *pte & ~VMARENA_PTE_WRITE);
+	smp_mb();	/* W cleared before the page lock is read */
 	vmarena_space_wait_install(w->space, vmarena_pte_frame(*pte));
 	if (w->nr && vpn != w->first + w->nr)
 		share_wp_flush(w);

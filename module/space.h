@@ -93,7 +93,7 @@ struct vmarena_space_counters {
 	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
 	atomic64_t faults_minor; /* faults on a resident page */
 	atomic64_t faults_around; /* pages mapped around a fault */
-	u64 write_notify;	/* first writes through a clean mapping */
+	atomic64_t write_notify; /* first writes through a clean mapping */
 	u64 tlb_hits;		/* pread/pwrite translations from the TLB */
 	u64 tlb_misses;		/* ... that walked the page table */
 	u64 sigbus;		/* faults answered with SIGBUS */

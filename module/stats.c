@@ -182,7 +182,7 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_MAX_RESIDENT] = space->max_resident;
 	v[VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH] = space->c.faults_first_touch;
 	v[VMARENA_SPACE_STAT_FAULTS_MINOR] = atomic64_read(&space->c.faults_minor);
-	v[VMARENA_SPACE_STAT_WRITE_NOTIFY] = space->c.write_notify;
+	v[VMARENA_SPACE_STAT_WRITE_NOTIFY] = atomic64_read(&space->c.write_notify);
 	v[VMARENA_SPACE_STAT_TLB_HITS] = space->c.tlb_hits;
 	v[VMARENA_SPACE_STAT_TLB_MISSES] = space->c.tlb_misses;
 	v[VMARENA_SPACE_STAT_SIGBUS] = space->c.sigbus;

@@ -719,6 +719,130 @@ TEST(refaults_racing_discards_copies_and_restores_never_keep_a_lost_frame)
 	close(fd);
 }
 
+/*
+ * Writes race write-protection.  The write notification of a page whose
+ * entry is written and writable already (W) goes without the space lock
+ * (access.c, vmarena_space_write_unlocked()); CLONE and CHECKPOINT clear
+ * W, then wait for a page lock they find.  A writable mapping made across
+ * that would let later writes into the pages the clone or the generation
+ * shares.  One thread keeps dropping its mappings and writing every page
+ * (a write fault, or a read then a write, each with its notification),
+ * then writing them again through the mappings it made writable, while
+ * the other takes a clone or a generation, reads it, waits for the
+ * writer's pass to end and reads it again: nothing may have changed.
+ * delay_unlocked_faults widens the window between the entry read and the
+ * page lock.
+ */
+struct write_race {
+	char *p;
+	int stop;
+	unsigned long passes;
+	pthread_mutex_t lock;
+	pthread_cond_t passed;
+};
+
+static void *race_writer(void *a)
+{
+	struct write_race *r = a;
+	unsigned long pass;
+	unsigned int i;
+
+	for (pass = 1; !__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE); pass++) {
+		madvise(r->p, RACE_PAGES * PAGE, MADV_DONTNEED);
+		for (i = 0; i < RACE_PAGES; i++) {
+			if (pass & 1)	/* mapped read-only first */
+				(void)*(volatile __u64 *)(r->p + i * PAGE);
+			*(volatile __u64 *)(r->p + i * PAGE) = RACE_TAG(pass, i);
+		}
+		/* Again, through the mappings made writable, if they still are. */
+		for (i = 0; i < RACE_PAGES * 2; i++)
+			*(volatile __u64 *)(r->p + i % RACE_PAGES * PAGE) =
+				RACE_TAG(pass + 0x1000, i);
+		pthread_mutex_lock(&r->lock);
+		r->passes = pass;
+		pthread_cond_broadcast(&r->passed);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* Until the writer's pass under way ends: its writes are all made. */
+static void race_wait_pass(struct write_race *r)
+{
+	unsigned long now;
+
+	pthread_mutex_lock(&r->lock);
+	now = r->passes;
+	while (r->passes < now + 1)
+		pthread_cond_wait(&r->passed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* What generation @gen holds: its EXPORT stream, into @buf. */
+static ssize_t race_export(int fd, __u64 gen, char *buf, size_t size)
+{
+	struct vmarena_export e = { .generation = gen };
+	ssize_t n = -1;
+
+	e.fd = memfd_create("stream", MFD_CLOEXEC);
+	if (e.fd >= 0 && !ioctl(fd, VMARENA_IOC_EXPORT, &e))
+		n = pread(e.fd, buf, size, 0);
+	close(e.fd);
+	return n;
+}
+
+TEST(writes_racing_clones_and_checkpoints_never_reach_them)
+{
+	size_t size = (RACE_PAGES + 4) * (PAGE + 64);
+	char *s1 = malloc(size), *s2 = malloc(size);
+	__u64 a[RACE_PAGES], b[RACE_PAGES];
+	struct write_race r = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				.passed = PTHREAD_COND_INITIALIZER };
+	struct vmarena_clone cl;
+	struct vmarena_ckpt ck;
+	int fd = open_space(_metadata);
+	unsigned int round, i;
+	ssize_t n1, n2;
+	pthread_t th;
+
+	ASSERT_NE(NULL, s1);
+	ASSERT_NE(NULL, s2);
+	r.p = map(fd, RACE_PAGES, 0);
+	ASSERT_NE(NULL, r.p);
+	ASSERT_EQ(0, write_str(VMARENA_DBG "delay_unlocked_faults", "200"));
+	ASSERT_EQ(0, pthread_create(&th, NULL, race_writer, &r));
+	for (round = 0; round < 100; round++) {
+		memset(&cl, 0, sizeof(cl));
+		ASSERT_LE(0, ioctl(fd, VMARENA_IOC_CLONE, &cl));
+		for (i = 0; i < RACE_PAGES; i++)
+			ASSERT_EQ(8, pread(cl.fd, &a[i], 8, i * PAGE));
+		race_wait_pass(&r);
+		for (i = 0; i < RACE_PAGES; i++)
+			ASSERT_EQ(8, pread(cl.fd, &b[i], 8, i * PAGE));
+		close(cl.fd);
+		ASSERT_EQ(0, memcmp(a, b, sizeof(a))) TH_LOG("clone, round %u", round);
+		memset(&ck, 0, sizeof(ck));
+		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CHECKPOINT, &ck));
+		n1 = race_export(fd, ck.generation, s1, size);
+		race_wait_pass(&r);
+		n2 = race_export(fd, ck.generation, s2, size);
+		ASSERT_LT(0, n1);
+		ASSERT_EQ(n1, n2);
+		ASSERT_EQ(0, memcmp(s1, s2, n1)) TH_LOG("generation, round %u", round);
+		ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CKPT_DROP, &ck));
+	}
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	ASSERT_EQ(0, write_str(VMARENA_DBG "delay_unlocked_faults", "0"));
+	EXPECT_LE(2 * round, r.passes);
+	EXPECT_LE(r.passes * RACE_PAGES,
+		  space_stat(fd, VMARENA_SPACE_STAT_WRITE_NOTIFY));
+	munmap(r.p, RACE_PAGES * PAGE);
+	free(s1);
+	free(s2);
+	close(fd);
+}
+
 TEST(debugfs_pagetable_and_stats_agree_with_translate)
 {
 	int fd = open_space(_metadata);
