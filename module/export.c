@@ -132,15 +132,17 @@ static int export_plan(struct vmarena_space *space, struct export_plan *p,
  * The page whose bytes a record of generation N carries, referenced (so it
  * stays, even if evicted meanwhile): its own frame if resident (a frame a
  * generation holds is never written: every write copies), else @bounce,
- * read from the slot.  Space locked.
+ * read from the slot.  @space (@ck's) locked.
  */
-static int export_page(struct vmarena_gen *ck, u64 vpn, struct page *bounce,
-		       struct page **src)
+static int export_page(struct vmarena_space *space, struct vmarena_gen *ck,
+		       u64 vpn, struct page *bounce, struct page **src)
 {
 	u64 *pte = vmarena_pt_lookup(&ck->pt, vpn);
 	u64 slot = vmarena_pte_frame(*pte);
 	struct page *page;
 	int ret = 0;
+
+	lockdep_assert_held(space->lock);
 
 	if (*pte & VMARENA_PTE_PRESENT) {
 		/* A read bringing it in (for a fault) is waited for. */
@@ -227,8 +229,8 @@ static int export_batch(struct vmarena_space *space, struct export_plan *p,
 	mutex_lock(space->lock);
 	for (i = 0; i < n && !ret; i++)
 		if (!(p->recs[first + i] & EXPORT_ZERO))
-			ret = export_page(p->ck, p->recs[first + i], o->bounce[i],
-					  &o->src[i]);
+			ret = export_page(space, p->ck, p->recs[first + i],
+					  o->bounce[i], &o->src[i]);
 	mutex_unlock(space->lock);
 	for (i = 0; i < n && !ret; i++) {
 		u64 r = p->recs[first + i];

@@ -191,6 +191,7 @@ static int slab_create(struct vmarena_slab_cache *c, unsigned int debug,
 	u16 objs;
 	u8 *base;
 
+	lockdep_assert_not_held(&c->lock);
 	if (vmarena_frames_alloc(c->order, &head))
 		return -ENOMEM;
 	h = &vmarena_frame_table()[head];

@@ -367,6 +367,16 @@ static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
 	return ret;
 }
 
+/* The rule of a bio over arena pages: the caller locked each. */
+static void swap_assert_locked(const u32 *frames, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frames[i])),
+				     vmarena_frame_page(frames[i]));
+}
+
 /**
  * vmarena_swap_write() - write pages to a run of slots, in one bio.
  * @slot:   the run's first slot, allocated by the caller.
@@ -380,6 +390,8 @@ static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
 int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
 {
 	int ret = -EIO;
+
+	swap_assert_locked(frames, n);
 
 	if (!swap_inject(&swap.fail_writes))
 		ret = swap_bio(REQ_OP_WRITE, slot, frames, n, NULL);
@@ -406,11 +418,8 @@ int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
 int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n)
 {
 	int ret = -EIO;
-	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		VM_WARN_ON_ONCE_PAGE(!PageLocked(vmarena_frame_page(frames[i])),
-				     vmarena_frame_page(frames[i]));
+	swap_assert_locked(frames, n);
 	atomic64_inc(&vmarena_counters.swap_in_bios);
 	if (unlikely(READ_ONCE(vmarena_swap_read_delay_us)))
 		fsleep(min(READ_ONCE(vmarena_swap_read_delay_us), 100000U));

@@ -103,8 +103,8 @@ extern unsigned long shim_errors;
 
 /*
  * Unit tests are single-threaded: a lock only records that it is held, so
- * a recursive lock, an unlock of a free lock and lockdep_assert_held() on a
- * free lock all abort the test.
+ * a recursive lock, an unlock of a free lock, lockdep_assert_held() on a
+ * free lock and lockdep_assert_not_held() on a held one all abort the test.
  */
 struct shim_spinlock {
 	int held;
@@ -132,6 +132,11 @@ static inline void spin_unlock(spinlock_t *l)
 static inline void lockdep_assert_held(const spinlock_t *l)
 {
 	BUG_ON(!l->held);
+}
+
+static inline void lockdep_assert_not_held(const spinlock_t *l)
+{
+	BUG_ON(l->held);
 }
 
 /* One CPU: per-CPU data is a single instance. */
