@@ -16,8 +16,11 @@
  *					after dropping its own (fault.c,
  *					rw.c, ioctl.c: vmarena_supply_retry())
  *	    page lock			of one of its frames (fault.c, access.c,
- *					evict.c); a holder of a page lock never
- *					takes a space lock
+ *					evict.c), or alone by a fault that
+ *					goes without the space lock (a minor
+ *					fault, fault-around, a write
+ *					notification: access.c); a holder of
+ *					a page lock never takes a space lock
  *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction,
  *					copy-on-write, RESTORE)
  *	    vmarena_swap.lock		the backing device (swap.c); a
@@ -43,9 +46,10 @@
  *	frames, so the cache lock and the frame locks are never nested.
  *
  * The space lock (faults sleep on page locks) and vmarena_swap.lock are
- * mutexes; the rest are spinlocks.  No lock is taken in interrupt context: frames and objects are
- * allocated and freed in process context only.  Frame allocation never
- * sleeps, so a caller may hold a spinlock across it.
+ * mutexes; the rest are spinlocks.  No lock is taken in interrupt
+ * context: frames and objects are allocated and freed in process context
+ * only.  Frame allocation never sleeps, so a caller may hold a spinlock
+ * across it.
  *
  * Pure-logic files (range.c, buddy.c, slab.c, pagetable.c, slots.c,
  * policy.c and stream.c) include nothing but this header (and frames.h,
