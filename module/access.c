@@ -248,14 +248,21 @@ static unsigned int space_readahead_window(struct vmarena_space *space,
 	return pages;
 }
 
-/* A fault found a page read ahead that nothing had used yet. */
+/*
+ * A fault or a kernel-side access (pread, pwrite, PIN) found a page read
+ * ahead that nothing had used yet.  One still being read is not counted
+ * yet: its read may fail and give it back to its slot; the access waits
+ * for it and looks again.
+ */
 static void space_readahead_hit(struct vmarena_space *space, u64 vpn,
 				u64 pte)
 {
-	struct vmarena_frame *f = &vmarena_frame_table()[vmarena_pte_frame(pte)];
+	u32 frame = vmarena_pte_frame(pte);
+	struct vmarena_frame *f = &vmarena_frame_table()[frame];
 
 	lockdep_assert_held(space->lock);
-	if (likely(f->use != VMARENA_USE_READAHEAD))
+	if (likely(f->use != VMARENA_USE_READAHEAD) ||
+	    !PageUptodate(vmarena_frame_page(frame)))
 		return;
 	f->use = VMARENA_USE_USER;
 	space->ra.hits++;
@@ -739,6 +746,8 @@ int vmarena_space_translate(struct vmarena_space *space, u64 vpn, bool alloc,
 	space->c.tlb_misses++;
 	atomic64_inc(&vmarena_counters.tlb_misses);
 	*pte = vmarena_pt_lookup(&space->pt, vpn);
+	if (*pte && (**pte & VMARENA_PTE_PRESENT))
+		space_readahead_hit(space, vpn, **pte);
 	if (!*pte || !(**pte & VMARENA_PTE_PRESENT)) {
 		if (!alloc && !(*pte && (**pte & VMARENA_PTE_SWAP)))
 			return -ENOENT;

@@ -830,6 +830,23 @@ TEST_F(readahead, faults_that_skip_pages_read_nothing_ahead)
 		EXPECT_TRUE(flags_of(self->fd, i) & VMARENA_PTE_INFO_SWAPPED);
 }
 
+TEST_F(readahead, a_page_read_ahead_counts_one_hit_when_pread_uses_it_first)
+{
+	char buf[8];
+
+	/* The second of two faults in order reads the page after it. */
+	ASSERT_TRUE(intact(self->p, 0, 7));
+	ASSERT_TRUE(intact(self->p, 1, 7));
+	ASSERT_EQ(1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD));
+	ASSERT_FALSE(flags_of(self->fd, 2) & VMARENA_PTE_INFO_SWAPPED);
+	EXPECT_EQ(0, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS));
+	ASSERT_EQ(sizeof(buf), pread(self->fd, buf, sizeof(buf), 2 * PAGE));
+	EXPECT_EQ(1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS));
+	/* The fault that follows finds it used already. */
+	EXPECT_TRUE(intact(self->p, 2, 7));
+	EXPECT_EQ(1, space_stat(self->fd, VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS));
+}
+
 TEST_F(readahead, nothing_is_read_ahead_while_frame_failures_are_armed)
 {
 	int bad = 0;

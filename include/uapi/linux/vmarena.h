@@ -160,7 +160,7 @@ struct vmarena_info {
 	X(ZEROED_AHEAD, zeroed_ahead)			/* frames vmarena_zerod zeroed */	\
 	X(ZEROED_POOL, zeroed_pool)			/* ... waiting now (in free_frames) */ \
 	X(SWAP_READAHEAD, swap_readahead)		/* pages read ahead of swap-in faults */ \
-	X(SWAP_READAHEAD_HITS, swap_readahead_hits)	/* ... that a later fault found */	\
+	X(SWAP_READAHEAD_HITS, swap_readahead_hits)	/* ... that an access then used */	\
 	X(SWAP_IN_BIOS, swap_in_bios)			/* read bios (pages/bio: a ratio) */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
@@ -201,7 +201,7 @@ struct vmarena_info {
 	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */	\
 	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */	\
 	X(SWAP_READAHEAD, swap_readahead)	/* pages read ahead of its swap-ins */	\
-	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that a later fault found */
+	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that an access then used */
 
 /* X for an initializer of the names, in enum order (see above). */
 #define VMARENA_COUNTER_NAME(id, name)	#name,
