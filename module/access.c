@@ -600,18 +600,21 @@ u32 vmarena_space_fault_unlocked(struct vmarena_space *space, u64 vpn,
 /*
  * An entry a write notification would leave as it is: present, accessed,
  * written in the generation in force, made writable since (W), not to be
- * copied.  W goes whenever the page is to be shared or a generation taken
- * (share.c, share_wp_entry()), so the rest holds while W does; the other
- * bits are checked all the same.
+ * copied, not pinned.  W goes whenever the page is to be shared or a
+ * generation taken (share.c, share_wp_entry()), so the rest holds while W
+ * does; the other bits are checked all the same.  A pinned page keeps W
+ * through a CHECKPOINT, which copies it under the space lock: its
+ * notification takes the lock.
  */
 static bool space_write_noted(const struct vmarena_space *space, u64 pte)
 {
 	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
 			 VMARENA_PTE_DIRTY | VMARENA_PTE_WRITE;
+	const u64 not = VMARENA_PTE_COW | VMARENA_PTE_PINNED;
 	u64 gen = (READ_ONCE(space->last_gen) << VMARENA_PTE_GEN_SHIFT) &
 		  VMARENA_PTE_GEN_MASK;
 
-	return (pte & (need | VMARENA_PTE_COW)) == need &&
+	return (pte & (need | not)) == need &&
 	       (pte & VMARENA_PTE_GEN_MASK) == gen &&
 	       vmarena_pte_frame(pte) < vmarena_frames_count();
 }

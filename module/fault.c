@@ -10,8 +10,9 @@
  * miss, first tries without the space lock at all
  * (vmarena_space_fault_unlocked()).  Mappings are shared and use write
  * notification: a read fault maps the page read-only, and the first write
- * goes through .page_mkwrite, which sets the shadow dirty bit, so the
- * module knows exactly which pages were written.  A write to a
+ * goes through .page_mkwrite, which sets the shadow dirty bit (a first
+ * touch by a write fault has it set by .fault), so the module knows
+ * exactly which pages were written.  A write to a
  * copy-on-write page (share.c) is copied by .page_mkwrite, which then
  * zaps the read-only mapping and returns VM_FAULT_NOPAGE, so that the
  * retried access maps the copy; a write fault with no mapping at all is
@@ -25,6 +26,7 @@
 #include "arena.h"
 #include "fault.h"
 #include "file.h"
+#include "mapping.h"
 #include "supply.h"
 #include "share.h"
 #include "space.h"
@@ -424,10 +426,32 @@ static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 	return VM_FAULT_NOPAGE;
 }
 
+/*
+ * mprotect() of a mapping, before the kernel changes its PTEs: a change
+ * that leaves it writable zaps the range's hardware mappings first.  A
+ * page write-protected for sharing keeps a dirty read-only PTE
+ * (wp_shared_mapping_range() does not clean it), and mprotect() makes a
+ * dirty read-only PTE of a shared mapping with write notification
+ * writable at once, without .page_mkwrite (can_change_pte_writable()): a
+ * write through it would reach the frame a clone or a generation shares.
+ * Zapped, each page faults in again (mmap_lock, held for writing, keeps
+ * this mm's faults out meanwhile).
+ */
+static int vmarena_mprotect(struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end, unsigned long newflags)
+{
+	if (newflags & VM_WRITE)
+		vmarena_space_unmap(vma->vm_private_data,
+				    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+				    (end - start) >> PAGE_SHIFT);
+	return 0;
+}
+
 static const struct vm_operations_struct vmarena_vm_ops = {
 	.fault = vmarena_fault,
 	.map_pages = vmarena_map_pages,
 	.page_mkwrite = vmarena_page_mkwrite,
+	.mprotect = vmarena_mprotect,
 };
 
 /**

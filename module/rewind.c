@@ -173,10 +173,13 @@ static void rewind_copy(struct rewind *rw, u64 *live, u64 old)
 {
 	struct page *page = vmarena_frame_page(vmarena_pte_frame(*live));
 
+	/* A write notification without the space lock waits for it. */
+	lock_page(page);
 	rewind_copy_page(page_address(page),
 			 page_address(vmarena_frame_page(vmarena_pte_frame(old))));
 	flush_dcache_page(page);	/* mapped in user space */
 	SetPageChecked(page);
+	unlock_page(page);
 	vmarena_space_write_notify(rw->space, live);
 	rw->res->copied++;
 }

@@ -375,4 +375,40 @@ TEST(translate_shows_the_generation_in_force_at_each_pages_last_write)
 	close(fd);
 }
 
+/*
+ * A CHECKPOINT or CLONE write-protects the space's mappings in place
+ * (where the kernel has the mapping dirty helpers), and a PTE it made
+ * read-only stays dirty; mprotect() makes such a PTE of a shared mapping
+ * with write notification writable without a write fault.  The module
+ * zaps the range first, so a write after mprotect() still copies the
+ * page the generation and the clone share.
+ */
+TEST(mprotect_after_a_checkpoint_or_clone_cannot_write_into_their_pages)
+{
+	struct vmarena_clone cl = { 0 };
+	struct vmarena_ckpt ck = { 0 };
+	int fd = open_space(_metadata);
+	char *p = map(fd, 2, 0);
+	__u64 v;
+
+	ASSERT_NE(NULL, p);
+	*(volatile __u64 *)p = 0xa;		/* dirty, writable PTEs */
+	*(volatile __u64 *)(p + PAGE) = 0xa;
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_CHECKPOINT, &ck));
+	ASSERT_LE(0, ioctl(fd, VMARENA_IOC_CLONE, &cl));
+	ASSERT_EQ(0, mprotect(p, 2 * PAGE, PROT_READ));
+	ASSERT_EQ(0, mprotect(p, 2 * PAGE, PROT_READ | PROT_WRITE));
+	*(volatile __u64 *)p = 0xb;
+	*(volatile __u64 *)(p + PAGE) = 0xb;
+	ASSERT_EQ(sizeof(v), pread(cl.fd, &v, sizeof(v), PAGE));
+	EXPECT_EQ(0xa, v);
+	ASSERT_EQ(0, ioctl(fd, VMARENA_IOC_RESTORE, &ck));
+	ASSERT_EQ(sizeof(v), pread(fd, &v, sizeof(v), 0));
+	EXPECT_EQ(0xa, v);
+	EXPECT_EQ(0xa, *(volatile __u64 *)p);
+	munmap(p, 2 * PAGE);
+	close(cl.fd);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN

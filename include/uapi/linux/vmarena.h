@@ -321,7 +321,7 @@ struct vmarena_range {
 #define VMARENA_PTE_INFO_SWAPPED	(1U << 1)	/* in a swap slot */
 #define VMARENA_PTE_INFO_DIRTY		(1U << 2)	/* written */
 #define VMARENA_PTE_INFO_ACCESSED	(1U << 3)	/* touched */
-#define VMARENA_PTE_INFO_WRITABLE	(1U << 4)	/* mapped writable */
+#define VMARENA_PTE_INFO_WRITABLE	(1U << 4)	/* may be mapped writable */
 #define VMARENA_PTE_INFO_COW		(1U << 5)	/* shared, copy on write */
 #define VMARENA_PTE_INFO_PINNED		(1U << 6)	/* never evicted */
 /* Lost to a swap read error: accesses get SIGBUS until it is discarded. */
