@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -15,8 +16,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <linux/userfaultfd.h>
 #include <linux/vmarena.h>
 
 #include "kselftest_harness.h"
@@ -409,6 +412,77 @@ TEST(mprotect_after_a_checkpoint_or_clone_cannot_write_into_their_pages)
 	munmap(p, 2 * PAGE);
 	close(cl.fd);
 	close(fd);
+}
+
+/*
+ * A pwrite() whose source is slow to read (here: a page userfaultfd holds
+ * back, as a FUSE file or a swapped-out buffer may) races a CHECKPOINT.
+ * The module copies the caller's bytes before it takes the space lock, so
+ * they land in the space, never in the generation the CHECKPOINT took
+ * meanwhile; before, the copy ran after the lock was dropped, into a page
+ * the generation then shared.
+ */
+struct slow_write {
+	int fd;
+	char *src;
+	ssize_t ret;
+};
+
+static void *slow_pwrite(void *a)
+{
+	struct slow_write *w = a;
+
+	w->ret = pwrite(w->fd, w->src, 16, 0);
+	return NULL;
+}
+
+TEST(a_pwrite_of_a_slow_source_lands_in_the_space_not_a_checkpoint_taken_meanwhile)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffdio_copy cp = { .len = PAGE };
+	struct slow_write w = { .fd = open_space(_metadata) };
+	struct vmarena_ckpt ck = { 0 };
+	char *p = map(w.fd, 1, 0), buf[16], *fill;
+	struct uffd_msg msg;
+	pthread_t th;
+	int uffd;
+
+	ASSERT_NE(NULL, p);
+	memset(p, 'A', PAGE);
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		SKIP(return, "userfaultfd missing: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	w.src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, w.src);
+	reg.range.start = (unsigned long)w.src;
+	reg.range.len = PAGE;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, pthread_create(&th, NULL, slow_pwrite, &w));
+	/* The pwrite waits on its source's first byte. */
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(0, ioctl(w.fd, VMARENA_IOC_CHECKPOINT, &ck));
+	p[100] = 'C';			/* the space's own copy of the page */
+	fill = aligned_alloc(PAGE, PAGE);
+	ASSERT_NE(NULL, fill);
+	memset(fill, 'B', PAGE);
+	cp.dst = (unsigned long)w.src;
+	cp.src = (unsigned long)fill;
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &cp));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(16, w.ret);
+	EXPECT_EQ('B', p[0]);
+	EXPECT_EQ('C', p[100]);
+	ASSERT_EQ(0, ioctl(w.fd, VMARENA_IOC_RESTORE, &ck));
+	ASSERT_EQ(sizeof(buf), pread(w.fd, buf, sizeof(buf), 0));
+	EXPECT_EQ('A', buf[0]);
+	free(fill);
+	close(uffd);
+	munmap(w.src, PAGE);
+	munmap(p, PAGE);
+	close(w.fd);
 }
 
 TEST_HARNESS_MAIN
