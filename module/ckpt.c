@@ -5,10 +5,11 @@
  *
  * Generation N of a space is a page table of the space's family holding
  * the space's pages as they were when it was taken, copy-on-write
- * (share.c): taking it copies no data (pinned pages excepted) and costs
- * page-table nodes, and from then on each page the space writes for the
- * first time costs one copy.  Generations are numbered from 1 per space
- * and never reused; a space holds at most VMARENA_CKPT_MAX of them.
+ * (share.c): taking it copies no data (pinned and held pages excepted:
+ * vmarena_share_held()) and costs page-table nodes, and from then on each
+ * page the space writes for the first time costs one copy.  Generations
+ * are numbered from 1 per space and never reused; a space holds at most
+ * VMARENA_CKPT_MAX of them.
  *
  * RESTORE makes the live table a copy-on-write copy of generation N's (it
  * is built first, so a failure changes nothing), then waits for faults
@@ -18,8 +19,8 @@
  *
  * GET_DIRTY compares the live table with generation N's: a page changed
  * when the two entries do not hold the same frame or slot, but for a page
- * pinned when the generation was taken (or re-armed), or copied by a pin
- * since: the generation then holds a copy (or the original) marked SAME,
+ * pinned or held when the generation was taken (or re-armed), or copied
+ * by a pin since: the generation then holds a copy (or the original) marked SAME,
  * and the bytes decide while both are resident.  Sharing is
  * broken only by a write or DISCARD, never by a read, eviction or swap-in
  * (which change every holder together), so the answer is exact; a page
@@ -89,7 +90,7 @@ void vmarena_ckpt_drop_all(struct vmarena_space *space)
 static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 {
 	struct vmarena_gen *ck;
-	u64 swapped;
+	u64 swapped, copies;
 	int ret;
 
 	if (space->nr_ckpts >= VMARENA_CKPT_MAX)
@@ -98,7 +99,7 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 	if (!ck)
 		return -ENOMEM;
 	vmarena_pt_init(&ck->pt);
-	ret = vmarena_share_copy(space, space, &ck->pt, &swapped);
+	ret = vmarena_share_copy(space, space, &ck->pt, &swapped, &copies);
 	vmarena_space_unreserve(vmarena_pt_unpool(&ck->pt));
 	if (ret) {
 		ckpt_free(space, ck);
@@ -109,8 +110,8 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 	ck->created_ns = ktime_get_ns();
 	list_add_tail(&ck->node, &space->ckpts);
 	space->nr_ckpts++;
-	/* Pinned pages were copied: the generation holds other frames. */
-	vmarena_changes_track(space, space->pinned ? 0 : ck->gen);
+	/* Pinned or held pages copied: the generation holds other frames. */
+	vmarena_changes_track(space, copies ? 0 : ck->gen);
 	*gen = ck->gen;
 	*pages = ck->pt.used;
 	return 0;
@@ -451,7 +452,7 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 	int ret = 0;
 
 	if (live && *live) {
-		ret = ckpt_rearm_nodes(d, vpn, *live & VMARENA_PTE_PINNED);
+		ret = ckpt_rearm_nodes(d, vpn, vmarena_share_held(*live));
 		if (ret)
 			return ret;
 		live = vmarena_pt_lookup(&space->pt, vpn);

@@ -539,7 +539,7 @@ static int import_commit(struct vmarena_space *space, struct import_in *in,
 	vmarena_user_charge(space->user, n);
 	vmarena_pt_init(&pt);
 	vmarena_pt_pool(&pt, nodes);
-	ret = vmarena_share_copy(space, space, &pt, &swapped) ?:
+	ret = vmarena_share_copy(space, space, &pt, &swapped, NULL) ?:
 	      import_apply(space, in, &pt, taken);
 	vmarena_user_charge(space->user, -(s64)n);
 	vmarena_space_unreserve(vmarena_pt_unpool(&pt));

@@ -107,7 +107,7 @@ err_user:
 struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent)
 {
 	struct vmarena_space *child;
-	u64 t0 = ktime_get_ns(), pages;
+	u64 t0 = ktime_get_ns(), pages, copies;
 	int ret;
 
 	lockdep_assert_not_held(parent->lock);
@@ -115,7 +115,8 @@ struct vmarena_space *vmarena_space_clone(struct vmarena_space *parent)
 	if (IS_ERR(child))
 		return child;
 	mutex_lock(parent->lock);
-	ret = vmarena_share_copy(parent, child, &child->pt, &child->swapped);
+	ret = vmarena_share_copy(parent, child, &child->pt,
+				 &child->swapped, &copies);
 	vmarena_space_unreserve(vmarena_pt_unpool(&child->pt));
 	vmarena_space_account_pt(child);
 	pages = child->pt.used;

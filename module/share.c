@@ -446,9 +446,48 @@ void vmarena_share_wrprotect(struct vmarena_space *space)
 	share_wp_flush(&w);
 }
 
+/**
+ * vmarena_share_held() - whether a live entry's page is copied, not
+ * shared, into a table that lives beside the space's (a checkpoint's, a
+ * clone's): pinned by PIN, or held by a get_user_pages() pin (FOLL_PIN:
+ * process_vm_writev(), io_uring, O_DIRECT from Linux 6.5), which may
+ * write into the frame after it is shared, with no fault to copy it
+ * first.  The kernel's fork() copies a pinned anonymous page for the
+ * same reason (page_needs_cow_for_dma()).  A reference taken with
+ * FOLL_GET (O_DIRECT before 6.5) is not seen, as fork() does not see it.
+ * @pte: the entry, its space locked; its writable mappings gone
+ * (share_wp_flush()), so that a new pin for writing can only come through
+ * .page_mkwrite, which waits for the lock.
+ *
+ * Return: true to copy.
+ */
+bool vmarena_share_held(u64 pte)
+{
+	if (pte & VMARENA_PTE_PINNED)
+		return true;
+	return (pte & VMARENA_PTE_PRESENT) &&
+	       page_maybe_dma_pinned(vmarena_frame_page(vmarena_pte_frame(pte)));
+}
+
 /*
- * A pinned page: the new table gets a copy of its own, charged to @charge,
- * its frame from @pool (vmarena_space_reserve()) when the caller builds a
+ * A frame for a copy of a held page: from @pool (vmarena_space_reserve(),
+ * which counted the pinned ones), else, for a page a get_user_pages() pin
+ * holds, a free frame without eviction: the table is half built.
+ */
+static int share_pool_frame(struct vmarena_space *charge, u32 *pool,
+			    u32 *frame)
+{
+	*frame = vmarena_space_reserved(pool);
+	if (*frame != VMARENA_NO_FRAME)
+		return 0;
+	if (!vmarena_user_room(charge->user, 1))
+		return -EDQUOT;
+	return vmarena_space_spare_frame(charge, frame);
+}
+
+/*
+ * A held page (vmarena_share_held()): the new table gets a copy of its
+ * own, charged to @charge, its frame from @pool when the caller builds a
  * table that eviction must not see half built, else allocated here.  A
  * page that holds zeros (never written, no slot copy) needs no copy: a
  * hole reads the same.  @same marks a checkpoint's copy for GET_DIRTY.
@@ -464,15 +503,10 @@ static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
 		*copy = 0;
 		return 0;
 	}
-	if (pool) {
-		frame = vmarena_space_reserved(pool);
-		if (frame == VMARENA_NO_FRAME)	/* more pins than counted */
-			return -ENOMEM;
-	} else {
-		ret = vmarena_space_alloc_frame(charge, &frame);
-		if (ret)
-			return ret;
-	}
+	ret = pool ? share_pool_frame(charge, pool, &frame) :
+		     vmarena_space_alloc_frame(charge, &frame);
+	if (ret)
+		return ret;
 	copy_highpage(vmarena_frame_page(frame),
 		      vmarena_frame_page(vmarena_pte_frame(pte)));
 	SetPageUptodate(vmarena_frame_page(frame));
@@ -486,15 +520,15 @@ static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
 static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
 			    u64 *pte, u64 same, u64 *copy)
 {
-	if (*pte & VMARENA_PTE_PINNED)
+	if (vmarena_share_held(*pte))
 		return share_copy_pinned(charge, pool, vpn, *pte, same, copy);
 	return vmarena_share_entry(pte, copy);
 }
 
 /**
  * vmarena_share_copy_entry() - give another table of the family the page
- * a live entry holds, copy-on-write (a pinned page is copied at once),
- * in place of what that table held for the page.
+ * a live entry holds, copy-on-write (a pinned or held page is copied at
+ * once: vmarena_share_held()), in place of what that table held for it.
  * @charge: the space a copy of a pinned page is charged to, locked.
  * @dst:    the other table (a checkpoint's, so a copy is marked SAME),
  *          in the family.
@@ -503,7 +537,7 @@ static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
  * @old:    out: what @dst held for the page (0: nothing), no longer in
  *          it: the caller lets it go (vmarena_space_release_entry()).
  *
- * The copy of a pinned page is made first, while @dst is whole, so that
+ * The copy of a held page is made first, while @dst is whole, so that
  * whatever its allocation evicts is found in @dst.
  *
  * Return: 0, or -ENOMEM/-EDQUOT/-EMLINK (nothing changed, *@old is 0).
@@ -546,14 +580,24 @@ struct share_copy {
 	struct vmarena_space *charge;
 	u64 keep;	/* entry bits kept: a clone's pages start at gen 0 */
 	u64 same;	/* VMARENA_PTE_SAME for a checkpoint's copies */
+	bool beside;	/* the table lives beside the space's: held pages copied */
+	u64 copies;	/* pages copied, not shared */
 	u32 pool;
 	u64 swapped;
 	u64 shared;
 };
 
+/* Whether a live entry's page is copied for the table, not shared. */
+static bool share_copy_it(struct share_copy *c, u64 pte)
+{
+	return c->beside ? vmarena_share_held(pte) : pte & VMARENA_PTE_PINNED;
+}
+
 /*
- * One leaf of a live table.  The common case, a resident unpinned page,
- * is shared here without a call per page; its frame counts in a batch.
+ * One leaf of a live table: write-protected first, its writable mappings
+ * gone before a pin is looked for (vmarena_share_held()).  The common
+ * case, a resident page no one holds, is shared without a call per page;
+ * its frame counts in a batch.
  */
 static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 			   unsigned int *filled)
@@ -563,19 +607,25 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 	unsigned int i;
 	int ret;
 
+	for (i = 0; i < VMARENA_PT_ENTRIES; i++)
+		if (src[i])
+			share_wp_entry(&c->wp, base + i, &src[i]);
+	if (c->beside)
+		share_wp_flush(&c->wp);
 	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
 		u64 *pte = &src[i];
 
 		if (!*pte)
 			continue;
-		share_wp_entry(&c->wp, base + i, pte);
-		if ((*pte & (VMARENA_PTE_PRESENT | VMARENA_PTE_PINNED)) ==
-		    VMARENA_PTE_PRESENT) {
+		if (share_copy_it(c, *pte)) {
+			ret = share_copy_pinned(c->charge, &c->pool, base + i,
+						*pte, c->same, &dst[i]);
+			c->copies++;
+		} else if (*pte & VMARENA_PTE_PRESENT) {
 			ret = share_present(ft, pte, &dst[i], &c->shared);
 		} else {
 			c->swapped += !!(*pte & VMARENA_PTE_SWAP);
-			ret = share_copy_value(c->charge, &c->pool, base + i, pte,
-					       c->same, &dst[i]);
+			ret = vmarena_share_entry(pte, &dst[i]);
 		}
 		if (ret)
 			return ret;
@@ -592,28 +642,36 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
  * @charge:  the space copies of pinned pages are charged to.
  * @dst:     the new, empty table.
  * @swapped: out: swap entries copied.
+ * @copies:  out: pages copied for @dst, not shared (pinned or held); NULL
+ *           for a table that replaces the space's (IMPORT's), not beside
+ *           it: a page held by a get_user_pages() pin is then shared.
  *
- * One pass: each page is write-protected (its writable mappings made
- * read-only a run at a time, the last run before returning) and shared.
- * Writes through a mapping not write-protected yet land in the shared
- * frame before the call returns, as if made before it; every other write
- * faults and waits for the space lock, so the copy is one point in time
- * for the writers.
+ * One pass, a leaf at a time: its pages are write-protected (their
+ * writable mappings made read-only a run at a time; with @copies, before
+ * the leaf's pages are looked at, else the last run before returning),
+ * then shared.  Writes through a mapping not write-protected yet land in
+ * the shared frame before the call returns, as if made before it; every
+ * other write faults and waits for the space lock, so the copy is one
+ * point in time for the writers.  A pinned or held page
+ * (vmarena_share_held()) is copied for @dst: the space keeps the frame,
+ * and a transfer under way into it lands in the space.
  *
  * The frames it needs (copies of pinned pages, every node of @dst) are
  * taken before the first page is shared; nodes left over stay in @dst's
  * pool (vmarena_pt_unpool()) for the caller, which may have put more there
- * for its own use of @dst before any eviction can run.
+ * for its own use of @dst before any eviction can run.  A copy of a page
+ * a get_user_pages() pin holds takes a free frame, evicting nothing.
  *
- * Return: 0; -ENOMEM (page-table nodes, copies of pinned pages), -EDQUOT
- * or -EMLINK: @dst then holds part of the pages and is to be released.
+ * Return: 0; -ENOMEM (page-table nodes, copies of pinned or held pages),
+ * -EDQUOT or -EMLINK: @dst then holds part of the pages and is to be
+ * released.
  */
 int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
-		       u64 *swapped)
+		       u64 *swapped, u64 *copies)
 {
 	struct share_copy c = { .wp.space = space, .charge = charge,
-				.keep = ~0ULL };
+				.keep = ~0ULL, .beside = !!copies };
 	u32 nodes;
 	int ret;
 
@@ -650,6 +708,8 @@ int vmarena_share_copy(struct vmarena_space *space,
 	vmarena_space_unreserve(c.pool);
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;
+	if (copies)
+		*copies = c.copies;
 	return ret;
 }
 

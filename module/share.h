@@ -41,7 +41,8 @@ int vmarena_share_copy_entry(struct vmarena_space *charge,
 			     u64 *old);
 int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
-		       u64 *swapped);
+		       u64 *swapped, u64 *copies);
+bool vmarena_share_held(u64 pte);
 
 void vmarena_space_unpin_entry(struct vmarena_space *space, u64 *pte);
 void vmarena_space_drop_swap(struct vmarena_space *space, u64 pte);

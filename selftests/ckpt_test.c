@@ -11,12 +11,14 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <linux/userfaultfd.h>
@@ -415,74 +417,174 @@ TEST(mprotect_after_a_checkpoint_or_clone_cannot_write_into_their_pages)
 }
 
 /*
- * A pwrite() whose source is slow to read (here: a page userfaultfd holds
- * back, as a FUSE file or a swapped-out buffer may) races a CHECKPOINT.
- * The module copies the caller's bytes before it takes the space lock, so
- * they land in the space, never in the generation the CHECKPOINT took
- * meanwhile; before, the copy ran after the lock was dropped, into a page
- * the generation then shared.
+ * A write whose source is slow to read (here: a page userfaultfd holds
+ * back, as a FUSE file or a swapped-out buffer may) races a CHECKPOINT, a
+ * CLONE or a GET_DIRTY re-arm.  pwrite() copies the caller's bytes before
+ * it takes the space lock.  process_vm_writev() pins the page
+ * (pin_user_pages_remote()) and holds it while it waits: a page a pin
+ * holds is copied for the generation or the clone, not shared, as fork()
+ * copies a pinned anonymous page.  Either way the bytes land in the
+ * space, never in what was taken meanwhile.
  */
+enum race { RACE_CKPT, RACE_CLONE, RACE_REARM };
+
 struct slow_write {
 	int fd;
+	char *p;
 	char *src;
+	bool pin;
 	ssize_t ret;
 };
 
-static void *slow_pwrite(void *a)
+static void *slow_write(void *a)
 {
 	struct slow_write *w = a;
+	struct iovec from = { w->src, 16 }, to = { w->p, 16 };
 
-	w->ret = pwrite(w->fd, w->src, 16, 0);
+	w->ret = w->pin ? process_vm_writev(getpid(), &from, 1, &to, 1, 0) :
+			  pwrite(w->fd, w->src, 16, 0);
 	return NULL;
+}
+
+/* What the race needs that a kernel may lack, or NULL. */
+static const char *slow_write_missing(bool pin)
+{
+	int uffd;
+
+	if (pin && process_vm_writev(getpid(), NULL, 0, NULL, 0, 0))
+		return "process_vm_writev (CONFIG_CROSS_MEMORY_ATTACH)";
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0)
+		return "userfaultfd (CONFIG_USERFAULTFD)";
+	close(uffd);
+	return NULL;
+}
+
+/* Starts @w and returns once it waits on its source's first byte. */
+static int slow_write_start(struct __test_metadata *_metadata,
+			    struct slow_write *w, pthread_t *th)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct uffd_msg msg;
+	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+
+	EXPECT_LE(0, uffd);
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	w->src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_NE(MAP_FAILED, w->src);
+	reg.range.start = (unsigned long)w->src;
+	reg.range.len = PAGE;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	EXPECT_EQ(0, pthread_create(th, NULL, slow_write, w));
+	EXPECT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	return uffd;
+}
+
+/* Gives @w its source, all 'B', and waits for it. */
+static void slow_write_finish(struct __test_metadata *_metadata,
+			      struct slow_write *w, int uffd, pthread_t th)
+{
+	struct uffdio_copy cp = { .dst = (unsigned long)w->src, .len = PAGE };
+	char *fill = aligned_alloc(PAGE, PAGE);
+
+	ASSERT_NE(NULL, fill);
+	memset(fill, 'B', PAGE);
+	cp.src = (unsigned long)fill;
+	EXPECT_EQ(0, ioctl(uffd, UFFDIO_COPY, &cp));
+	EXPECT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(16, w->ret);
+	free(fill);
+	close(uffd);
+	munmap(w->src, PAGE);
+}
+
+/* Takes what @race names; 0 or an errno. */
+static int race_take(int fd, enum race race, struct vmarena_clone *cl,
+		     struct vmarena_ckpt *ck)
+{
+	__u64 bitmap = 0;
+
+	switch (race) {
+	case RACE_CLONE:
+		return ioctl(fd, VMARENA_IOC_CLONE, cl) < 0 ? errno : 0;
+	case RACE_CKPT:
+		return ioctl(fd, VMARENA_IOC_CHECKPOINT, ck) ? errno : 0;
+	default:
+		return get_dirty(fd, ck->generation, 1, &bitmap,
+				 VMARENA_DIRTY_REARM) == 1 ? 0 : EINVAL;
+	}
+}
+
+/*
+ * The first byte of what @race took while a slow write into page 0 was
+ * under way: the generation's (RESTORE) or the clone's.
+ */
+static char slow_write_race(struct __test_metadata *_metadata, bool pin,
+			    enum race race)
+{
+	struct slow_write w = { .fd = open_space(_metadata), .pin = pin };
+	struct vmarena_clone cl = { 0 };
+	struct vmarena_ckpt ck = { 0 };
+	__u64 bitmap = 0;
+	char buf[16] = { 0 };
+	pthread_t th;
+	int uffd;
+
+	w.p = map(w.fd, 1, 0);
+	EXPECT_NE(NULL, w.p);
+	memset(w.p, 'A', PAGE);
+	if (race == RACE_REARM) {
+		EXPECT_EQ(0, ioctl(w.fd, VMARENA_IOC_CHECKPOINT, &ck));
+		w.p[200] = 'D';		/* the space's own page now */
+	}
+	uffd = slow_write_start(_metadata, &w, &th);
+	EXPECT_EQ(0, race_take(w.fd, race, &cl, &ck));
+	w.p[100] = 'C';
+	slow_write_finish(_metadata, &w, uffd, th);
+	EXPECT_EQ('B', w.p[0]);
+	EXPECT_EQ('C', w.p[100]);
+	if (race == RACE_CLONE) {
+		EXPECT_EQ(sizeof(buf), pread(cl.fd, buf, sizeof(buf), 0));
+		close(cl.fd);
+	} else {
+		/* The page changed since: the bytes tell, not the frames. */
+		EXPECT_EQ(1, get_dirty(w.fd, ck.generation, 1, &bitmap, 0));
+		EXPECT_EQ(0, ioctl(w.fd, VMARENA_IOC_RESTORE, &ck));
+		EXPECT_EQ(sizeof(buf), pread(w.fd, buf, sizeof(buf), 0));
+		EXPECT_EQ(race == RACE_REARM ? 'D' : 'A', w.p[200]);
+	}
+	munmap(w.p, PAGE);
+	close(w.fd);
+	return buf[0];
 }
 
 TEST(a_pwrite_of_a_slow_source_lands_in_the_space_not_a_checkpoint_taken_meanwhile)
 {
-	struct uffdio_api api = { .api = UFFD_API };
-	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
-	struct uffdio_copy cp = { .len = PAGE };
-	struct slow_write w = { .fd = open_space(_metadata) };
-	struct vmarena_ckpt ck = { 0 };
-	char *p = map(w.fd, 1, 0), buf[16], *fill;
-	struct uffd_msg msg;
-	pthread_t th;
-	int uffd;
+	const char *missing = slow_write_missing(false);
 
-	ASSERT_NE(NULL, p);
-	memset(p, 'A', PAGE);
-	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
-	if (uffd < 0)
-		SKIP(return, "userfaultfd missing: %s", strerror(errno));
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
-	w.src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, w.src);
-	reg.range.start = (unsigned long)w.src;
-	reg.range.len = PAGE;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
-	ASSERT_EQ(0, pthread_create(&th, NULL, slow_pwrite, &w));
-	/* The pwrite waits on its source's first byte. */
-	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
-	ASSERT_EQ(0, ioctl(w.fd, VMARENA_IOC_CHECKPOINT, &ck));
-	p[100] = 'C';			/* the space's own copy of the page */
-	fill = aligned_alloc(PAGE, PAGE);
-	ASSERT_NE(NULL, fill);
-	memset(fill, 'B', PAGE);
-	cp.dst = (unsigned long)w.src;
-	cp.src = (unsigned long)fill;
-	ASSERT_EQ(0, ioctl(uffd, UFFDIO_COPY, &cp));
-	ASSERT_EQ(0, pthread_join(th, NULL));
-	EXPECT_EQ(16, w.ret);
-	EXPECT_EQ('B', p[0]);
-	EXPECT_EQ('C', p[100]);
-	ASSERT_EQ(0, ioctl(w.fd, VMARENA_IOC_RESTORE, &ck));
-	ASSERT_EQ(sizeof(buf), pread(w.fd, buf, sizeof(buf), 0));
-	EXPECT_EQ('A', buf[0]);
-	free(fill);
-	close(uffd);
-	munmap(w.src, PAGE);
-	munmap(p, PAGE);
-	close(w.fd);
+	if (missing)
+		SKIP(return, "missing: %s", missing);
+	EXPECT_EQ('A', slow_write_race(_metadata, false, RACE_CKPT));
+}
+
+/* What the page a pin holds is taken into while the pin writes. */
+FIXTURE(pin_race) {};
+FIXTURE_VARIANT(pin_race) { enum race race; };
+FIXTURE_VARIANT_ADD(pin_race, checkpoint) { .race = RACE_CKPT };
+FIXTURE_VARIANT_ADD(pin_race, clone) { .race = RACE_CLONE };
+FIXTURE_VARIANT_ADD(pin_race, get_dirty_rearm) { .race = RACE_REARM };
+FIXTURE_SETUP(pin_race) {}
+FIXTURE_TEARDOWN(pin_race) {}
+
+TEST_F(pin_race, a_page_a_pin_holds_is_copied_not_shared)
+{
+	const char *missing = slow_write_missing(true);
+
+	if (missing)
+		SKIP(return, "missing: %s", missing);
+	EXPECT_EQ('A', slow_write_race(_metadata, true, variant->race));
 }
 
 TEST_HARNESS_MAIN
