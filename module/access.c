@@ -611,11 +611,9 @@ static bool space_write_noted(const struct vmarena_space *space, u64 pte)
 	const u64 need = VMARENA_PTE_PRESENT | VMARENA_PTE_ACCESSED |
 			 VMARENA_PTE_DIRTY | VMARENA_PTE_WRITE;
 	const u64 not = VMARENA_PTE_COW | VMARENA_PTE_PINNED;
-	u64 gen = (READ_ONCE(space->last_gen) << VMARENA_PTE_GEN_SHIFT) &
-		  VMARENA_PTE_GEN_MASK;
 
 	return (pte & (need | not)) == need &&
-	       (pte & VMARENA_PTE_GEN_MASK) == gen &&
+	       (pte & VMARENA_PTE_GEN_MASK) == vmarena_space_gen_bits(space) &&
 	       vmarena_pte_frame(pte) < vmarena_frames_count();
 }
 

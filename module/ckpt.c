@@ -106,7 +106,8 @@ static int ckpt_take_locked(struct vmarena_space *space, u64 *gen, u64 *pages)
 		return ret;
 	}
 	vmarena_ckpt_account_pt(space, ck);
-	ck->gen = ++space->last_gen;
+	ck->gen = space->last_gen + 1;
+	WRITE_ONCE(space->last_gen, ck->gen);	/* read without the lock */
 	ck->created_ns = ktime_get_ns();
 	list_add_tail(&ck->node, &space->ckpts);
 	space->nr_ckpts++;

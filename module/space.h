@@ -222,11 +222,13 @@ static inline void vmarena_space_resident_add(struct vmarena_space *space,
 
 /*
  * The entry bits of a page written now: the newest generation the space
- * has taken (0 before its first), modulo 256 (pagetable.h).
+ * has taken (0 before its first), modulo 256 (pagetable.h).  Read once:
+ * a write notification without the space lock compares with it.
  */
 static inline u64 vmarena_space_gen_bits(const struct vmarena_space *space)
 {
-	return (space->last_gen << VMARENA_PTE_GEN_SHIFT) & VMARENA_PTE_GEN_MASK;
+	return (READ_ONCE(space->last_gen) << VMARENA_PTE_GEN_SHIFT) &
+	       VMARENA_PTE_GEN_MASK;
 }
 
 #endif /* _VMARENA_SPACE_H */
