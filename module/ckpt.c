@@ -423,18 +423,19 @@ static int ckpt_dirty_old(void *arg, u64 vpn, u64 *pte)
  * page up again, and gives back what is left with
  * vmarena_space_unreserve(vmarena_pt_unpool()).
  */
-static int ckpt_rearm_nodes(struct ckpt_dirty *d, u64 vpn, bool pinned)
+static int ckpt_rearm_nodes(struct ckpt_dirty *d, u64 vpn, bool held)
 {
 	unsigned int have = 0, need;
 	u32 nodes;
 	int ret;
 
 	/*
-	 * A pinned page is copied first, and that copy's reclaim may prune
-	 * the path again: the worst case for it.  Else what is missing, until
-	 * a reclaim on the way left no more missing than is reserved.
+	 * A held page (vmarena_share_held()) is copied first, and that copy's
+	 * reclaim may prune the path again: the worst case for it.  Else what
+	 * is missing, until a reclaim on the way left no more missing than is
+	 * reserved.
 	 */
-	while ((need = pinned ? VMARENA_PT_LEVELS :
+	while ((need = held ? VMARENA_PT_LEVELS :
 		       vmarena_pt_missing(&d->ck->pt, vpn)) > have) {
 		ret = vmarena_space_reserve_nodes(d->space, need - have, &nodes);
 		if (ret)
@@ -450,17 +451,20 @@ static int ckpt_rearm_one(struct ckpt_dirty *d, u64 vpn)
 {
 	struct vmarena_space *space = d->space;
 	u64 *live = vmarena_pt_lookup(&space->pt, vpn), old = 0, *cur;
+	bool held = false;
 	int ret = 0;
 
 	if (live && *live) {
-		ret = ckpt_rearm_nodes(d, vpn, vmarena_share_held(*live));
+		/* Looked at once: a pin for reading may come meanwhile. */
+		held = vmarena_share_held(*live);
+		ret = ckpt_rearm_nodes(d, vpn, held);
 		if (ret)
 			return ret;
 		live = vmarena_pt_lookup(&space->pt, vpn);
 	}
 	if (live && *live) {
 		ret = vmarena_share_copy_entry(space, &d->ck->pt, vpn, live,
-					       &old);
+					       held, &old);
 	} else {
 		cur = vmarena_pt_lookup(&d->ck->pt, vpn);
 		old = cur ? *cur : 0;

@@ -426,9 +426,18 @@ static void share_wp_entry(struct share_wp *w, u64 vpn, u64 *pte)
 	w->nr++;
 }
 
+/* Write-protecting a whole space, counting the pages pins hold. */
+struct share_wp_all {
+	struct share_wp wp;
+	u64 held;
+};
+
 static int share_wp_one(void *arg, u64 vpn, u64 *pte)
 {
-	share_wp_entry(arg, vpn, pte);
+	struct share_wp_all *w = arg;
+
+	share_wp_entry(&w->wp, vpn, pte);
+	w->held += !(*pte & VMARENA_PTE_PINNED) && vmarena_share_held(*pte);
 	return 0;
 }
 
@@ -436,43 +445,65 @@ static int share_wp_one(void *arg, u64 vpn, u64 *pte)
  * vmarena_share_wrprotect() - make every writable hardware mapping of a
  * space's pages (but pinned ones) read-only, before they are shared.
  * @space: the space, locked (so none can come back until it is unlocked).
+ *
+ * From its return until the lock is dropped, a get_user_pages() pin for
+ * writing can only come through .page_mkwrite, which waits for the lock:
+ * vmarena_share_held() then sees every pin that could write.
+ *
+ * Return: the pages a get_user_pages() pin held as they were looked at
+ * (vmarena_share_held(), PIN's pinned pages not counted): how many copies
+ * to reserve.  A pin may come or go before the copy.
  */
-void vmarena_share_wrprotect(struct vmarena_space *space)
+u64 vmarena_share_wrprotect(struct vmarena_space *space)
 {
-	struct share_wp w = { .space = space };
+	struct share_wp_all w = { .wp.space = space };
 
 	lockdep_assert_held(space->lock);
 	vmarena_pt_range(&space->pt, 0, VMARENA_MAX_PAGES, share_wp_one, &w);
-	share_wp_flush(&w);
+	share_wp_flush(&w.wp);
+	/*
+	 * The mappings are read-only (the page-table lock and the TLB flush
+	 * order it for the kernel's GUP, which takes a pin, then reads the
+	 * PTE again) before a page count is read for a pin.
+	 */
+	smp_mb();
+	return w.held;
 }
 
 /**
  * vmarena_share_held() - whether a live entry's page is copied, not
  * shared, into a table that lives beside the space's (a checkpoint's, a
  * clone's): pinned by PIN, or held by a get_user_pages() pin (FOLL_PIN:
- * process_vm_writev(), io_uring, O_DIRECT from Linux 6.5), which may
- * write into the frame after it is shared, with no fault to copy it
- * first.  The kernel's fork() copies a pinned anonymous page for the
- * same reason (page_needs_cow_for_dma()).  A reference taken with
- * FOLL_GET (O_DIRECT before 6.5) is not seen, as fork() does not see it.
+ * process_vm_writev(), or O_DIRECT on kernels that pin its pages, as 6.12
+ * does), which may write into the frame after it is shared, with no fault
+ * to copy it first.  The kernel's fork() copies a pinned anonymous page
+ * for the same reason (page_needs_cow_for_dma()).  A reference taken with
+ * FOLL_GET (6.1's O_DIRECT) is not seen, as fork() does not see it.
  * @pte: the entry, its space locked; its writable mappings gone
- * (share_wp_flush()), so that a new pin for writing can only come through
- * .page_mkwrite, which waits for the lock.
+ * (vmarena_share_wrprotect()).
+ *
+ * A pin adds GUP_PIN_COUNTING_BIAS to the page's count, a mapping one:
+ * past the arena's own reference and the mappings', a pin is seen, and a
+ * page mapped by a thousand processes is not taken for one.
  *
  * Return: true to copy.
  */
 bool vmarena_share_held(u64 pte)
 {
+	struct page *page;
+
 	if (pte & VMARENA_PTE_PINNED)
 		return true;
-	return (pte & VMARENA_PTE_PRESENT) &&
-	       page_maybe_dma_pinned(vmarena_frame_page(vmarena_pte_frame(pte)));
+	if (!(pte & VMARENA_PTE_PRESENT))
+		return false;
+	page = vmarena_frame_page(vmarena_pte_frame(pte));
+	return page_count(page) - page_mapcount(page) > GUP_PIN_COUNTING_BIAS;
 }
 
 /*
- * A frame for a copy of a held page: from @pool (vmarena_space_reserve(),
- * which counted the pinned ones), else, for a page a get_user_pages() pin
- * holds, a free frame without eviction: the table is half built.
+ * A frame for a copy of a held page: from @pool (vmarena_space_reserve()),
+ * else (a pin came after the pages were counted) a free frame without
+ * eviction: the table is half built.
  */
 static int share_pool_frame(struct vmarena_space *charge, u32 *pool,
 			    u32 *frame)
@@ -516,15 +547,6 @@ static int share_copy_pinned(struct vmarena_space *charge, u32 *pool, u64 vpn,
 	return 0;
 }
 
-/* What another table's entry for the page of @pte is to be. */
-static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
-			    u64 *pte, u64 same, u64 *copy)
-{
-	if (vmarena_share_held(*pte))
-		return share_copy_pinned(charge, pool, vpn, *pte, same, copy);
-	return vmarena_share_entry(pte, copy);
-}
-
 /**
  * vmarena_share_copy_entry() - give another table of the family the page
  * a live entry holds, copy-on-write (a pinned or held page is copied at
@@ -534,6 +556,7 @@ static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
  *          in the family.
  * @vpn:    the page.
  * @pte:    the live entry, write-protected (vmarena_share_wrprotect()).
+ * @held:   vmarena_share_held() of @pte, as the caller found it.
  * @old:    out: what @dst held for the page (0: nothing), no longer in
  *          it: the caller lets it go (vmarena_space_release_entry()).
  *
@@ -544,14 +567,16 @@ static int share_copy_value(struct vmarena_space *charge, u32 *pool, u64 vpn,
  */
 int vmarena_share_copy_entry(struct vmarena_space *charge,
 			     struct vmarena_pt *dst, u64 vpn, u64 *pte,
-			     u64 *old)
+			     bool held, u64 *old)
 {
 	u64 copy, *cur;
 	int ret;
 
 	lockdep_assert_held(charge->lock);
 	*old = 0;
-	ret = share_copy_value(charge, NULL, vpn, pte, VMARENA_PTE_SAME, &copy);
+	ret = held ? share_copy_pinned(charge, NULL, vpn, *pte,
+				       VMARENA_PTE_SAME, &copy) :
+		     vmarena_share_entry(pte, &copy);
 	if (ret)
 		return ret;
 	/* No allocation from here on: the table stays as it is looked up. */
@@ -594,10 +619,9 @@ static bool share_copy_it(struct share_copy *c, u64 pte)
 }
 
 /*
- * One leaf of a live table: write-protected first, its writable mappings
- * gone before a pin is looked for (vmarena_share_held()).  The common
- * case, a resident page no one holds, is shared without a call per page;
- * its frame counts in a batch.
+ * One leaf of a live table.  The common case, a resident page no one
+ * holds, is shared here without a call per page; its frame counts in a
+ * batch.
  */
 static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 			   unsigned int *filled)
@@ -607,16 +631,12 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < VMARENA_PT_ENTRIES; i++)
-		if (src[i])
-			share_wp_entry(&c->wp, base + i, &src[i]);
-	if (c->beside)
-		share_wp_flush(&c->wp);
 	for (i = 0; i < VMARENA_PT_ENTRIES; i++) {
 		u64 *pte = &src[i];
 
 		if (!*pte)
 			continue;
+		share_wp_entry(&c->wp, base + i, pte);
 		if (share_copy_it(c, *pte)) {
 			ret = share_copy_pinned(c->charge, &c->pool, base + i,
 						*pte, c->same, &dst[i]);
@@ -646,21 +666,22 @@ static int share_copy_leaf(void *arg, u64 base, u64 *src, u64 *dst,
  *           for a table that replaces the space's (IMPORT's), not beside
  *           it: a page held by a get_user_pages() pin is then shared.
  *
- * One pass, a leaf at a time: its pages are write-protected (their
- * writable mappings made read-only a run at a time; with @copies, before
- * the leaf's pages are looked at, else the last run before returning),
- * then shared.  Writes through a mapping not write-protected yet land in
- * the shared frame before the call returns, as if made before it; every
- * other write faults and waits for the space lock, so the copy is one
- * point in time for the writers.  A pinned or held page
- * (vmarena_share_held()) is copied for @dst: the space keeps the frame,
- * and a transfer under way into it lands in the space.
+ * Each page is write-protected (its writable mappings made read-only a
+ * run of neighbouring pages at a time) and shared.  Writes through a
+ * mapping not write-protected yet land in the shared frame before the call
+ * returns, as if made before it; every other write faults and waits for
+ * the space lock, so the copy is one point in time for the writers.  With
+ * @copies, the whole space is write-protected first, and a pinned or held
+ * page (vmarena_share_held(), looked for only then) is copied for @dst:
+ * the space keeps the frame, and a transfer under way into it lands in
+ * the space (what it wrote before the copy is in both).  Else (IMPORT)
+ * one pass does both, the last run write-protected before returning.
  *
- * The frames it needs (copies of pinned pages, every node of @dst) are
- * taken before the first page is shared; nodes left over stay in @dst's
- * pool (vmarena_pt_unpool()) for the caller, which may have put more there
- * for its own use of @dst before any eviction can run.  A copy of a page
- * a get_user_pages() pin holds takes a free frame, evicting nothing.
+ * The frames it needs (copies of pinned and held pages, every node of
+ * @dst) are taken before the first page is shared; nodes left over stay in
+ * @dst's pool (vmarena_pt_unpool()) for the caller, which may have put
+ * more there for its own use of @dst before any eviction can run.  A pin
+ * that comes after the count takes a free frame, evicting nothing.
  *
  * Return: 0; -ENOMEM (page-table nodes, copies of pinned or held pages),
  * -EDQUOT or -EMLINK: @dst then holds part of the pages and is to be
@@ -672,6 +693,7 @@ int vmarena_share_copy(struct vmarena_space *space,
 {
 	struct share_copy c = { .wp.space = space, .charge = charge,
 				.keep = ~0ULL, .beside = !!copies };
+	u64 held = 0;
 	u32 nodes;
 	int ret;
 
@@ -689,13 +711,18 @@ int vmarena_share_copy(struct vmarena_space *space,
 	 * Every frame a user page takes comes before the first entry is
 	 * shared: an eviction while @dst is half built could take a copy
 	 * that no table it can see holds yet, or clear an entry of a leaf
-	 * whose count is not written yet.
+	 * whose count is not written yet.  Reserving evicts (never a held
+	 * page) under the lock: what is write-protected stays so.
 	 */
-	ret = vmarena_space_reserve(charge, space->pinned, &c.pool);
+	if (copies)
+		held = space->pinned + vmarena_share_wrprotect(space);
+	else
+		held = space->pinned;
+	ret = vmarena_space_reserve(charge, held, &c.pool);
 	if (ret)
 		return ret;
 	/* Charged while reserved, so that the nodes' check counts them. */
-	vmarena_user_charge(charge->user, space->pinned);
+	vmarena_user_charge(charge->user, held);
 	/* @dst's nodes, charged (and checked) as the copies are: @charge. */
 	ret = vmarena_space_reserve_nodes(charge, vmarena_pt_frames(&space->pt),
 					  &nodes);
@@ -704,7 +731,7 @@ int vmarena_share_copy(struct vmarena_space *space,
 		ret = vmarena_pt_copy(&space->pt, dst, share_copy_leaf, &c);
 		share_wp_flush(&c.wp);
 	}
-	vmarena_user_charge(charge->user, -(s64)space->pinned);
+	vmarena_user_charge(charge->user, -(s64)held);
 	vmarena_space_unreserve(c.pool);
 	atomic64_add(c.shared, &vmarena_counters.pages_shared);
 	*swapped = c.swapped;

@@ -35,10 +35,10 @@ int vmarena_share_entry(u64 *pte, u64 *copy);
 bool vmarena_share_drop_entry(struct vmarena_space *space, u64 pte);
 int vmarena_share_cow(struct vmarena_space *space, u64 vpn, u64 **pte);
 void vmarena_share_rehome(struct vmarena_space *space);
-void vmarena_share_wrprotect(struct vmarena_space *space);
+u64 vmarena_share_wrprotect(struct vmarena_space *space);
 int vmarena_share_copy_entry(struct vmarena_space *charge,
 			     struct vmarena_pt *dst, u64 vpn, u64 *pte,
-			     u64 *old);
+			     bool held, u64 *old);
 int vmarena_share_copy(struct vmarena_space *space,
 		       struct vmarena_space *charge, struct vmarena_pt *dst,
 		       u64 *swapped, u64 *copies);

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -426,7 +427,7 @@ TEST(mprotect_after_a_checkpoint_or_clone_cannot_write_into_their_pages)
  * copies a pinned anonymous page.  Either way the bytes land in the
  * space, never in what was taken meanwhile.
  */
-enum race { RACE_CKPT, RACE_CLONE, RACE_REARM };
+enum race { RACE_CKPT, RACE_CLONE, RACE_REARM, RACE_REWIND };
 
 struct slow_write {
 	int fd;
@@ -468,17 +469,20 @@ static int slow_write_start(struct __test_metadata *_metadata,
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
 	struct uffd_msg msg;
 	int uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	struct pollfd pfd = { .fd = uffd, .events = POLLIN };
 
-	EXPECT_LE(0, uffd);
-	EXPECT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
+	ASSERT_LE(0, uffd);
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_API, &api));
 	w->src = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT_NE(MAP_FAILED, w->src);
+	ASSERT_NE(MAP_FAILED, w->src);
 	reg.range.start = (unsigned long)w->src;
 	reg.range.len = PAGE;
-	EXPECT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
-	EXPECT_EQ(0, pthread_create(th, NULL, slow_write, w));
-	EXPECT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
+	ASSERT_EQ(0, ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ASSERT_EQ(0, pthread_create(th, NULL, slow_write, w));
+	/* A writer that failed before its source never asks: 10 s, no hang. */
+	ASSERT_EQ(1, poll(&pfd, 1, 10000));
+	ASSERT_EQ(sizeof(msg), read(uffd, &msg, sizeof(msg)));
 	return uffd;
 }
 
@@ -509,17 +513,27 @@ static int race_take(int fd, enum race race, struct vmarena_clone *cl,
 	switch (race) {
 	case RACE_CLONE:
 		return ioctl(fd, VMARENA_IOC_CLONE, cl) < 0 ? errno : 0;
-	case RACE_CKPT:
-		return ioctl(fd, VMARENA_IOC_CHECKPOINT, ck) ? errno : 0;
-	default:
+	case RACE_REARM:
 		return get_dirty(fd, ck->generation, 1, &bitmap,
 				 VMARENA_DIRTY_REARM) == 1 ? 0 : EINVAL;
+	default:
+		return ioctl(fd, VMARENA_IOC_CHECKPOINT, ck) ? errno : 0;
 	}
+}
+
+/* Goes back to the generation @ck: RESTORE, or REWIND for RACE_REWIND. */
+static int race_back(int fd, enum race race, struct vmarena_ckpt *ck)
+{
+	if (race == RACE_REWIND)
+		return ioctl(fd, VMARENA_IOC_REWIND,
+			     (unsigned long)ck->generation) < 0 ? errno : 0;
+	return ioctl(fd, VMARENA_IOC_RESTORE, ck) ? errno : 0;
 }
 
 /*
  * The first byte of what @race took while a slow write into page 0 was
- * under way: the generation's (RESTORE) or the clone's.
+ * under way: the generation's (RESTORE, or REWIND, which must not take
+ * the page for unchanged: no fault saw the write) or the clone's.
  */
 static char slow_write_race(struct __test_metadata *_metadata, bool pin,
 			    enum race race)
@@ -533,7 +547,7 @@ static char slow_write_race(struct __test_metadata *_metadata, bool pin,
 	int uffd;
 
 	w.p = map(w.fd, 1, 0);
-	EXPECT_NE(NULL, w.p);
+	ASSERT_NE(NULL, w.p);
 	memset(w.p, 'A', PAGE);
 	if (race == RACE_REARM) {
 		EXPECT_EQ(0, ioctl(w.fd, VMARENA_IOC_CHECKPOINT, &ck));
@@ -551,7 +565,7 @@ static char slow_write_race(struct __test_metadata *_metadata, bool pin,
 	} else {
 		/* The page changed since: the bytes tell, not the frames. */
 		EXPECT_EQ(1, get_dirty(w.fd, ck.generation, 1, &bitmap, 0));
-		EXPECT_EQ(0, ioctl(w.fd, VMARENA_IOC_RESTORE, &ck));
+		EXPECT_EQ(0, race_back(w.fd, race, &ck));
 		EXPECT_EQ(sizeof(buf), pread(w.fd, buf, sizeof(buf), 0));
 		EXPECT_EQ(race == RACE_REARM ? 'D' : 'A', w.p[200]);
 	}
@@ -575,6 +589,7 @@ FIXTURE_VARIANT(pin_race) { enum race race; };
 FIXTURE_VARIANT_ADD(pin_race, checkpoint) { .race = RACE_CKPT };
 FIXTURE_VARIANT_ADD(pin_race, clone) { .race = RACE_CLONE };
 FIXTURE_VARIANT_ADD(pin_race, get_dirty_rearm) { .race = RACE_REARM };
+FIXTURE_VARIANT_ADD(pin_race, rewind) { .race = RACE_REWIND };
 FIXTURE_SETUP(pin_race) {}
 FIXTURE_TEARDOWN(pin_race) {}
 
