@@ -843,27 +843,19 @@ int vmarena_space_discard(struct vmarena_space *space, u64 first, u64 nr)
 }
 
 /*
- * Evicts the space's pages down to its resident cap; space locked.  Gives
- * up after three calls in a row that evicted nothing (a failed write puts
- * its pages back; the next call writes them to other slots).
+ * Evicts the space's pages down to its resident cap (vmarena_evict_down());
+ * space locked.
  */
 static int space_shrink(struct vmarena_space *space)
 {
-	u64 t0 = ktime_get_ns(), got = 0, n;
-	unsigned int idle = 0;
+	u64 t0 = ktime_get_ns(), got = 0;
 	int ret = 0;
 
 	lockdep_assert_held(space->lock);
-	while (space->max_resident && space->resident > space->max_resident) {
-		n = vmarena_evict(space, space->resident - space->max_resident);
-		got += n;
-		if (n) {
-			idle = 0;
-		} else if (++idle == 3) {
+	if (space->max_resident && space->resident > space->max_resident) {
+		got = vmarena_evict_down(space, space->max_resident);
+		if (space->resident > space->max_resident)
 			ret = -ENOMEM;
-			break;
-		}
-		cond_resched();
 	}
 	vmarena_space_cap_reclaimed(space, got, t0);
 	return ret;

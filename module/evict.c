@@ -11,7 +11,9 @@
  *    pread copying it) or still being read in goes back into the ring;
  *  - a dirty page is written to a newly allocated slot; victims taken
  *    together get neighbouring slots and go out in one bio a run (their
- *    mappings are zapped a run of neighbouring pages at a time too);
+ *    mappings are zapped a run of neighbouring pages at a time too),
+ *    waited for at the batch's end (vmarena_evict_down() chooses and sends
+ *    the next batch meanwhile);
  *  - a clean page whose slot copy is still valid is dropped with no I/O;
  *  - a page never written since its first touch holds zeros and becomes a
  *    hole again.
@@ -148,9 +150,23 @@ static const struct vmarena_policy_ops evict_ops = {
 	.random = evict_random,
 };
 
+/* Writes one batch has in flight at most; then it waits for them. */
+#define EVICT_RUNS	4
+
+/* A run of dirty victims written to neighbouring slots in one bio. */
+struct evict_run {
+	struct bio *bio;	/* NULL: failed before it was sent */
+	u64 slot;
+	u64 t0;
+	u16 first;		/* in evict.frames */
+	u16 n;
+};
+
 /*
- * One call's victims and what became of them: @frames holds the victims,
- * then (compacted in place as they are sorted) the dirty ones.
+ * One batch's victims and what became of them: @frames holds the victims,
+ * then (compacted in place as they are sorted) the dirty ones, whose
+ * writes (@runs) may still be in flight: @pending pages, locked and
+ * unmapped, off the ring, still resident.
  */
 struct evict {
 	struct vmarena_space *space;
@@ -158,6 +174,10 @@ struct evict {
 	u32 frames[VMARENA_EVICT_BATCH];
 	unsigned int nr_dirty;
 	unsigned int done;
+	unsigned int pending;
+	unsigned int nr_runs;
+	struct vmarena_swap_io io;
+	struct evict_run runs[EVICT_RUNS];
 };
 
 /* A victim that cannot go now: unlocked, back in the ring as the newest. */
@@ -280,34 +300,62 @@ static void evict_one(struct evict *e, u32 frame)
 		evict_finish(e, frame, VMARENA_NO_SLOT, EVICT_ZERO);
 }
 
-/* Writes @n dirty victims from @i on to one run of slots. */
+/* Waits for a run's write: its pages leave, or stay if it failed. */
+static void evict_run_end(struct evict *e, struct evict_run *r)
+{
+	unsigned int j, n = r->n;
+	int ret = vmarena_swap_write_end(r->bio, n);
+
+	trace_swap_out(e->space->id, r->slot, n, ktime_get_ns() - r->t0, ret);
+	for (j = 0; j < n; j++) {
+		if (!ret) {
+			e->space->c.swap_outs++;
+			evict_finish(e, e->frames[r->first + j], r->slot + j,
+				     EVICT_WRITTEN);
+			continue;
+		}
+		/* The slot is suspect: retired; the page stays, still dirty. */
+		vmarena_swap_free(r->slot + j, true);
+		e->space->c.io_errors++;
+		evict_putback(e, e->frames[r->first + j]);
+	}
+	e->pending -= n;
+}
+
+/* Waits for every write of the batch still in flight. */
+static void evict_wait(struct evict *e)
+{
+	unsigned int i;
+
+	vmarena_swap_io_wait(&e->io);
+	for (i = 0; i < e->nr_runs; i++)
+		evict_run_end(e, &e->runs[i]);
+	e->nr_runs = 0;
+}
+
+/* Sends @n dirty victims from @i on to one run of slots. */
 static unsigned int evict_write_run(struct evict *e, unsigned int i,
 				    unsigned int n)
 {
-	u64 slot, t0;
-	unsigned int j;
-	int ret;
+	struct evict_run *r;
+	u64 slot;
 
 	n = vmarena_swap_alloc(min_t(unsigned int, n, VMARENA_SWAP_MAX_RUN), &slot);
 	if (!n)
 		return 0;
-	t0 = ktime_get_ns();
-	ret = vmarena_swap_write(slot, &e->frames[i], n);
-	trace_swap_out(e->space->id, slot, n, ktime_get_ns() - t0, ret);
-	for (j = 0; j < n; j++) {
-		if (!ret) {
-			e->space->c.swap_outs++;
-			evict_finish(e, e->frames[i + j], slot + j, EVICT_WRITTEN);
-			continue;
-		}
-		/* The slot is suspect: retired; the page stays, still dirty. */
-		vmarena_swap_free(slot + j, true);
-		e->space->c.io_errors++;
-		evict_putback(e, e->frames[i + j]);
-	}
+	if (e->nr_runs == EVICT_RUNS)
+		evict_wait(e);
+	r = &e->runs[e->nr_runs++];
+	r->slot = slot;
+	r->first = i;
+	r->n = n;
+	r->t0 = ktime_get_ns();
+	r->bio = vmarena_swap_write_start(&e->io, slot, &e->frames[i], n);
+	e->pending += n;
 	return n;
 }
 
+/* Sends the dirty victims' writes; the last ones stay in flight. */
 static void evict_write(struct evict *e)
 {
 	unsigned int i = 0, n;
@@ -345,6 +393,59 @@ void vmarena_evict_unread(struct vmarena_space *space, u32 frame)
 	evict_release(space, frame, slot);
 }
 
+/*
+ * Chooses a batch of victims by the current policy, unmaps them, lets the
+ * clean ones go and sends the dirty ones' writes (evict_end() waits).
+ */
+static void evict_start(struct evict *e, struct vmarena_space *space,
+			u64 want)
+{
+	unsigned int i, n;
+	u64 scanned = 0;
+
+	lockdep_assert_held(space->lock);
+	e->space = space;
+	e->policy = vmarena_evict_policy();
+	e->nr_dirty = 0;
+	e->done = 0;
+	e->pending = 0;
+	e->nr_runs = 0;
+	vmarena_swap_io_init(&e->io);
+	n = vmarena_policy_pick(e->policy, &space->lru, vmarena_frame_table(),
+				&evict_ops, space, e->frames,
+				min_t(u64, want, VMARENA_EVICT_BATCH), &scanned);
+	space->c.policy_scans += scanned;
+	atomic64_add(scanned, &evict_policy.scans[e->policy]);
+	atomic64_add(scanned, &vmarena_counters.policy_scans);
+	evict_lock_unmap(e, n);
+	for (i = 0; i < n; i++)
+		evict_one(e, e->frames[i]);
+	evict_write(e);
+}
+
+/* Waits for a batch's writes. Return: pages the batch evicted. */
+static unsigned int evict_end(struct evict *e)
+{
+	evict_wait(e);
+	atomic64_add(e->done, &evict_policy.evictions[e->policy]);
+	return e->done;
+}
+
+/* vmarena_evict_down() a batch at a time, for want of memory for two. */
+static u64 evict_down_one(struct vmarena_space *space, u64 cap)
+{
+	unsigned int idle = 0, n;
+	u64 got = 0;
+
+	while (idle < 3 && space->resident > cap) {
+		n = vmarena_evict(space, space->resident - cap);
+		got += n;
+		idle = n ? 0 : idle + 1;
+		cond_resched();
+	}
+	return got;
+}
+
 /**
  * vmarena_evict() - evict some of a space's pages by the current policy.
  * @space: the space, locked.
@@ -357,24 +458,56 @@ void vmarena_evict_unread(struct vmarena_space *space, u32 frame)
  */
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want)
 {
-	struct evict e = { .space = space, .policy = vmarena_evict_policy() };
-	unsigned int i, n;
-	u64 scanned = 0;
+	struct evict e;
+
+	evict_start(&e, space, want);
+	return evict_end(&e);
+}
+
+/**
+ * vmarena_evict_down() - evict a space's pages until it holds at most
+ * @cap, two batches at a time: the next batch's victims are chosen,
+ * unmapped and sent while the previous batch's write is under way, as the
+ * kernel's reclaim sends a page's write and goes on to the next.
+ * @space: the space, locked.
+ * @cap:   resident pages to be left at most.
+ *
+ * Gives up after three batches in a row that evicted nothing (a failed
+ * write puts its pages back; the next batch writes them to other slots).
+ * Sleeps (page locks, I/O).
+ *
+ * Return: pages evicted; the caller compares @space->resident with @cap.
+ */
+u64 vmarena_evict_down(struct vmarena_space *space, u64 cap)
+{
+	struct evict *pair, *prev = NULL, *next;
+	unsigned int idle = 0, k = 0, n;
+	u64 got = 0, busy;
 
 	lockdep_assert_held(space->lock);
-	n = vmarena_policy_pick(e.policy, &space->lru, vmarena_frame_table(),
-				&evict_ops, space, e.frames,
-				min_t(unsigned int, want, VMARENA_EVICT_BATCH),
-				&scanned);
-	space->c.policy_scans += scanned;
-	atomic64_add(scanned, &evict_policy.scans[e.policy]);
-	atomic64_add(scanned, &vmarena_counters.policy_scans);
-	evict_lock_unmap(&e, n);
-	for (i = 0; i < n; i++)
-		evict_one(&e, e.frames[i]);
-	evict_write(&e);
-	atomic64_add(e.done, &evict_policy.evictions[e.policy]);
-	return e.done;
+	pair = kmalloc_array(2, sizeof(*pair), GFP_KERNEL);
+	if (!pair)
+		return evict_down_one(space, cap);
+	for (;;) {
+		busy = prev ? prev->pending : 0;
+		next = NULL;
+		if (idle < 3 && space->resident > cap + busy) {
+			next = &pair[k];
+			k ^= 1;
+			evict_start(next, space, space->resident - cap - busy);
+		}
+		if (!prev && !next)
+			break;
+		if (prev) {
+			n = evict_end(prev);
+			got += n;
+			idle = n ? 0 : idle + 1;
+		}
+		prev = next;
+		cond_resched();
+	}
+	kfree(pair);
+	return got;
 }
 
 /**

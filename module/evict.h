@@ -15,6 +15,7 @@
 struct vmarena_space;
 
 unsigned int vmarena_evict(struct vmarena_space *space, unsigned int want);
+u64 vmarena_evict_down(struct vmarena_space *space, u64 cap);
 void vmarena_evict_unread(struct vmarena_space *space, u32 frame);
 unsigned int vmarena_evict_hard(struct vmarena_space *space, unsigned int want);
 unsigned int vmarena_evict_policy(void);

@@ -350,18 +350,27 @@ static bool swap_inject(atomic64_t *fail)
 }
 
 /* One bio over @n frames' pages, or over @page alone if @frames is NULL. */
-static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
-		    unsigned int n, struct page *page)
+static struct bio *swap_bio_alloc(blk_opf_t op, u64 slot, const u32 *frames,
+				  unsigned int n, struct page *page)
 {
 	struct bio *bio;
 	unsigned int i;
-	int ret;
 
 	bio = bio_alloc(swap.bdev, n, op, GFP_NOIO);
 	bio->bi_iter.bi_sector = slot << (VMARENA_PAGE_SHIFT - SECTOR_SHIFT);
 	for (i = 0; i < n; i++)
 		__bio_add_page(bio, frames ? vmarena_frame_page(frames[i]) : page,
 			       PAGE_SIZE, 0);
+	return bio;
+}
+
+/* swap_bio_alloc(), sent, waited for. */
+static int swap_bio(blk_opf_t op, u64 slot, const u32 *frames,
+		    unsigned int n, struct page *page)
+{
+	struct bio *bio = swap_bio_alloc(op, slot, frames, n, page);
+	int ret;
+
 	ret = submit_bio_wait(bio);
 	bio_put(bio);
 	return ret;
@@ -377,24 +386,80 @@ static void swap_assert_locked(const u32 *frames, unsigned int n)
 				     vmarena_frame_page(frames[i]));
 }
 
+static void swap_write_end_io(struct bio *bio)
+{
+	struct vmarena_swap_io *io = bio->bi_private;
+
+	if (atomic_dec_and_test(&io->inflight))
+		complete(&io->done);
+}
+
 /**
- * vmarena_swap_write() - write pages to a run of slots, in one bio.
+ * vmarena_swap_io_init() - a set of writes to be sent, none yet.
+ * @io: the set.
+ */
+void vmarena_swap_io_init(struct vmarena_swap_io *io)
+{
+	atomic_set(&io->inflight, 1);	/* the sender's, till it waits */
+	init_completion(&io->done);
+}
+
+/**
+ * vmarena_swap_write_start() - send a write of pages to a run of slots, in
+ * one bio, without waiting for it: vmarena_swap_io_wait() waits for the
+ * set, then vmarena_swap_write_end() for each write.
+ * @io:     the set it joins.
  * @slot:   the run's first slot, allocated by the caller.
- * @frames: the pages' frames, their pages locked by the caller.
+ * @frames: the pages' frames, their pages locked by the caller until the
+ *          write has ended.
  * @n:      pages, 1..VMARENA_SWAP_MAX_RUN.
  *
- * Sleeps until the write is done.
+ * Return: the bio, or NULL when it failed before it was sent (injected).
+ */
+struct bio *vmarena_swap_write_start(struct vmarena_swap_io *io, u64 slot,
+				     const u32 *frames, unsigned int n)
+{
+	struct bio *bio;
+
+	swap_assert_locked(frames, n);
+	if (swap_inject(&swap.fail_writes))
+		return NULL;
+	bio = swap_bio_alloc(REQ_OP_WRITE, slot, frames, n, NULL);
+	bio->bi_private = io;
+	bio->bi_end_io = swap_write_end_io;
+	atomic_inc(&io->inflight);
+	submit_bio(bio);
+	return bio;
+}
+
+/**
+ * vmarena_swap_io_wait() - wait until every write of the set is done; the
+ * set is then as vmarena_swap_io_init() left it.
+ * @io: the set.
+ */
+void vmarena_swap_io_wait(struct vmarena_swap_io *io)
+{
+	if (!atomic_dec_and_test(&io->inflight))
+		wait_for_completion_io(&io->done);
+	vmarena_swap_io_init(io);
+}
+
+/**
+ * vmarena_swap_write_end() - a write of vmarena_swap_write_start(), done
+ * (vmarena_swap_io_wait()): counted, and let go.
+ * @bio: the write, or NULL.
+ * @n:   its pages.
  *
  * Return: 0 or -EIO.
  */
-int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n)
+int vmarena_swap_write_end(struct bio *bio, unsigned int n)
 {
 	int ret = -EIO;
 
-	swap_assert_locked(frames, n);
-
-	if (!swap_inject(&swap.fail_writes))
-		ret = swap_bio(REQ_OP_WRITE, slot, frames, n, NULL);
+	if (bio) {
+		ret = blk_status_to_errno(bio->bi_status);
+		bio_put(bio);
+	}
 	if (ret) {
 		atomic64_add(n, &vmarena_counters.write_errors);
 		return -EIO;

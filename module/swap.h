@@ -5,11 +5,20 @@
 #ifndef _VMARENA_SWAP_H
 #define _VMARENA_SWAP_H
 
+#include <linux/atomic.h>
+#include <linux/completion.h>
 #include <linux/mm_types.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
+struct bio;
 struct vmarena_user;
+
+/* Writes in flight together (vmarena_swap_write_start()). */
+struct vmarena_swap_io {
+	atomic_t inflight;
+	struct completion done;
+};
 
 /* A device smaller than this many slots is refused. */
 #define VMARENA_SWAP_MIN_SLOTS	16
@@ -28,7 +37,11 @@ void vmarena_swap_dup(u64 slot);
 void vmarena_swap_charge(u64 slot, struct vmarena_user *user);
 void vmarena_swap_uncharge(u64 slot);
 unsigned int vmarena_swap_holders(u64 slot);
-int vmarena_swap_write(u64 slot, const u32 *frames, unsigned int n);
+void vmarena_swap_io_init(struct vmarena_swap_io *io);
+struct bio *vmarena_swap_write_start(struct vmarena_swap_io *io, u64 slot,
+				     const u32 *frames, unsigned int n);
+void vmarena_swap_io_wait(struct vmarena_swap_io *io);
+int vmarena_swap_write_end(struct bio *bio, unsigned int n);
 int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read_page(u64 slot, struct page *page);
 void vmarena_swap_fail_next(bool write, u64 n);

@@ -406,6 +406,29 @@ TEST(a_write_error_keeps_the_page_resident_and_intact)
 	close(fd);
 }
 
+/*
+ * A page-out of five batches, two in flight at a time, whose first write
+ * fails while the next batch is sent: the failed run's pages stay (their
+ * slots retired), a later batch writes them, and every page reads back
+ * whole.
+ */
+TEST(a_write_error_amid_a_long_page_out_loses_no_page)
+{
+	const int n = 5 * 128;
+	int fd;
+	char *p = filled_space(_metadata, "fifo", n, 11, &fd);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_writes", "1"));
+	ASSERT_EQ(0, set_limit(fd, 0, 1));
+	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
+	EXPECT_GE(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_LE(n - 1, space_stat(fd, VMARENA_SPACE_STAT_SWAP_OUTS));
+	EXPECT_EQ(0, bad_pages(p, 0, n, 11));
+	munmap(p, n * PAGE);
+	close(fd);
+}
+
 /* A loop device over a file of @slots slots, or -1. */
 static int small_disk(char *dev, size_t len, int slots)
 {
