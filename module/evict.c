@@ -155,11 +155,10 @@ static const struct vmarena_policy_ops evict_ops = {
 
 /* A run of dirty victims written to neighbouring slots in one bio. */
 struct evict_run {
-	struct bio *bio;	/* NULL: failed before it was sent */
+	struct vmarena_swap_write w;
 	u64 slot;
 	u64 t0;
-	u16 first;		/* in evict.frames */
-	u16 n;
+	unsigned int first;	/* in evict.frames */
 };
 
 /*
@@ -303,8 +302,8 @@ static void evict_one(struct evict *e, u32 frame)
 /* Waits for a run's write: its pages leave, or stay if it failed. */
 static void evict_run_end(struct evict *e, struct evict_run *r)
 {
-	unsigned int j, n = r->n;
-	int ret = vmarena_swap_write_end(r->bio, n);
+	unsigned int j, n = r->w.n;
+	int ret = vmarena_swap_write_end(&r->w);
 
 	trace_swap_out(e->space->id, r->slot, n, ktime_get_ns() - r->t0, ret);
 	for (j = 0; j < n; j++) {
@@ -348,9 +347,8 @@ static unsigned int evict_write_run(struct evict *e, unsigned int i,
 	r = &e->runs[e->nr_runs++];
 	r->slot = slot;
 	r->first = i;
-	r->n = n;
 	r->t0 = ktime_get_ns();
-	r->bio = vmarena_swap_write_start(&e->io, slot, &e->frames[i], n);
+	vmarena_swap_write_start(&e->io, &r->w, slot, &e->frames[i], n);
 	e->pending += n;
 	return n;
 }
@@ -491,7 +489,8 @@ u64 vmarena_evict_down(struct vmarena_space *space, u64 cap)
 	for (;;) {
 		busy = prev ? prev->pending : 0;
 		next = NULL;
-		if (idle < 3 && space->resident > cap + busy) {
+		/* A batch in flight may come back empty: the third. */
+		if (idle + !!prev < 3 && space->resident > cap + busy) {
 			next = &pair[k];
 			k ^= 1;
 			evict_start(next, space, space->resident - cap - busy);

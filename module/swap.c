@@ -5,10 +5,11 @@
  * The device is opened exclusively by path; its size gives the number of
  * 4 KiB slots, allocated by slots.c.  It cannot be detached while a slot
  * is in use, so whoever holds a slot may do I/O on it without the lock.
- * Reads and writes are synchronous bios, each over a run of neighbouring
- * slots (one bio for up to VMARENA_SWAP_MAX_RUN pages): a write of the
- * pages evicted together, a read of a faulting page and those read ahead
- * with it.  debugfs fail_swap_reads / fail_swap_writes make the next
+ * Reads and writes are bios, each over a run of neighbouring slots (one
+ * bio for up to VMARENA_SWAP_MAX_RUN pages): a write of the pages evicted
+ * together, sent and waited for later with the other writes of its set
+ * (vmarena_swap_write_start()), a read of a faulting page and those read
+ * ahead with it, waited for at once.  debugfs fail_swap_reads / fail_swap_writes make the next
  * bios fail with -EIO without reaching the device.
  */
 #include <linux/bio.h>
@@ -386,10 +387,18 @@ static void swap_assert_locked(const u32 *frames, unsigned int n)
 				     vmarena_frame_page(frames[i]));
 }
 
+/*
+ * A write is done: its outcome kept, the bio back to its pool at once (a
+ * set may be sending more), then the set's count; @w's set may be gone
+ * once that count is given up, unless it reached zero (the waiter waits).
+ */
 static void swap_write_end_io(struct bio *bio)
 {
-	struct vmarena_swap_io *io = bio->bi_private;
+	struct vmarena_swap_write *w = bio->bi_private;
+	struct vmarena_swap_io *io = w->set;
 
+	w->ret = blk_status_to_errno(bio->bi_status);
+	bio_put(bio);
 	if (atomic_dec_and_test(&io->inflight))
 		complete(&io->done);
 }
@@ -407,29 +416,31 @@ void vmarena_swap_io_init(struct vmarena_swap_io *io)
 /**
  * vmarena_swap_write_start() - send a write of pages to a run of slots, in
  * one bio, without waiting for it: vmarena_swap_io_wait() waits for the
- * set, then vmarena_swap_write_end() for each write.
+ * set, then vmarena_swap_write_end() tells each write's outcome.
  * @io:     the set it joins.
+ * @w:      the write, the caller's until the set is waited for.
  * @slot:   the run's first slot, allocated by the caller.
  * @frames: the pages' frames, their pages locked by the caller until the
- *          write has ended.
+ *          set is waited for.
  * @n:      pages, 1..VMARENA_SWAP_MAX_RUN.
- *
- * Return: the bio, or NULL when it failed before it was sent (injected).
  */
-struct bio *vmarena_swap_write_start(struct vmarena_swap_io *io, u64 slot,
-				     const u32 *frames, unsigned int n)
+void vmarena_swap_write_start(struct vmarena_swap_io *io,
+			      struct vmarena_swap_write *w, u64 slot,
+			      const u32 *frames, unsigned int n)
 {
 	struct bio *bio;
 
 	swap_assert_locked(frames, n);
+	w->set = io;
+	w->n = n;
+	w->ret = -EIO;
 	if (swap_inject(&swap.fail_writes))
-		return NULL;
+		return;		/* failed before it was sent */
 	bio = swap_bio_alloc(REQ_OP_WRITE, slot, frames, n, NULL);
-	bio->bi_private = io;
+	bio->bi_private = w;
 	bio->bi_end_io = swap_write_end_io;
 	atomic_inc(&io->inflight);
 	submit_bio(bio);
-	return bio;
 }
 
 /**
@@ -446,25 +457,18 @@ void vmarena_swap_io_wait(struct vmarena_swap_io *io)
 
 /**
  * vmarena_swap_write_end() - a write of vmarena_swap_write_start(), done
- * (vmarena_swap_io_wait()): counted, and let go.
- * @bio: the write, or NULL.
- * @n:   its pages.
+ * (vmarena_swap_io_wait()): counted.
+ * @w: the write.
  *
  * Return: 0 or -EIO.
  */
-int vmarena_swap_write_end(struct bio *bio, unsigned int n)
+int vmarena_swap_write_end(const struct vmarena_swap_write *w)
 {
-	int ret = -EIO;
-
-	if (bio) {
-		ret = blk_status_to_errno(bio->bi_status);
-		bio_put(bio);
-	}
-	if (ret) {
-		atomic64_add(n, &vmarena_counters.write_errors);
+	if (w->ret) {
+		atomic64_add(w->n, &vmarena_counters.write_errors);
 		return -EIO;
 	}
-	atomic64_add(n, &vmarena_counters.swap_outs);
+	atomic64_add(w->n, &vmarena_counters.swap_outs);
 	atomic64_inc(&vmarena_counters.swap_out_bios);
 	return 0;
 }

@@ -11,13 +11,19 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
-struct bio;
 struct vmarena_user;
 
 /* Writes in flight together (vmarena_swap_write_start()). */
 struct vmarena_swap_io {
 	atomic_t inflight;
 	struct completion done;
+};
+
+/* One write of a set, and its outcome once the set is waited for. */
+struct vmarena_swap_write {
+	struct vmarena_swap_io *set;
+	unsigned int n;
+	int ret;
 };
 
 /* A device smaller than this many slots is refused. */
@@ -38,10 +44,11 @@ void vmarena_swap_charge(u64 slot, struct vmarena_user *user);
 void vmarena_swap_uncharge(u64 slot);
 unsigned int vmarena_swap_holders(u64 slot);
 void vmarena_swap_io_init(struct vmarena_swap_io *io);
-struct bio *vmarena_swap_write_start(struct vmarena_swap_io *io, u64 slot,
-				     const u32 *frames, unsigned int n);
+void vmarena_swap_write_start(struct vmarena_swap_io *io,
+			      struct vmarena_swap_write *w, u64 slot,
+			      const u32 *frames, unsigned int n);
 void vmarena_swap_io_wait(struct vmarena_swap_io *io);
-int vmarena_swap_write_end(struct bio *bio, unsigned int n);
+int vmarena_swap_write_end(const struct vmarena_swap_write *w);
 int vmarena_swap_read(u64 slot, const u32 *frames, unsigned int n);
 int vmarena_swap_read_page(u64 slot, struct page *page);
 void vmarena_swap_fail_next(bool write, u64 n);
