@@ -102,7 +102,9 @@ static u64 space_written_bits(const struct vmarena_space *space)
  * A zeroed frame for a page touched for the first time, its entry created
  * present and accessed, and for a @write fault written and writable
  * (space_written_bits()); space lock held.  @pte: the page's empty entry,
- * or NULL when no leaf node covers it yet.
+ * or NULL when no leaf node covers it yet.  In a space that mapped the
+ * zero page, the page's hardware mappings are zapped: any there was the
+ * zero page's, and the new frame must replace it everywhere.
  */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 			  bool write, u32 *frame)
@@ -142,6 +144,9 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 	vmarena_changes_note(space, vpn);
 	if (write)
 		WRITE_ONCE(space->import_gen, 0);	/* as a write notification */
+	/* The hole's zero-page mappings go: each faults in the frame. */
+	if (space->zero_mapped)
+		vmarena_space_unmap(space, vpn, 1);
 	return 0;
 }
 
@@ -455,6 +460,8 @@ static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
  * @space: the space, locked.
  * @vpn:   the page.
  * @write: a write fault: a copy-on-write page is copied (or taken over).
+ * @zero:  a hole is not made: VMARENA_FAULT_ZERO, for the caller to map the
+ *         kernel's zero page while it holds the space lock.
  * @peek:  the walk vmarena_space_fault_unlocked() made, used if the table
  *         has not changed since; or NULL.
  * @frame: out: its frame.
@@ -464,7 +471,8 @@ static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
  * VMARENA_FAULT_SWAP_IN the frame's page is locked and not up to date:
  * the caller reads it with vmarena_space_swap_in_read() from the slot in
  * the frame descriptor.  A first touch takes a frame zeroed ahead when
- * there is one (vmarena_frames_alloc_zeroed()).
+ * there is one (vmarena_frames_alloc_zeroed()).  For VMARENA_FAULT_ZERO
+ * *@frame is VMARENA_NO_FRAME and the space is marked zero_mapped.
  *
  * Return: 0; -EDQUOT beyond the space's caps; -ENOMEM when the arena is
  * empty and nothing can be evicted; -EIO for a page lost to a read error;
@@ -472,8 +480,8 @@ static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
  * retried (vmarena_share_cow()).
  */
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
-			   const struct vmarena_peek *peek, u32 *frame,
-			   int *kind)
+			   bool zero, const struct vmarena_peek *peek,
+			   u32 *frame, int *kind)
 {
 	u64 *pte = space_fault_entry(space, vpn, peek);
 	int ret;
@@ -501,6 +509,15 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	if (pte && (*pte & VMARENA_PTE_SWAP)) {
 		*kind = VMARENA_FAULT_SWAP_IN;
 		return space_swap_in_start(space, vpn, frame);
+	}
+	if (zero) {
+		/* The caller maps the zero page before it drops the lock. */
+		space->zero_mapped = true;
+		space->c.faults_zero++;
+		atomic64_inc(&vmarena_counters.faults_zero);
+		*frame = VMARENA_NO_FRAME;
+		*kind = VMARENA_FAULT_ZERO;
+		return 0;
 	}
 	ret = space_new_page(space, vpn, pte, write, frame);
 	if (ret)

@@ -53,8 +53,8 @@ u32 vmarena_space_write_unlocked(struct vmarena_space *space, u64 vpn,
 void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 			       unsigned int around);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
-			   const struct vmarena_peek *peek, u32 *frame,
-			   int *kind);
+			   bool zero, const struct vmarena_peek *peek,
+			   u32 *frame, int *kind);
 void vmarena_space_swap_in_ahead(struct vmarena_space *space,
 				 struct vmarena_swap_run *run);
 int vmarena_space_swap_in_read(struct vmarena_space *space,

@@ -21,6 +21,7 @@
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pfn_t.h>
 
 #include "internal.h"
 #include "arena.h"
@@ -33,6 +34,12 @@
 #include "counters.h"
 #include "trace.h"
 #include "access.h"
+
+/*
+ * Module parameter zero_page: a read of a hole maps the kernel's zero
+ * page (fault_zero()) rather than making a zeroed frame.
+ */
+bool vmarena_zero_page = true;
 
 static u64 fault_clock(void)
 {
@@ -128,7 +135,8 @@ static vm_fault_t fault_error(struct vmarena_space *space, int err)
  * own is dropped meanwhile (a failed fault_in changed nothing).
  */
 static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
-		    const struct vmarena_peek *peek, u32 *frame, int *kind)
+		    bool zero, const struct vmarena_peek *peek, u32 *frame,
+		    int *kind)
 {
 	unsigned int tries = VMARENA_RECLAIM_RETRIES;
 	bool again;
@@ -138,8 +146,8 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	lockdep_assert_held(space->lock);
 	for (;;) {
 		mark = vmarena_injections();
-		err = vmarena_space_fault_in(space, vpn, write, peek, frame,
-					     kind);
+		err = vmarena_space_fault_in(space, vpn, write, zero, peek,
+					     frame, kind);
 		if (err != -ENOMEM)
 			return err;
 		mutex_unlock(space->lock);
@@ -152,22 +160,46 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 }
 
 /*
- * A fault under the space lock: 0 with *@frame's page locked and held for
- * the kernel to map, or what the fault returns.
+ * A read of a hole maps the kernel's zero page, read-only (the VMA's
+ * protection: write notification), as anonymous memory does: no frame is
+ * taken and nothing is charged.  It is mapped under the space lock, so
+ * that a frame made for the page afterwards zaps it (space_new_page());
+ * a write to it comes to vmarena_pfn_mkwrite().
  */
-static vm_fault_t fault_locked(struct vmarena_space *space, u64 vpn,
-			       bool write, const struct vmarena_peek *peek,
-			       u32 *frame, int *kind)
+static vm_fault_t fault_zero(struct vm_fault *vmf, struct vmarena_space *space)
 {
+	vm_fault_t ret;
+
+	lockdep_assert_held(space->lock);
+	ret = vmf_insert_mixed(vmf->vma, vmf->address,
+			       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
+	mutex_unlock(space->lock);
+	return ret;
+}
+
+/*
+ * A fault under the space lock: 0 with *@frame's page locked and held for
+ * the kernel to map, or what the fault returns (VM_FAULT_NOPAGE for a
+ * read of a hole that mapped the zero page: VMARENA_FAULT_ZERO).
+ */
+static vm_fault_t fault_locked(struct vm_fault *vmf, bool write,
+			       const struct vmarena_peek *peek, u32 *frame,
+			       int *kind)
+{
+	struct vmarena_space *space = vmf->vma->vm_private_data;
+	bool zero = !write && READ_ONCE(vmarena_zero_page);
 	struct vmarena_swap_run run;
+	u64 vpn = vmf->pgoff;
 	struct page *page;
 	vm_fault_t ret;
 	int err;
 
 	mutex_lock(space->lock);
-	err = fault_in(space, vpn, write, peek, frame, kind);
+	err = fault_in(space, vpn, write, zero, peek, frame, kind);
 	if (err)
 		return fault_error(space, err);
+	if (*kind == VMARENA_FAULT_ZERO)
+		return fault_zero(vmf, space);
 	page = vmarena_frame_page(*frame);
 	if (*kind == VMARENA_FAULT_SWAP_IN) {
 		/* Locked and not up to date: read without the space lock. */
@@ -200,8 +232,10 @@ static vm_fault_t vmarena_fault(struct vm_fault *vmf)
 
 	frame = vmarena_space_fault_unlocked(space, vmf->pgoff, write, &peek);
 	if (frame == VMARENA_NO_FRAME) {
-		ret = fault_locked(space, vmf->pgoff, write, &peek, &frame,
-				   &kind);
+		ret = fault_locked(vmf, write, &peek, &frame, &kind);
+		if (t0 && kind == VMARENA_FAULT_ZERO && ret == VM_FAULT_NOPAGE)
+			trace_fault(space->id, vmf->pgoff, frame, kind,
+				    ktime_get_ns() - t0);
 		if (ret)
 			return ret;
 	}
@@ -276,6 +310,39 @@ again:
 	frame = vmarena_pte_frame(*pte);
 	mutex_unlock(space->lock);
 	return fault_write_noted(space, vmf->pgoff, frame, t0);
+}
+
+/*
+ * A write to the zero page, the only page mapped by PFN (fault_zero()):
+ * the hole gets its frame as by a write fault, which zaps every mapping
+ * of the zero page there, this one too (space_new_page()), and the
+ * retried access maps the frame.  If the page was made meanwhile, its
+ * maker zapped them; zapped again all the same, in case one was left
+ * (else the access would come back here for ever).  Never 0, on which the
+ * kernel would make the zero page writable (wp_pfn_shared()).
+ */
+static vm_fault_t vmarena_pfn_mkwrite(struct vm_fault *vmf)
+{
+	struct vmarena_space *space = vmf->vma->vm_private_data;
+	int kind = VMARENA_FAULT_MINOR;
+	u64 t0 = fault_clock();
+	struct page *page;
+	vm_fault_t ret;
+	u32 frame;
+
+	ret = fault_locked(vmf, true, NULL, &frame, &kind);
+	if (t0 && !ret)
+		trace_fault(space->id, vmf->pgoff, frame, kind,
+			    ktime_get_ns() - t0);
+	if (!ret) {
+		/* Handed back locked and held for the kernel to map. */
+		page = vmarena_frame_page(frame);
+		unlock_page(page);
+		vmarena_arena_put_page(page);
+	}
+	if (kind != VMARENA_FAULT_FIRST_TOUCH)
+		vmarena_space_unmap(space, vmf->pgoff, 1);
+	return ret ? ret : VM_FAULT_NOPAGE;
 }
 
 /*
@@ -375,7 +442,8 @@ static void around_flush(struct around_run *r, pgoff_t fault, u32 fault_frame,
  * without the lock (vmarena_space_lock_entry()), each while its page is
  * locked, read-only (the VMA's protection: write notification), a run of
  * consecutive pages at a time through vm_insert_pages() (VM_MIXEDMAP, see
- * vmarena_mmap()).  A page that does not qualify (not resident, not
+ * vmarena_mmap()).  With no leaf node, nothing is resident: it returns at
+ * once (a read of untouched memory).  A page that does not qualify (not resident, not
  * accessed since a policy sampled it, busy) is left to its own fault,
  * and a page mapped already is passed over (around_mapped()).  A window
  * of more than 64 pages (the kernel's fault_around_bytes raised) maps its
@@ -395,6 +463,9 @@ static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 	u64 t0 = fault_clock(), mapped, pte;
 	unsigned int around = 0;
 
+	/* No leaf node, nothing resident: a read of untouched memory. */
+	if (!around_entry(space, &hint, start) && !hint.leaf)
+		return 0;
 	if (!around_mapped(vmf, base + (start << PAGE_SHIFT), n, &mapped))
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -451,6 +522,7 @@ static const struct vm_operations_struct vmarena_vm_ops = {
 	.fault = vmarena_fault,
 	.map_pages = vmarena_map_pages,
 	.page_mkwrite = vmarena_page_mkwrite,
+	.pfn_mkwrite = vmarena_pfn_mkwrite,
 	.mprotect = vmarena_mprotect,
 };
 

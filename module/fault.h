@@ -8,6 +8,8 @@
 #include <linux/fs.h>
 #include <linux/mm_types.h>
 
+extern bool vmarena_zero_page;
+
 int vmarena_mmap(struct file *file, struct vm_area_struct *vma);
 
 #endif /* _VMARENA_FAULT_H */

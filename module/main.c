@@ -15,6 +15,7 @@
 #include "caches.h"
 #include "debugfs.h"
 #include "dev.h"
+#include "fault.h"
 #include "reclaim.h"
 #include "space.h"
 #include "swap.h"
@@ -28,6 +29,10 @@ MODULE_PARM_DESC(arena_mb, "Size of the arena of page frames in MiB (default 64)
 module_param_named(space_max_pages, vmarena_space_max_pages, ulong, 0644);
 MODULE_PARM_DESC(space_max_pages,
 		 "Default cap on a space's pages; 0 for half the arena (default 0)");
+
+module_param_named(zero_page, vmarena_zero_page, bool, 0644);
+MODULE_PARM_DESC(zero_page,
+		 "A read of a page never written maps the kernel's zero page, no frame (default Y)");
 
 static char *swap_dev;
 module_param(swap_dev, charp, 0444);

@@ -91,6 +91,7 @@ struct vmarena_tlb_entry {
  */
 struct vmarena_space_counters {
 	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
+	u64 faults_zero;	/* reads of holes that mapped the zero page */
 	atomic64_t faults_minor; /* faults on a resident page */
 	atomic64_t faults_around; /* pages mapped around a fault */
 	atomic64_t write_notify; /* first writes through a clean mapping */
@@ -170,6 +171,9 @@ struct vmarena_readahead {
  * @lru:          its resident ring (unpinned pages), in policy order.
  * @node:         in the list of live spaces (live.c), under its lock.
  * @dead:         torn down: its file is released and it holds nothing.
+ * @zero_mapped:  a read of a hole mapped the kernel's zero page (set under
+ *                the lock, never cleared): a page made since may have
+ *                zero-page mappings to zap (fault.c).
  * @tlb:          the software TLB, direct-mapped by page number.
  * @ra:           swap-in readahead.
  * @c:            counters.
@@ -200,6 +204,7 @@ struct vmarena_space {
 	struct vmarena_lru lru;
 	struct list_head node;
 	bool dead;
+	bool zero_mapped;
 	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
 	struct vmarena_readahead ra;
 	struct vmarena_space_counters c;

@@ -141,6 +141,7 @@ void vmarena_stats_global(u64 *v)
 	COUNTER(v, SWAP_READAHEAD, swap_readahead);
 	COUNTER(v, SWAP_READAHEAD_HITS, swap_readahead_hits);
 	COUNTER(v, SWAP_IN_BIOS, swap_in_bios);
+	COUNTER(v, FAULTS_ZERO, faults_zero);
 }
 
 /**
@@ -211,5 +212,6 @@ void vmarena_space_stats(struct vmarena_space *space, u64 *v)
 	v[VMARENA_SPACE_STAT_FAULTS_AROUND] = atomic64_read(&space->c.faults_around);
 	v[VMARENA_SPACE_STAT_SWAP_READAHEAD] = space->c.swap_readahead;
 	v[VMARENA_SPACE_STAT_SWAP_READAHEAD_HITS] = space->c.swap_readahead_hits;
+	v[VMARENA_SPACE_STAT_FAULTS_ZERO] = space->c.faults_zero;
 	mutex_unlock(space->lock);
 }

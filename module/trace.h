@@ -58,7 +58,8 @@ DEFINE_EVENT(vmarena_frames_class, frames_free,
 /*
  * A page fault of a mapping of a space: the page, the frame that backs it,
  * the kind (enum vmarena_fault_kind: 0 first touch, 1 minor, 2 write
- * notify, 3 swap-in, 4 copy-on-write) and the time spent in the handler (a swap-in's
+ * notify, 3 swap-in, 4 copy-on-write, 5 zero page: a read of a hole, no
+ * frame: 4294967295) and the time spent in the handler (a swap-in's
  * includes its read).
  */
 TRACE_EVENT(fault,

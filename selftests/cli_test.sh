@@ -133,15 +133,15 @@ report "open 3: the free frames before and after, then slabinfo and buddyinfo" \
 	   grep -c '^cache ' <<<"$out")$(grep -c '^free in the buddy lists:' <<<"$out")" 111
 
 out=$("$cli" touch 4)
-report "touch 4: 4 first touches, 2 write notifications" \
-	"$(awk '$1 == "faults_first_touch" || $1 == "write_notify" { printf "%s ", $2 }' <<<"$out")" \
-	"4 2 "
-report "touch 4: TRANSLATE shows the even pages dirty and writable" \
+report "touch 4: 4 reads of the zero page, then 2 first touches, 2 write notifications" \
+	"$(awk '$1 == "faults_first_touch" || $1 == "write_notify" || $1 == "faults_zero" { printf "%s=%s ", $1, $2 }' <<<"$out")" \
+	"faults_first_touch=2 write_notify=2 faults_zero=4 "
+report "touch 4: TRANSLATE shows the even pages dirty and writable, the odd ones holes" \
 	"$(awk '$1 ~ /^[0-3]$/ && $2 ~ /^[0-9]+$/ { $2 = "F"; print }' <<<"$out")" \
 	"0 F present accessed dirty writable
-1 F present accessed
+1 F hole
 2 F present accessed dirty writable
-3 F present accessed"
+3 F hole"
 
 # A space the shell holds: ids are handed out in order, one per open.
 id=$(("$("$cli" info | awk '$1 == "space_id" { print $2 }')" + 1))

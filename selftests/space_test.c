@@ -26,7 +26,8 @@
 #include "space_util.h"
 #include "vm_util.h"
 
-TEST(a_first_touch_reads_zeros_and_costs_one_frame)
+/* A write's first touch: zeros but for the byte written. */
+TEST(a_first_write_reads_zeros_and_costs_one_frame)
 {
 	int fd = open_space(_metadata);
 	char *p = map(fd, 4, 0);
@@ -34,7 +35,8 @@ TEST(a_first_touch_reads_zeros_and_costs_one_frame)
 	unsigned int i;
 
 	ASSERT_NE(NULL, p);
-	for (i = 0; i < PAGE; i++)
+	p[2 * PAGE] = 1;
+	for (i = 1; i < PAGE; i++)
 		ASSERT_EQ(0, p[2 * PAGE + i]);
 	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
 	EXPECT_EQ(1, space_stat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
@@ -58,9 +60,9 @@ static bool zeros_from(const char *p, size_t from)
 
 /*
  * A space writes @n pages and goes; another touches @n pages for the first
- * time, even pages by a read, odd ones by a write of their first byte:
- * every page must read as zeros but for that byte.  Returns the pages
- * that did not.
+ * time, even pages by a read (zero_page off: a read takes a frame too),
+ * odd ones by a write of their first byte: every page must read as zeros
+ * but for that byte.  Returns the pages that did not.
  */
 static size_t first_touches_after_a_dirty_space(struct __test_metadata *_metadata,
 						size_t n)
@@ -77,11 +79,13 @@ static size_t first_touches_after_a_dirty_space(struct __test_metadata *_metadat
 	fd = open_space(_metadata);
 	p = map(fd, n, 0);
 	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_zero_page(false));
 	for (i = 0; i < n; i++) {
 		if (i & 1)
 			p[i * PAGE] = 1;
 		bad += !zeros_from(p + i * PAGE, i & 1);
 	}
+	EXPECT_EQ(0, set_zero_page(true));
 	munmap(p, n * PAGE);
 	close(fd);
 	return bad;
@@ -348,7 +352,10 @@ TEST(translate_and_the_dirty_bit_agree_with_what_was_touched)
 	volatile char sink;
 
 	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_zero_page(false));
 	sink = p[0];				/* read: accessed, clean */
+	ASSERT_EQ(0, set_zero_page(true));
+	sink = p[3 * PAGE];			/* read: the zero page */
 	p[PAGE] = 1;				/* write through the mapping */
 	sink = p[2 * PAGE];
 	p[2 * PAGE] = 2;			/* read, then write */
@@ -361,7 +368,7 @@ TEST(translate_and_the_dirty_bit_agree_with_what_was_touched)
 	EXPECT_TRUE(e[1].flags & VMARENA_PTE_INFO_DIRTY);
 	EXPECT_TRUE(e[1].flags & VMARENA_PTE_INFO_WRITABLE);
 	EXPECT_TRUE(e[2].flags & VMARENA_PTE_INFO_DIRTY);
-	EXPECT_EQ(0, e[3].flags);		/* never touched */
+	EXPECT_EQ(0, e[3].flags);		/* only read: a hole */
 	EXPECT_EQ(0, e[3].frame);
 	EXPECT_TRUE(e[4].flags & VMARENA_PTE_INFO_DIRTY);
 	EXPECT_EQ(0, e[5].flags);

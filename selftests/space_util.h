@@ -146,6 +146,25 @@ static inline bool wait_spaces_destroyed(int fd, __u64 n)
 	return false;
 }
 
+/*
+ * Sets the module parameter zero_page: with it (the default) a read of a
+ * hole maps the kernel's zero page and takes no frame; without it a read
+ * allocates a zeroed frame, as a write does.  0 or -errno.
+ */
+static inline int set_zero_page(bool on)
+{
+	int fd = open("/sys/module/vmarena/parameters/zero_page",
+		      O_WRONLY | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, on ? "Y" : "N", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 static inline int range_ioctl(int fd, unsigned long cmd, __u64 off, __u64 len)
 {
 	struct vmarena_range r = { .offset = off, .length = len };

@@ -83,16 +83,54 @@ TEST_F(tp, a_first_touch_is_a_kind_0_fault_of_its_page_and_new_frame)
 
 	ASSERT_NE(NULL, p);
 	trace_start(_metadata, ev);
-	EXPECT_EQ(0, peek(p + 2 * PAGE));		/* page 18 */
+	p[2 * PAGE] = 1;				/* page 18 */
 	trace_stop();
 	frame = frame_of(fd, 18);
 	ASSERT_NE(~0ULL, frame);
 	EXPECT_EQ(1, trace_count(line, "fault: space=%llu vpn=18 frame=%llu kind=%d ns=",
 				 id, frame, VMARENA_FAULT_FIRST_TOUCH));
 	EXPECT_LT(0, trace_field(line, "ns")) TH_LOG("%s", line);
-	EXPECT_EQ(1, trace_count(NULL, "fault: space=%llu ", id));
+	/* Then the write notification, which finds nothing to change. */
+	EXPECT_EQ(1, trace_count(NULL, "fault: space=%llu vpn=18 frame=%llu kind=%d ns=",
+				 id, frame, VMARENA_FAULT_WRITE_NOTIFY));
+	EXPECT_EQ(2, trace_count(NULL, "fault: space=%llu ", id));
 	/* The frame came from the arena as one order-0 block, once. */
 	EXPECT_EQ(1, trace_count(NULL, "frames_alloc: frame=%llu order=0\n", frame));
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+/*
+ * A read of a hole is kind 5 with no frame (4294967295) and allocates
+ * nothing; the write after it gives the page its frame through
+ * .pfn_mkwrite (kind 0), and the retried access maps it.
+ */
+TEST_F(tp, a_read_of_a_hole_is_kind_5_and_the_write_after_it_kind_0)
+{
+	const char *const ev[] = { "fault", "frames_alloc", NULL };
+	int fd = open_space(_metadata);
+	char line[512], *p = map(fd, 4, 16 * PAGE);	/* pages 16..19 */
+	__u64 id = space_id(_metadata, fd), frame;
+
+	ASSERT_NE(NULL, p);
+	trace_start(_metadata, ev);
+	EXPECT_EQ(0, peek(p + 3 * PAGE));		/* page 19 */
+	trace_stop();
+	EXPECT_EQ(1, trace_count(line, "fault: space=%llu vpn=19 frame=%llu kind=%d ns=",
+				 id, 4294967295ULL, VMARENA_FAULT_ZERO));
+	EXPECT_EQ(1, trace_count(NULL, "fault: space=%llu ", id));
+	EXPECT_EQ(0, flags_of(fd, 19));			/* still a hole */
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(0, space_stat(fd, VMARENA_SPACE_STAT_PT_FRAMES));
+	trace_start(_metadata, ev);
+	p[3 * PAGE] = 5;
+	trace_stop();
+	frame = frame_of(fd, 19);
+	ASSERT_NE(~0ULL, frame);
+	EXPECT_EQ(1, trace_count(NULL, "fault: space=%llu vpn=19 frame=%llu kind=%d ns=",
+				 id, frame, VMARENA_FAULT_FIRST_TOUCH));
+	EXPECT_EQ(1, trace_count(NULL, "frames_alloc: frame=%llu order=0\n", frame));
+	EXPECT_EQ(5, peek(p + 3 * PAGE));
 	munmap(p, 4 * PAGE);
 	close(fd);
 }
@@ -105,7 +143,9 @@ TEST_F(tp, a_write_after_a_read_is_write_notify_and_a_refault_is_minor)
 	__u64 id = space_id(_metadata, fd), frame;
 
 	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_zero_page(false));	/* a read that takes a frame */
 	EXPECT_EQ(0, peek(p + PAGE));			/* first touch, untraced */
+	ASSERT_EQ(0, set_zero_page(true));
 	frame = frame_of(fd, 1);
 	trace_start(_metadata, ev);
 	p[PAGE] = 7;					/* write notify */

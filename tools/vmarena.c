@@ -12,8 +12,9 @@
  *   vmarena space ID     a space's counters (the SPACE_STATS ioctl, root)
  *   vmarena translate ID [FIRST [N]]
  *                        a space's shadow PTEs from page FIRST (root)
- *   vmarena touch PAGES  map PAGES pages, read then write them, show the
- *                        space's counters and TRANSLATE of the first pages
+ *   vmarena touch PAGES  map PAGES pages, read them (the zero page), write
+ *                        every other one, show the space's counters and
+ *                        TRANSLATE of the first pages
  *   vmarena swap         the swap device, slots and I/O, the policy and the
  *                        watermarks (debugfs swap and reclaim, root)
  *   vmarena swap attach PATH | detach
@@ -396,10 +397,10 @@ static int cmd_touch(const char *arg)
 		return 1;
 	}
 	for (i = 0; i < pages; i++)
-		sum += p[i * 4096];		/* first touch: read faults */
+		sum += p[i * 4096];		/* reads of holes: the zero page */
 	for (i = 0; i < pages; i += 2)
-		p[i * 4096] = 1;		/* every other page: write notify */
-	printf("space after reading %lu pages and writing every other one (%d):\n",
+		p[i * 4096] = 1;		/* every other page: a frame */
+	printf("space after reading %lu pages (the zero page) and writing every other one (%d):\n",
 	       pages, sum);
 	show_space(fd);
 	show_translate(fd, pages);

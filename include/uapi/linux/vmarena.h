@@ -161,7 +161,8 @@ struct vmarena_info {
 	X(ZEROED_POOL, zeroed_pool)			/* ... waiting now (in free_frames) */ \
 	X(SWAP_READAHEAD, swap_readahead)		/* pages read ahead of swap-in faults */ \
 	X(SWAP_READAHEAD_HITS, swap_readahead_hits)	/* ... that an access then used */	\
-	X(SWAP_IN_BIOS, swap_in_bios)			/* read bios (pages/bio: a ratio) */
+	X(SWAP_IN_BIOS, swap_in_bios)			/* read bios (pages/bio: a ratio) */	\
+	X(FAULTS_ZERO, faults_zero)			/* reads that mapped the zero page */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
 #define VMARENA_SPACE_STATS(X)									\
@@ -201,7 +202,8 @@ struct vmarena_info {
 	X(REWIND_RESTORES, rewind_restores)	/* its REWINDs done as a RESTORE */	\
 	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */	\
 	X(SWAP_READAHEAD, swap_readahead)	/* pages read ahead of its swap-ins */	\
-	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that an access then used */
+	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that an access then used */ \
+	X(FAULTS_ZERO, faults_zero)		/* its reads that mapped the zero page */
 
 /* X for an initializer of the names, in enum order (see above). */
 #define VMARENA_COUNTER_NAME(id, name)	#name,
@@ -636,7 +638,8 @@ enum vmarena_fault_kind {
 	VMARENA_FAULT_MINOR,		/* resident: the hardware PTE was missing */
 	VMARENA_FAULT_WRITE_NOTIFY,	/* first write through a clean mapping */
 	VMARENA_FAULT_SWAP_IN,		/* major: read back from a swap slot */
-	VMARENA_FAULT_COW		/* a write to a shared page: copied */
+	VMARENA_FAULT_COW,		/* a write to a shared page: copied */
+	VMARENA_FAULT_ZERO		/* read of a hole: the zero page, no frame */
 };
 
 /*

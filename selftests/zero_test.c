@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zero_test - a read of a hole maps the kernel's zero page and takes no
+ * frame; the first write gives the page a frame that every mapping, in
+ * every process, then sees; pwrite, PIN, clones, checkpoints and caps
+ * (Documentation/vmarena.rst, "The zero page for reads").
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+#include "space_util.h"
+#include "cow_util.h"
+
+/* Reads every byte of pages [first, first + n) through @p: all zero? */
+static bool read_zeros(const volatile char *p, __u64 first, __u64 n)
+{
+	__u64 i;
+
+	for (i = first * PAGE; i < (first + n) * PAGE; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static __u64 sstat(int fd, int id)
+{
+	return space_stat(fd, id);
+}
+
+TEST(a_read_of_a_hole_maps_the_zero_page_and_takes_no_frame)
+{
+	int fd = open_space(_metadata);
+	__u64 zero0 = global_stat(fd, VMARENA_STAT_FAULTS_ZERO);
+	char *p = map(fd, 64, 0);
+	char buf[PAGE];
+
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(read_zeros(p, 0, 64));
+	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_PAGES));
+	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
+	EXPECT_EQ(64, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	EXPECT_LE(zero0 + 64, global_stat(fd, VMARENA_STAT_FAULTS_ZERO));
+	/* Mapped now: read again, no fault. */
+	ASSERT_TRUE(read_zeros(p, 0, 64));
+	EXPECT_EQ(64, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	memset(buf, 1, sizeof(buf));
+	ASSERT_EQ(PAGE, pread(fd, buf, PAGE, 5 * PAGE));
+	EXPECT_EQ(0, memcmp(buf, p, PAGE));
+	munmap(p, 64 * PAGE);
+	close(fd);
+}
+
+/* A byte written into a page read as zeros before, through @p. */
+static void write_after_read(const char *what, char *p, __u64 page, char v)
+{
+	if (p[page * PAGE] != 0)
+		fprintf(stderr, "%s: page %llu was not zero\n", what,
+			(unsigned long long)page);
+	p[page * PAGE + 7] = v;
+}
+
+/* In a child: waits for a byte on @in, checks, answers on @out. */
+static int child_sees(int in, int out, const char *a, const char *c)
+{
+	char cmd;
+
+	/* Read through both mappings first: both map the zero page. */
+	if (!read_zeros(a, 0, 4) || !read_zeros(c, 0, 4))
+		return 1;
+	if (write(out, "r", 1) != 1 || read(in, &cmd, 1) != 1)
+		return 2;
+	/* The parent wrote page 1 through its own mapping. */
+	if (a[PAGE + 7] != 'p' || c[PAGE + 7] != 'p')
+		return 3;
+	if (!read_zeros(a, 2, 2) || a[7])
+		return 4;
+	/* Page 2 through the mapping inherited, with its zero-page PTE. */
+	write_after_read("child", (char *)a, 2, 'c');
+	if (c[2 * PAGE + 7] != 'c')
+		return 5;
+	return write(out, "w", 1) == 1 ? 0 : 6;
+}
+
+TEST(the_first_write_after_reads_reaches_every_mapping_in_every_process)
+{
+	int fd = open_space(_metadata);
+	char *a = map(fd, 4, 0), *b = map(fd, 4, 0), *c, *anon, ans;
+	int to_child[2], to_parent[2], status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_TRUE(read_zeros(a, 0, 4));	/* inherited by the child */
+	ASSERT_TRUE(read_zeros(b, 0, 4));
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		c = map(fd, 4, 0);	/* a mapping of the child's own */
+		_exit(c ? child_sees(to_child[0], to_parent[1], a, c) : 7);
+	}
+	ASSERT_EQ(1, read(to_parent[0], &ans, 1));
+	EXPECT_EQ('r', ans);
+	write_after_read("parent", a, 1, 'p');
+	EXPECT_EQ('p', b[PAGE + 7]);
+	ASSERT_EQ(1, write(to_child[1], "w", 1));
+	ASSERT_EQ(1, read(to_parent[0], &ans, 1));
+	EXPECT_EQ('w', ans);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ('c', b[2 * PAGE + 7]);
+	EXPECT_EQ('c', a[2 * PAGE + 7]);
+	EXPECT_TRUE(read_zeros(b, 3, 1));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
+	/* The kernel's zero page itself was never written. */
+	anon = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, anon);
+	EXPECT_TRUE(read_zeros(anon, 0, 1));
+	munmap(anon, PAGE);
+	munmap(a, 4 * PAGE);
+	munmap(b, 4 * PAGE);
+	close(fd);
+}
+
+TEST(pwrite_pin_and_kernel_copies_replace_the_zero_page_in_mappings)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 4, 0), *q = map(fd, 4, 0), buf[8];
+	struct iovec local, remote;
+	int fds[2];
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, q);
+	ASSERT_TRUE(read_zeros(p, 0, 4));
+	ASSERT_TRUE(read_zeros(q, 0, 4));
+	ASSERT_EQ(3, pwrite(fd, "abc", 3, 0));
+	EXPECT_EQ(0, memcmp(p, "abc", 3));
+	EXPECT_EQ(0, memcmp(q, "abc", 3));
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, PAGE, PAGE));
+	p[PAGE] = 'x';
+	EXPECT_EQ('x', q[PAGE]);
+	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_UNPIN, PAGE, PAGE));
+	/* copy_to_user() into a zero-page mapping: a write fault in the kernel. */
+	ASSERT_EQ(0, pipe(fds));
+	ASSERT_EQ(3, write(fds[1], "def", 3));
+	ASSERT_EQ(3, read(fds[0], p + 2 * PAGE, 3));
+	EXPECT_EQ(0, memcmp(q + 2 * PAGE, "def", 3));
+	ASSERT_EQ(3, pread(fd, buf, 3, 2 * PAGE));
+	EXPECT_EQ(0, memcmp(buf, "def", 3));
+	/* get_user_pages() for writing (process_vm_writev() to ourselves). */
+	local.iov_base = "ghi";
+	local.iov_len = 3;
+	remote.iov_base = p + 3 * PAGE;
+	remote.iov_len = 3;
+	if (process_vm_writev(getpid(), NULL, 0, NULL, 0, 0))
+		SKIP(goto out, "process_vm_writev() missing (CONFIG_CROSS_MEMORY_ATTACH)");
+	ASSERT_EQ(3, process_vm_writev(getpid(), &local, 1, &remote, 1, 0));
+	EXPECT_EQ(0, memcmp(q + 3 * PAGE, "ghi", 3));
+	EXPECT_EQ(4, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+out:
+	close(fds[0]);
+	close(fds[1]);
+	munmap(p, 4 * PAGE);
+	munmap(q, 4 * PAGE);
+	close(fd);
+}
+
+TEST(clones_and_checkpoints_of_read_holes_keep_them_holes)
+{
+	int fd = open_space(_metadata), cfd;
+	char *p = map(fd, 4, 0), *c;
+	__u64 gen, bitmap[1] = { 0 };
+
+	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(read_zeros(p, 0, 4));
+	cfd = clone_space(fd);
+	ASSERT_LE(0, cfd);
+	c = map(cfd, 4, 0);
+	ASSERT_NE(NULL, c);
+	ASSERT_TRUE(read_zeros(c, 0, 4));
+	p[0] = 'p';
+	c[PAGE] = 'c';
+	EXPECT_EQ(0, c[0]);
+	EXPECT_EQ(0, p[PAGE]);
+	EXPECT_EQ('p', p[0]);
+	EXPECT_EQ('c', c[PAGE]);
+	EXPECT_EQ(1, sstat(cfd, VMARENA_SPACE_STAT_RESIDENT));
+	/* A checkpoint of holes mapped to the zero page, then a write. */
+	gen = checkpoint(fd);
+	ASSERT_NE(0, gen);
+	p[2 * PAGE] = 'w';
+	ASSERT_EQ(1, get_dirty(fd, gen, 4, bitmap, 0));
+	EXPECT_TRUE(bit_of(bitmap, 2));
+	ASSERT_EQ(0, restore(fd, gen));
+	EXPECT_TRUE(read_zeros(p, 2, 2));
+	EXPECT_EQ('p', p[0]);
+	p[3 * PAGE] = 'r';
+	ASSERT_LE(0, ioctl(fd, VMARENA_IOC_REWIND, gen));
+	EXPECT_TRUE(read_zeros(p, 3, 1));
+	EXPECT_EQ(0, c[3 * PAGE]);
+	munmap(c, 4 * PAGE);
+	munmap(p, 4 * PAGE);
+	close(cfd);
+	close(fd);
+}
+
+TEST(a_read_beyond_the_caps_maps_zeros_and_a_write_there_is_sigbus)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 8, 0), v = 1;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_limit(fd, 1, 0));
+	ASSERT_TRUE(touch_survives_sigbus(p));
+	for (unsigned int i = 1; i < 8; i++) {
+		ASSERT_TRUE(read_survives_sigbus(p + i * PAGE, &v));
+		ASSERT_EQ(0, v);
+	}
+	EXPECT_FALSE(touch_survives_sigbus(p + 3 * PAGE));
+	EXPECT_TRUE(read_zeros(p, 1, 7));
+	EXPECT_EQ(1, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(1, sstat(fd, VMARENA_SPACE_STAT_SIGBUS));
+	munmap(p, 8 * PAGE);
+	close(fd);
+}
+
+TEST(with_zero_page_off_a_read_of_a_hole_takes_a_frame)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 4, 0);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, set_zero_page(false));
+	EXPECT_TRUE(read_zeros(p, 0, 2));
+	EXPECT_EQ(0, set_zero_page(true));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
+	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	EXPECT_TRUE(read_zeros(p, 2, 2));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	munmap(p, 4 * PAGE);
+	close(fd);
+}
+
+TEST(a_read_only_mapping_made_writable_writes_a_frame_not_the_zero_page)
+{
+	int fd = open_space(_metadata);
+	char *p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	char *q = map(fd, 2, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_NE(NULL, q);
+	ASSERT_TRUE(read_zeros(p, 0, 2));
+	ASSERT_EQ(0, mprotect(p, 2 * PAGE, PROT_READ | PROT_WRITE));
+	p[PAGE] = 'm';
+	EXPECT_EQ('m', q[PAGE]);
+	EXPECT_TRUE(read_zeros(q, 0, 1));
+	EXPECT_EQ(1, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	munmap(p, 2 * PAGE);
+	munmap(q, 2 * PAGE);
+	close(fd);
+}
+
+/*
+ * Writes racing reads of holes: each round the parent discards the range
+ * (holes again), a reader in another process reads every page through its
+ * own mapping (zero-page mappings, each must read 0) and says so, then
+ * keeps reading while the parent writes the round number into every page
+ * by one of the ways a hole gets a frame; every page must reach the
+ * round.  A zero-page mapping left behind would show zeros for ever: the
+ * reader gives up after 10 s.
+ */
+#define RACE_PAGES	16
+#define RACE_ROUNDS	300
+
+struct race {
+	volatile unsigned int round;	/* discarded for this round */
+	volatile unsigned int ready;	/* the reader read the holes */
+	volatile unsigned int seen;	/* ... and then saw the round whole */
+	volatile unsigned int bad;	/* a value it should not have seen */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Until @flag is @round, up to 10 s: false if it never is. */
+static bool wait_for(const volatile unsigned int *flag, unsigned int round)
+{
+	double start = now_s();
+
+	while (*flag != round)
+		if (now_s() - start > 10)
+			return false;
+	return true;
+}
+
+/* Pages of @p not at @round yet; a value beyond it is noted bad. */
+static unsigned int race_behind(struct race *r,
+				const volatile unsigned int *p,
+				unsigned int round)
+{
+	unsigned int i, v, behind = 0;
+
+	for (i = 0; i < RACE_PAGES; i++) {
+		v = p[i * PAGE / sizeof(*p)];
+		if (v > round)
+			r->bad = v;
+		behind += v != round;
+	}
+	return behind;
+}
+
+static int race_reader(struct race *r, const volatile unsigned int *p)
+{
+	unsigned int round;
+	double start;
+
+	for (round = 1; round <= RACE_ROUNDS; round++) {
+		if (!wait_for(&r->round, round))
+			return 1;
+		if (race_behind(r, p, 0))	/* holes: the zero page */
+			r->bad = round;
+		r->ready = round;
+		start = now_s();
+		while (race_behind(r, p, round))
+			if (now_s() - start > 10)
+				return 2;
+		r->seen = round;
+	}
+	return 0;
+}
+
+/* Round @round into page @i: a write fault, a write after a read, pwrite. */
+static void race_write(int fd, volatile unsigned int *p, unsigned int round,
+		       unsigned int i)
+{
+	volatile unsigned int *w = p + i * PAGE / sizeof(*p);
+
+	switch ((round + i) % 3) {
+	case 0:
+		*w = round;
+		break;
+	case 1:
+		if (*w == 0)
+			*w = round;
+		break;
+	default:
+		if (pwrite(fd, &round, sizeof(round), i * PAGE) != sizeof(round))
+			*w = round;
+	}
+}
+
+TEST(writes_racing_reads_of_holes_in_another_process_are_always_seen)
+{
+	int fd = open_space(_metadata), status;
+	struct race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned int *p = (void *)map(fd, RACE_PAGES, 0);
+	unsigned int round, i;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, r);
+	ASSERT_NE(NULL, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		void *q = map(fd, RACE_PAGES, 0);
+
+		_exit(q ? race_reader(r, q) : 3);
+	}
+	for (round = 1; round <= RACE_ROUNDS; round++) {
+		ASSERT_EQ(0, discard(fd, 0, RACE_PAGES * PAGE));
+		r->round = round;
+		ASSERT_TRUE(wait_for(&r->ready, round)) TH_LOG("round %u", round);
+		for (i = 0; i < RACE_PAGES; i++)
+			race_write(fd, p, round, i);
+		/* The reader gives up after 10 s: then so does this. */
+		ASSERT_TRUE(wait_for(&r->seen, round)) TH_LOG("round %u", round);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	EXPECT_EQ(0, r->bad);
+	EXPECT_LE(RACE_ROUNDS * RACE_PAGES, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	munmap((void *)p, RACE_PAGES * PAGE);
+	munmap(r, sizeof(*r));
+	close(fd);
+}
+
+TEST_HARNESS_MAIN
