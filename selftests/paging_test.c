@@ -389,6 +389,16 @@ TEST(a_read_error_gives_sigbus_to_that_page_only_and_retires_its_slot)
 	close(fd);
 }
 
+/*
+ * Until @fd's space is the only one alive, up to 30 s: the page-out
+ * daemon may still be evicting an earlier test's space, whose write would
+ * take a failure injected for this one.
+ */
+static bool only_space_alive(int fd)
+{
+	return wait_spaces_destroyed(fd, global_stat(fd, VMARENA_STAT_SPACES_CREATED) - 1);
+}
+
 TEST(a_write_error_keeps_the_page_resident_and_intact)
 {
 	long long retired;
@@ -396,6 +406,7 @@ TEST(a_write_error_keeps_the_page_resident_and_intact)
 	char *p = filled_space(_metadata, "fifo", 4, 9, &fd);
 
 	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(only_space_alive(fd));
 	retired = debugfs_value("swap", "retired");
 	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_writes", "1"));
 	ASSERT_EQ(0, set_limit(fd, 0, 1));		/* a later bio works */
@@ -419,6 +430,7 @@ TEST(a_write_error_amid_a_long_page_out_loses_no_page)
 	char *p = filled_space(_metadata, "fifo", n, 11, &fd);
 
 	ASSERT_NE(NULL, p);
+	ASSERT_TRUE(only_space_alive(fd));
 	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_writes", "1"));
 	ASSERT_EQ(0, set_limit(fd, 0, 1));
 	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
