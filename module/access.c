@@ -102,9 +102,10 @@ static u64 space_written_bits(const struct vmarena_space *space)
  * A zeroed frame for a page touched for the first time, its entry created
  * present and accessed, and for a @write fault written and writable
  * (space_written_bits()); space lock held.  @pte: the page's empty entry,
- * or NULL when no leaf node covers it yet.  In a space that mapped the
- * zero page, the page's hardware mappings are zapped: any there was the
- * zero page's, and the new frame must replace it everywhere.
+ * or NULL when no leaf node covers it yet.  If the zero page was mapped
+ * in the page's window (vmarena_space_zero_mapped()), the page's hardware
+ * mappings are zapped: any there is the zero page's, and the new frame
+ * must replace it everywhere.
  */
 static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 			  bool write, u32 *frame)
@@ -145,9 +146,26 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
 	if (write)
 		WRITE_ONCE(space->import_gen, 0);	/* as a write notification */
 	/* The hole's zero-page mappings go: each faults in the frame. */
-	if (space->zero_mapped)
+	if (test_bit(vmarena_zero_window(vpn), space->zero_windows))
 		vmarena_space_unmap(space, vpn, 1);
 	return 0;
+}
+
+/**
+ * vmarena_space_zero_mapped() - note a page a read mapped the zero page at.
+ * @space: the space, locked: the zero page is mapped under it.
+ * @vpn:   the page, a hole.
+ *
+ * Sets the bit of its window, so that a frame made for any page of the
+ * window zaps that page's mappings (space_new_page()), and counts it in
+ * faults_zero.
+ */
+void vmarena_space_zero_mapped(struct vmarena_space *space, u64 vpn)
+{
+	lockdep_assert_held(space->lock);
+	__set_bit(vmarena_zero_window(vpn), space->zero_windows);
+	space->c.faults_zero++;
+	atomic64_inc(&vmarena_counters.faults_zero);
 }
 
 /*
@@ -472,7 +490,8 @@ static u64 *space_fault_entry(struct vmarena_space *space, u64 vpn,
  * the caller reads it with vmarena_space_swap_in_read() from the slot in
  * the frame descriptor.  A first touch takes a frame zeroed ahead when
  * there is one (vmarena_frames_alloc_zeroed()).  For VMARENA_FAULT_ZERO
- * *@frame is VMARENA_NO_FRAME and the space is marked zero_mapped.
+ * *@frame is VMARENA_NO_FRAME and nothing changes: the caller maps the zero
+ * page and notes it (vmarena_space_zero_mapped()).
  *
  * Return: 0; -EDQUOT beyond the space's caps; -ENOMEM when the arena is
  * empty and nothing can be evicted; -EIO for a page lost to a read error;
@@ -512,9 +531,6 @@ int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 	}
 	if (zero) {
 		/* The caller maps the zero page before it drops the lock. */
-		space->zero_mapped = true;
-		space->c.faults_zero++;
-		atomic64_inc(&vmarena_counters.faults_zero);
 		*frame = VMARENA_NO_FRAME;
 		*kind = VMARENA_FAULT_ZERO;
 		return 0;

@@ -26,6 +26,7 @@
  * (which change every holder together), so the answer is exact; a page
  * made by a read fault holds zeros and compares equal to a hole.
  */
+#include <linux/bitmap.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -203,6 +204,7 @@ void vmarena_ckpt_install(struct vmarena_space *space, struct vmarena_pt *pt)
 	vmarena_pt_range(pt, 0, VMARENA_MAX_PAGES, ckpt_wait_entry, space);
 	vmarena_space_tlb_flush(space, 0, U64_MAX);
 	vmarena_space_unmap(space, 0, VMARENA_MAX_PAGES);
+	bitmap_zero(space->zero_windows, VMARENA_ZERO_WINDOWS);	/* all gone */
 	vmarena_pt_destroy(pt, vmarena_space_release_entry, space);
 	vmarena_space_account_pt(space);
 }

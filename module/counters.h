@@ -24,7 +24,7 @@ struct vmarena_counters {
 	atomic64_t pt_frames;		/* frames holding page-table nodes */
 	atomic64_t faults_first_touch;	/* faults that made a zeroed page */
 	atomic64_t faults_minor;	/* faults on a resident page */
-	atomic64_t faults_zero;		/* reads of holes: the zero page */
+	atomic64_t faults_zero;		/* pages reads mapped the zero page at */
 	atomic64_t faults_around;	/* pages mapped around a fault */
 	atomic64_t write_notify;	/* first writes through clean mappings */
 	atomic64_t tlb_hits;		/* pread/pwrite translations: TLB hits */

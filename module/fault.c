@@ -12,7 +12,9 @@
  * notification: a read fault maps the page read-only, and the first write
  * goes through .page_mkwrite, which sets the shadow dirty bit (a first
  * touch by a write fault has it set by .fault), so the module knows
- * exactly which pages were written.  A write to a
+ * exactly which pages were written.  A read of a hole maps the kernel's
+ * zero page (fault_zero()) and allocates nothing; a write to it comes to
+ * .pfn_mkwrite.  A write to a
  * copy-on-write page (share.c) is copied by .page_mkwrite, which then
  * zaps the read-only mapping and returns VM_FAULT_NOPAGE, so that the
  * retried access maps the copy; a write fault with no mapping at all is
@@ -160,19 +162,96 @@ static int fault_in(struct vmarena_space *space, u64 vpn, bool write,
 }
 
 /*
+ * The pages of a fault-around window (at most 64) whose PTE is there
+ * already, read without the PTE lock: a hint, which vm_insert_pages()
+ * checks under it.  False if the PMD is not a page table to look in.
+ */
+static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
+			  unsigned int n, u64 *mapped)
+{
+	pmd_t pmd = READ_ONCE(*vmf->pmd);
+	unsigned int i;
+	pte_t *ptes;
+
+	*mapped = 0;
+	if (pmd_none(pmd))
+		return true;
+	if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
+		return false;
+	/* The window lies in one page table (do_fault_around()). */
+	ptes = pte_offset_map(vmf->pmd, addr);
+	if (!ptes)	/* from 6.5: the table went meanwhile */
+		return false;
+	for (i = 0; i < n; i++)
+		if (!pte_none(ptep_get(ptes + i)))
+			*mapped |= BIT_ULL(i);
+	pte_unmap(ptes);
+	return true;
+}
+
+/* Pages around a read of a hole that get the zero page with it. */
+#define VMARENA_ZERO_AROUND	16
+
+/*
+ * The pages of the aligned window of 16 around a read of a hole, within
+ * the VMA, get the zero page too when no leaf node covers any of them
+ * (untouched memory: all holes), those whose PTE is none; a sequential
+ * read of fresh memory then faults once a window, as fault-around maps a
+ * resident page's neighbours.  Space locked (fault_zero()).
+ */
+static void zero_around(struct vm_fault *vmf, struct vmarena_space *space)
+{
+	const unsigned long size = VMARENA_ZERO_AROUND << PAGE_SHIFT;
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long from = max(ALIGN_DOWN(vmf->address, size), vma->vm_start);
+	unsigned long to = min(ALIGN_DOWN(vmf->address, size) + size,
+			       vma->vm_end);
+	pgoff_t first = vmf->pgoff - ((vmf->address - from) >> PAGE_SHIFT);
+	unsigned int i, n = (to - from) >> PAGE_SHIFT;
+	u64 mapped;
+
+	lockdep_assert_held(space->lock);
+	/* Within one leaf node or two: look at both ends. */
+	if (vmarena_pt_lookup(&space->pt, first) ||
+	    vmarena_pt_lookup(&space->pt, first + n - 1))
+		return;
+	if (!around_mapped(vmf, from, n, &mapped))
+		return;
+	for (i = 0; i < n; i++) {
+		if (mapped & BIT_ULL(i))
+			continue;	/* the faulting page among them */
+		if (vmf_insert_mixed(vma, from + (i << PAGE_SHIFT),
+				     pfn_to_pfn_t(my_zero_pfn(from))) !=
+		    VM_FAULT_NOPAGE)
+			return;
+		vmarena_space_zero_mapped(space, first + i);
+	}
+}
+
+/*
  * A read of a hole maps the kernel's zero page, read-only (the VMA's
  * protection: write notification), as anonymous memory does: no frame is
- * taken and nothing is charged.  It is mapped under the space lock, so
- * that a frame made for the page afterwards zaps it (space_new_page());
- * a write to it comes to vmarena_pfn_mkwrite().
+ * taken and nothing is charged; its window's holes get it too
+ * (zero_around()).  It is mapped under the space lock, so that a frame
+ * made for the page afterwards zaps it (space_new_page()); a write to it
+ * comes to vmarena_pfn_mkwrite().
  */
 static vm_fault_t fault_zero(struct vm_fault *vmf, struct vmarena_space *space)
 {
 	vm_fault_t ret;
+	u64 mapped;
 
 	lockdep_assert_held(space->lock);
+	/* Counted once: another thread's fault may have mapped it. */
+	if (!around_mapped(vmf, vmf->address, 1, &mapped))
+		mapped = 1;
 	ret = vmf_insert_mixed(vmf->vma, vmf->address,
 			       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
+	if (ret == VM_FAULT_NOPAGE) {
+		if (!mapped)
+			vmarena_space_zero_mapped(space, vmf->pgoff);
+		zero_around(vmf, space);
+	}
 	mutex_unlock(space->lock);
 	return ret;
 }
@@ -375,34 +454,6 @@ static u64 around_entry(struct vmarena_space *space, struct around_hint *h,
 #define VMARENA_AROUND_MAX	64
 
 /*
- * The pages of a fault-around window (at most 64) whose PTE is there
- * already, read without the PTE lock: a hint, which vm_insert_pages()
- * checks under it.  False if the PMD is not a page table to look in.
- */
-static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
-			  unsigned int n, u64 *mapped)
-{
-	pmd_t pmd = READ_ONCE(*vmf->pmd);
-	unsigned int i;
-	pte_t *ptes;
-
-	*mapped = 0;
-	if (pmd_none(pmd))
-		return true;
-	if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
-		return false;
-	/* The window lies in one page table (do_fault_around()). */
-	ptes = pte_offset_map(vmf->pmd, addr);
-	if (!ptes)	/* from 6.5: the table went meanwhile */
-		return false;
-	for (i = 0; i < n; i++)
-		if (!pte_none(ptep_get(ptes + i)))
-			*mapped |= BIT_ULL(i);
-	pte_unmap(ptes);
-	return true;
-}
-
-/*
  * A run of pages of the window, locked, to be mapped at consecutive
  * addresses with one vm_insert_pages() (its PTE lock taken once for up to
  * 8 pages, where vm_insert_page() takes it for each).
@@ -464,7 +515,8 @@ static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
 	unsigned int around = 0;
 
 	/* No leaf node, nothing resident: a read of untouched memory. */
-	if (!around_entry(space, &hint, start) && !hint.leaf)
+	if (!around_entry(space, &hint, start) && !hint.leaf &&
+	    !around_entry(space, &hint, start + n - 1) && !hint.leaf)
 		return 0;
 	if (!around_mapped(vmf, base + (start << PAGE_SHIFT), n, &mapped))
 		return 0;

@@ -22,7 +22,12 @@
  *					notification: access.c); a holder of
  *					a page lock never takes a space lock
  *	    i_mmap_rwsem		(unmap_mapping_range(): DISCARD, eviction,
- *					copy-on-write, RESTORE)
+ *					copy-on-write, RESTORE, REWIND, a
+ *					first touch where the zero page was
+ *					mapped: fault.c, access.c)
+ *	    PTE lock			(vmf_insert_mixed() of the zero page,
+ *					which may allocate a page table:
+ *					fault.c)
  *	    vmarena_swap.lock		the backing device (swap.c); a
  *					mutex, taken under mmap_lock by
  *					faults, so never held across a path

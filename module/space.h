@@ -80,6 +80,10 @@ struct vmarena_changes {
  */
 #define VMARENA_TLB_ENTRIES	64
 
+/* Zero-page mappings noted by window of 16 pages, modulo 1024 windows. */
+#define VMARENA_ZERO_WINDOW_SHIFT	4
+#define VMARENA_ZERO_WINDOWS		1024
+
 struct vmarena_tlb_entry {
 	u64 vpn;	/* U64_MAX: invalid */
 	u64 *pte;	/* the page's shadow PTE slot */
@@ -91,7 +95,7 @@ struct vmarena_tlb_entry {
  */
 struct vmarena_space_counters {
 	u64 faults_first_touch;	/* faults that allocated a zeroed frame */
-	u64 faults_zero;	/* reads of holes that mapped the zero page */
+	u64 faults_zero;	/* pages its reads mapped the zero page at */
 	atomic64_t faults_minor; /* faults on a resident page */
 	atomic64_t faults_around; /* pages mapped around a fault */
 	atomic64_t write_notify; /* first writes through a clean mapping */
@@ -171,9 +175,10 @@ struct vmarena_readahead {
  * @lru:          its resident ring (unpinned pages), in policy order.
  * @node:         in the list of live spaces (live.c), under its lock.
  * @dead:         torn down: its file is released and it holds nothing.
- * @zero_mapped:  a read of a hole mapped the kernel's zero page (set under
- *                the lock, never cleared): a page made since may have
- *                zero-page mappings to zap (fault.c).
+ * @zero_windows: the windows of 16 pages (modulo 1024) where a read of a
+ *                hole mapped the kernel's zero page, set under the lock and
+ *                cleared when every mapping goes: a page made in one may
+ *                have zero-page mappings to zap (fault.c).
  * @tlb:          the software TLB, direct-mapped by page number.
  * @ra:           swap-in readahead.
  * @c:            counters.
@@ -204,12 +209,18 @@ struct vmarena_space {
 	struct vmarena_lru lru;
 	struct list_head node;
 	bool dead;
-	bool zero_mapped;
+	DECLARE_BITMAP(zero_windows, VMARENA_ZERO_WINDOWS);
 	struct vmarena_tlb_entry tlb[VMARENA_TLB_ENTRIES];
 	struct vmarena_readahead ra;
 	struct vmarena_space_counters c;
 	struct dentry *debugfs;
 };
+
+/* The bit of @vpn's window in struct vmarena_space.zero_windows. */
+static inline unsigned long vmarena_zero_window(u64 vpn)
+{
+	return (vpn >> VMARENA_ZERO_WINDOW_SHIFT) % VMARENA_ZERO_WINDOWS;
+}
 
 /* The space a user page's frame is charged to. */
 static inline struct vmarena_space *vmarena_frame_owner(u32 frame)

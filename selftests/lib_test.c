@@ -21,6 +21,17 @@
 /* errno is set to this before each call: the library must not change it. */
 #define CANARY 4242
 
+/* The space's pages (SPACE_STATS through the library), or ~0. */
+static __u64 space_pages(int fd)
+{
+	__u64 v[VMARENA_NR_SPACE_STATS] = { 0 };
+	unsigned int count = VMARENA_NR_SPACE_STATS;
+
+	if (vmarena_stats(fd, VMARENA_STATS_SPACE, v, &count))
+		return ~0ULL;
+	return v[VMARENA_SPACE_STAT_PAGES];
+}
+
 FIXTURE(lib) {
 	int fd;
 	char *p;
@@ -111,6 +122,7 @@ TEST_F(lib, pages_discard_pin_unpin_and_translate)
 	EXPECT_EQ(0, self->p[3 * PAGE]);
 	EXPECT_EQ('e', self->p[4 * PAGE]);
 	/* The read of the hole took no frame (the zero page): N - 1 pages. */
+	EXPECT_EQ(N - 1, space_pages(self->fd));
 	ASSERT_EQ(0, vmarena_set_limit(self->fd, N - 1, 0));
 	EXPECT_EQ(-EDQUOT, pwrite(self->fd, "x", 1, N * PAGE) < 0 ? -errno : 0);
 }

@@ -96,6 +96,15 @@ fi
 
 # run_load "PROGRAMS" [MODULE_PARAM=VALUE ...]: one load, its programs,
 # then the free-count and unload checks.
+# A program that turned the module parameter zero_page off and left it so
+# fails; the parameter is put back for the next one.
+zero_page_back() {	# zero_page_back PROGRAM
+	zp=/sys/module/vmarena/parameters/zero_page
+	[ "$(cat "$zp")" = Y ] && return
+	echo Y >"$zp"
+	tap 1 "$1 left the module parameter zero_page at N"
+}
+
 run_load() {
 	progs=$1
 	shift
@@ -107,6 +116,7 @@ run_load() {
 	for t in $progs; do
 		[ -x "$bin/$t" ] || { tap 1 "$t: no such test program"; continue; }
 		tap_judge "$t" "$test_timeout" "$bin/$t" || failed=1
+		zero_page_back "$t"
 	done
 	end_free=$(free_frames)
 	[ -n "$load_free" ] && [ "$end_free" = "$load_free" ]

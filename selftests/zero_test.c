@@ -38,8 +38,14 @@ TEST(a_read_of_a_hole_maps_the_zero_page_and_takes_no_frame)
 	__u64 zero0 = global_stat(fd, VMARENA_STAT_FAULTS_ZERO);
 	char *p = map(fd, 64, 0);
 	char buf[PAGE];
+	__u64 n;
 
 	ASSERT_NE(NULL, p);
+	/* One read: its window of 16 (6 at least, here) gets the zero page. */
+	ASSERT_EQ(0, p[5 * PAGE]);
+	n = sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO);
+	EXPECT_LE(6, n);
+	EXPECT_GE(16, n);
 	ASSERT_TRUE(read_zeros(p, 0, 64));
 	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
 	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_PAGES));
@@ -56,13 +62,13 @@ TEST(a_read_of_a_hole_maps_the_zero_page_and_takes_no_frame)
 	close(fd);
 }
 
-/* A byte written into a page read as zeros before, through @p. */
-static void write_after_read(const char *what, char *p, __u64 page, char v)
+/* A byte written into a page that reads as zeros, through @p: did it? */
+static bool write_after_read(char *p, __u64 page, char v)
 {
 	if (p[page * PAGE] != 0)
-		fprintf(stderr, "%s: page %llu was not zero\n", what,
-			(unsigned long long)page);
+		return false;
 	p[page * PAGE + 7] = v;
+	return true;
 }
 
 /* In a child: waits for a byte on @in, checks, answers on @out. */
@@ -81,10 +87,29 @@ static int child_sees(int in, int out, const char *a, const char *c)
 	if (!read_zeros(a, 2, 2) || a[7])
 		return 4;
 	/* Page 2 through the mapping inherited, with its zero-page PTE. */
-	write_after_read("child", (char *)a, 2, 'c');
-	if (c[2 * PAGE + 7] != 'c')
+	if (!write_after_read((char *)a, 2, 'c') || c[2 * PAGE + 7] != 'c')
 		return 5;
 	return write(out, "w", 1) == 1 ? 0 : 6;
+}
+
+/* Where a leaf node exists, a read of a hole maps that page alone. */
+TEST(a_read_of_a_hole_beside_a_written_page_maps_that_page_alone)
+{
+	int fd = open_space(_metadata);
+	volatile char *p = map(fd, 16, 0);	/* the write comes first */
+
+	ASSERT_NE(NULL, p);
+	p[0] = 1;
+	ASSERT_EQ(0, p[PAGE]);
+	EXPECT_EQ(1, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	ASSERT_TRUE(read_zeros(p, 2, 14));
+	EXPECT_EQ(15, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	p[3 * PAGE] = 3;
+	EXPECT_EQ(3, p[3 * PAGE]);
+	EXPECT_TRUE(read_zeros(p, 4, 12));
+	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
+	munmap((void *)p, 16 * PAGE);
+	close(fd);
 }
 
 TEST(the_first_write_after_reads_reaches_every_mapping_in_every_process)
@@ -108,7 +133,7 @@ TEST(the_first_write_after_reads_reaches_every_mapping_in_every_process)
 	}
 	ASSERT_EQ(1, read(to_parent[0], &ans, 1));
 	EXPECT_EQ('r', ans);
-	write_after_read("parent", a, 1, 'p');
+	ASSERT_TRUE(write_after_read(a, 1, 'p'));
 	EXPECT_EQ('p', b[PAGE + 7]);
 	ASSERT_EQ(1, write(to_child[1], "w", 1));
 	ASSERT_EQ(1, read(to_parent[0], &ans, 1));
@@ -144,9 +169,11 @@ TEST(pwrite_pin_and_kernel_copies_replace_the_zero_page_in_mappings)
 	ASSERT_EQ(3, pwrite(fd, "abc", 3, 0));
 	EXPECT_EQ(0, memcmp(p, "abc", 3));
 	EXPECT_EQ(0, memcmp(q, "abc", 3));
+	/* PIN makes the page; then pwrite, which finds it present. */
 	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_PIN, PAGE, PAGE));
-	p[PAGE] = 'x';
+	ASSERT_EQ(1, pwrite(fd, "x", 1, PAGE));
 	EXPECT_EQ('x', q[PAGE]);
+	EXPECT_EQ('x', p[PAGE]);
 	ASSERT_EQ(0, range_ioctl(fd, VMARENA_IOC_UNPIN, PAGE, PAGE));
 	/* copy_to_user() into a zero-page mapping: a write fault in the kernel. */
 	ASSERT_EQ(0, pipe(fds));
@@ -209,6 +236,38 @@ TEST(clones_and_checkpoints_of_read_holes_keep_them_holes)
 	munmap(c, 4 * PAGE);
 	munmap(p, 4 * PAGE);
 	close(cfd);
+	close(fd);
+}
+
+/*
+ * A generation's page set back where the space has a hole that another
+ * mapping maps the zero page at: REWIND and RESTORE each replace it.
+ */
+TEST(rewind_and_restore_replace_the_zero_page_of_a_discarded_page)
+{
+	int fd = open_space(_metadata);
+	char *p = map(fd, 2, 0), *q = map(fd, 2, 0);
+	__u64 gen;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, q);
+	p[0] = 'g';
+	p[PAGE] = 'h';
+	gen = checkpoint(fd);
+	ASSERT_NE(0, gen);
+	ASSERT_EQ(0, discard(fd, 0, 2 * PAGE));
+	ASSERT_TRUE(read_zeros(q, 0, 2));
+	ASSERT_TRUE(read_zeros(p, 0, 2));
+	ASSERT_LE(0, ioctl(fd, VMARENA_IOC_REWIND, gen));
+	EXPECT_EQ('g', q[0]);
+	EXPECT_EQ('h', q[PAGE]);
+	ASSERT_EQ(0, discard(fd, 0, 2 * PAGE));
+	ASSERT_TRUE(read_zeros(q, 0, 2));
+	ASSERT_EQ(0, restore(fd, gen));
+	EXPECT_EQ('g', q[0]);
+	EXPECT_EQ('h', p[PAGE]);
+	munmap(p, 2 * PAGE);
+	munmap(q, 2 * PAGE);
 	close(fd);
 }
 

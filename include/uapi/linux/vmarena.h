@@ -162,7 +162,7 @@ struct vmarena_info {
 	X(SWAP_READAHEAD, swap_readahead)		/* pages read ahead of swap-in faults */ \
 	X(SWAP_READAHEAD_HITS, swap_readahead_hits)	/* ... that an access then used */	\
 	X(SWAP_IN_BIOS, swap_in_bios)			/* read bios (pages/bio: a ratio) */	\
-	X(FAULTS_ZERO, faults_zero)			/* reads that mapped the zero page */
+	X(FAULTS_ZERO, faults_zero)			/* pages reads mapped the zero page at */
 
 /* A space's counters (VMARENA_STATS_SPACE, debugfs spaces/<id>/stats). */
 #define VMARENA_SPACE_STATS(X)									\
@@ -203,7 +203,7 @@ struct vmarena_info {
 	X(FAULTS_AROUND, faults_around)		/* pages mapped around its faults */	\
 	X(SWAP_READAHEAD, swap_readahead)	/* pages read ahead of its swap-ins */	\
 	X(SWAP_READAHEAD_HITS, swap_readahead_hits) /* ... that an access then used */ \
-	X(FAULTS_ZERO, faults_zero)		/* its reads that mapped the zero page */
+	X(FAULTS_ZERO, faults_zero)		/* pages its reads mapped the zero page at */
 
 /* X for an initializer of the names, in enum order (see above). */
 #define VMARENA_COUNTER_NAME(id, name)	#name,
