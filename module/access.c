@@ -155,15 +155,18 @@ static int space_new_page(struct vmarena_space *space, u64 vpn, u64 *pte,
  * vmarena_space_zero_mapped() - note a page a read mapped the zero page at.
  * @space: the space, locked: the zero page is mapped under it.
  * @vpn:   the page, a hole.
+ * @count: its PTE was none: count it in faults_zero.
  *
- * Sets the bit of its window, so that a frame made for any page of the
- * window zaps that page's mappings (space_new_page()), and counts it in
- * faults_zero.
+ * Sets the bit of its window of 16 page numbers, so that a frame made for
+ * any page of the window zaps that page's mappings (space_new_page()).
  */
-void vmarena_space_zero_mapped(struct vmarena_space *space, u64 vpn)
+void vmarena_space_zero_mapped(struct vmarena_space *space, u64 vpn,
+			       bool count)
 {
 	lockdep_assert_held(space->lock);
 	__set_bit(vmarena_zero_window(vpn), space->zero_windows);
+	if (!count)
+		return;
 	space->c.faults_zero++;
 	atomic64_inc(&vmarena_counters.faults_zero);
 }

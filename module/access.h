@@ -52,7 +52,8 @@ u32 vmarena_space_write_unlocked(struct vmarena_space *space, u64 vpn,
 				 struct page *page);
 void vmarena_space_count_minor(struct vmarena_space *space, unsigned int minor,
 			       unsigned int around);
-void vmarena_space_zero_mapped(struct vmarena_space *space, u64 vpn);
+void vmarena_space_zero_mapped(struct vmarena_space *space, u64 vpn,
+			       bool count);
 int vmarena_space_fault_in(struct vmarena_space *space, u64 vpn, bool write,
 			   bool zero, const struct vmarena_peek *peek,
 			   u32 *frame, int *kind);

@@ -208,6 +208,7 @@ static void zero_around(struct vm_fault *vmf, struct vmarena_space *space)
 			       vma->vm_end);
 	pgoff_t first = vmf->pgoff - ((vmf->address - from) >> PAGE_SHIFT);
 	unsigned int i, n = (to - from) >> PAGE_SHIFT;
+	unsigned long addr;
 	u64 mapped;
 
 	lockdep_assert_held(space->lock);
@@ -218,13 +219,14 @@ static void zero_around(struct vm_fault *vmf, struct vmarena_space *space)
 	if (!around_mapped(vmf, from, n, &mapped))
 		return;
 	for (i = 0; i < n; i++) {
+		addr = from + (i << PAGE_SHIFT);
 		if (mapped & BIT_ULL(i))
 			continue;	/* the faulting page among them */
-		if (vmf_insert_mixed(vma, from + (i << PAGE_SHIFT),
-				     pfn_to_pfn_t(my_zero_pfn(from))) !=
+		if (vmf_insert_mixed(vma, addr,
+				     pfn_to_pfn_t(my_zero_pfn(addr))) !=
 		    VM_FAULT_NOPAGE)
 			return;
-		vmarena_space_zero_mapped(space, first + i);
+		vmarena_space_zero_mapped(space, first + i, true);
 	}
 }
 
@@ -248,8 +250,7 @@ static vm_fault_t fault_zero(struct vm_fault *vmf, struct vmarena_space *space)
 	ret = vmf_insert_mixed(vmf->vma, vmf->address,
 			       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
 	if (ret == VM_FAULT_NOPAGE) {
-		if (!mapped)
-			vmarena_space_zero_mapped(space, vmf->pgoff);
+		vmarena_space_zero_mapped(space, vmf->pgoff, !mapped);
 		zero_around(vmf, space);
 	}
 	mutex_unlock(space->lock);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "kselftest_harness.h"
@@ -203,7 +204,7 @@ out:
 TEST(clones_and_checkpoints_of_read_holes_keep_them_holes)
 {
 	int fd = open_space(_metadata), cfd;
-	char *p = map(fd, 4, 0), *c;
+	volatile char *p = map(fd, 4, 0), *c;	/* each access made */
 	__u64 gen, bitmap[1] = { 0 };
 
 	ASSERT_NE(NULL, p);
@@ -233,8 +234,8 @@ TEST(clones_and_checkpoints_of_read_holes_keep_them_holes)
 	ASSERT_LE(0, ioctl(fd, VMARENA_IOC_REWIND, gen));
 	EXPECT_TRUE(read_zeros(p, 3, 1));
 	EXPECT_EQ(0, c[3 * PAGE]);
-	munmap(c, 4 * PAGE);
-	munmap(p, 4 * PAGE);
+	munmap((void *)c, 4 * PAGE);
+	munmap((void *)p, 4 * PAGE);
 	close(cfd);
 	close(fd);
 }
@@ -268,6 +269,33 @@ TEST(rewind_and_restore_replace_the_zero_page_of_a_discarded_page)
 	EXPECT_EQ('h', p[PAGE]);
 	munmap(p, 2 * PAGE);
 	munmap(q, 2 * PAGE);
+	close(fd);
+}
+
+/*
+ * A fault's window of 16 pages is aligned by address; the marks are by
+ * page number.  Mapped at page 8 of the space at an aligned address, a
+ * read of page 8 maps pages 8-23, across two windows of page numbers: a
+ * pwrite in the second still replaces the zero page there.
+ */
+TEST(a_window_across_two_windows_of_page_numbers_marks_both)
+{
+	int fd = open_space(_metadata);
+	char *area, *p;
+
+	area = mmap(NULL, 48 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		    -1, 0);
+	ASSERT_NE(MAP_FAILED, area);
+	p = (char *)(((uintptr_t)area + 16 * PAGE - 1) & ~(16 * PAGE - 1));
+	ASSERT_EQ(p, mmap(p, 16 * PAGE, PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_FIXED, fd, 8 * PAGE));
+	ASSERT_EQ(0, p[0]);
+	EXPECT_EQ(16, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	ASSERT_EQ(3, pwrite(fd, "abc", 3, 20 * PAGE));
+	EXPECT_EQ(0, memcmp(p + 12 * PAGE, "abc", 3));
+	ASSERT_EQ(3, pwrite(fd, "def", 3, 9 * PAGE));
+	EXPECT_EQ(0, memcmp(p + PAGE, "def", 3));
+	munmap(area, 48 * PAGE);
 	close(fd);
 }
 
