@@ -40,7 +40,7 @@ rc=$?
 tap $? "vm/run fails a run that outlives --timeout (124, got $rc)"
 
 mkdir -p "$build/harness"
-cp -p "$repo/selftests/harness/Kbuild" "$repo/selftests/harness/warn_on_load.c" \
+cp -p "$repo/selftests/harness/Kbuild" "$repo/selftests/harness/"*.c \
 	"$build/harness/"
 if make -s -C "$("$repo/tools/kdir")" M="$build/harness" modules >"$out" 2>&1; then
 	"$run" -- insmod "$build/harness/warn_on_load.ko" >"$out" 2>&1
@@ -48,8 +48,21 @@ if make -s -C "$("$repo/tools/kdir")" M="$build/harness" modules >"$out" 2>&1; t
 	[ "$rc" != 0 ] && grep -q 'kernel log shows a report' "$out" &&
 		grep -q 'WARNING:' "$out"
 	tap $? "vm/run fails a run whose kernel log shows a WARNING (got $rc)"
+
+	# insmod sleeps a minute in state D, reported after 5 to 10 s.  The
+	# run must end with insmod's stack shown, before the module's init
+	# returns ("insmod returned" would follow otherwise).
+	"$run" --append sysctl.kernel.hung_task_timeout_secs=5 -- \
+		sh -c 'insmod "$1"; echo "insmod returned"' sh \
+		"$build/harness/hang_on_load.ko" >"$out" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] && grep -q 'vmrun: job stopped: a task hung' "$out" &&
+		grep -q 'hang_on_load_init' "$out" &&
+		grep -q 'blocked for more than' "$out" &&
+		! grep -q 'insmod returned' "$out"
+	tap $? "vm/run ends a run whose task hangs, showing its stack (1, got $rc)"
 else
-	tap 1 "building the WARN_ON(1) module"
+	tap 1 "building the harness modules"
 fi
 
 "$run" --load -- bpftrace -l 'tracepoint:vmarena:*' >"$out" 2>&1
