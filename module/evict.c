@@ -110,46 +110,6 @@ static void evict_bits_entry(void *arg, struct vmarena_space *space,
 		*pte &= ~b->bit;
 }
 
-static bool evict_young(void *arg, u32 frame, bool clear)
-{
-	struct evict_bits b = { .bit = VMARENA_PTE_ACCESSED, .clear = clear };
-
-	evict_each(arg, frame, evict_bits_entry, &b);
-	if (b.seen && clear)
-		vmarena_share_unmap(arg, vmarena_frame_table()[frame].vpn, 1);
-	return b.seen;
-}
-
-/*
- * Written since its slot copy (if any) was made: a page never written
- * since its first touch holds zeros (every copy of a page is dirty).
- */
-static bool evict_dirty(void *arg, u32 frame)
-{
-	struct evict_bits b = { .bit = VMARENA_PTE_DIRTY };
-
-	evict_each(arg, frame, evict_bits_entry, &b);
-	return b.seen;
-}
-
-/* A page being read in is not up to date until the read succeeds. */
-static bool evict_busy(void *arg, u32 frame)
-{
-	return !PageUptodate(vmarena_frame_page(frame));
-}
-
-static u32 evict_random(void *arg)
-{
-	return get_random_u32();
-}
-
-static const struct vmarena_policy_ops evict_ops = {
-	.young = evict_young,
-	.dirty = evict_dirty,
-	.busy = evict_busy,
-	.random = evict_random,
-};
-
 /* Writes one batch has in flight at most; then it waits for them. */
 #define EVICT_RUNS	4
 
@@ -177,6 +137,76 @@ struct evict {
 	unsigned int nr_runs;
 	struct vmarena_swap_io io;
 	struct evict_run runs[EVICT_RUNS];
+	u64 young_first;	/* evict_young_note() */
+	u64 young_nr;
+};
+
+/*
+ * A page a policy found accessed, its bit cleared: its hardware mappings
+ * go, so that its next access faults and sets the bit again.  Pages of a
+ * run of neighbouring page numbers are zapped in one call (a sweep of the
+ * clock's hand passes a freshly written range in order), when the next
+ * page does not extend the run and once the pick is done.  Space locked
+ * throughout, so no fault sets the bit again meanwhile.
+ */
+static void evict_young_flush(struct evict *e)
+{
+	if (e->young_nr)
+		vmarena_share_unmap(e->space, e->young_first, e->young_nr);
+	e->young_nr = 0;
+}
+
+static void evict_young_note(struct evict *e, u64 vpn)
+{
+	if (e->young_nr && vpn == e->young_first + e->young_nr) {
+		e->young_nr++;
+		return;
+	}
+	evict_young_flush(e);
+	e->young_first = vpn;
+	e->young_nr = 1;
+}
+
+static bool evict_young(void *arg, u32 frame, bool clear)
+{
+	struct evict_bits b = { .bit = VMARENA_PTE_ACCESSED, .clear = clear };
+	struct evict *e = arg;
+
+	evict_each(e->space, frame, evict_bits_entry, &b);
+	if (b.seen && clear)
+		evict_young_note(e, vmarena_frame_table()[frame].vpn);
+	return b.seen;
+}
+
+/*
+ * Written since its slot copy (if any) was made: a page never written
+ * since its first touch holds zeros (every copy of a page is dirty).
+ */
+static bool evict_dirty(void *arg, u32 frame)
+{
+	struct evict_bits b = { .bit = VMARENA_PTE_DIRTY };
+	struct evict *e = arg;
+
+	evict_each(e->space, frame, evict_bits_entry, &b);
+	return b.seen;
+}
+
+/* A page being read in is not up to date until the read succeeds. */
+static bool evict_busy(void *arg, u32 frame)
+{
+	return !PageUptodate(vmarena_frame_page(frame));
+}
+
+static u32 evict_random(void *arg)
+{
+	return get_random_u32();
+}
+
+static const struct vmarena_policy_ops evict_ops = {
+	.young = evict_young,
+	.dirty = evict_dirty,
+	.busy = evict_busy,
+	.random = evict_random,
 };
 
 /* A victim that cannot go now: unlocked, back in the ring as the newest. */
@@ -291,7 +321,7 @@ static void evict_one(struct evict *e, u32 frame)
 		evict_putback(e, frame);
 		return;
 	}
-	if (evict_dirty(e->space, frame))
+	if (evict_dirty(e, frame))
 		e->frames[e->nr_dirty++] = frame;
 	else if (f->slot != VMARENA_NO_SLOT)
 		evict_finish(e, frame, f->slot, EVICT_CLEAN);
@@ -408,10 +438,12 @@ static void evict_start(struct evict *e, struct vmarena_space *space,
 	e->done = 0;
 	e->pending = 0;
 	e->nr_runs = 0;
+	e->young_nr = 0;
 	vmarena_swap_io_init(&e->io);
 	n = vmarena_policy_pick(e->policy, &space->lru, vmarena_frame_table(),
-				&evict_ops, space, e->frames,
+				&evict_ops, e, e->frames,
 				min_t(u64, want, VMARENA_EVICT_BATCH), &scanned);
+	evict_young_flush(e);
 	space->c.policy_scans += scanned;
 	atomic64_add(scanned, &evict_policy.scans[e->policy]);
 	atomic64_add(scanned, &vmarena_counters.policy_scans);

@@ -245,6 +245,43 @@ TEST(the_same_loop_under_random_faults_well_under_every_time)
 	EXPECT_GT(75, loop_faults(_metadata, "random"));
 }
 
+/*
+ * The clock's hand clears the accessed bit of each page it passes and
+ * zaps its mappings, so that the page's next access faults and sets the
+ * bit again: at a cap of 4, a fifth page makes the hand pass pages 0 to 3
+ * (all accessed) and come back to evict page 0; then pages 1 and 3 are
+ * read through the mapping, and only they are accessed again.
+ */
+TEST(pages_the_clock_passed_are_noticed_when_read_through_a_mapping)
+{
+	struct vmarena_pte_info e[5];
+	volatile char *p;
+	int fd, i;
+
+	need_swap(_metadata);
+	use_policy("clock");
+	fd = open_space(_metadata);
+	ASSERT_EQ(0, set_limit(fd, 0, 4));
+	p = map(fd, 5, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < 5; i++)
+		p[i * PAGE] = (char)(i + 1);
+	ASSERT_EQ(0, translate(fd, 0, 5, e));
+	EXPECT_TRUE(e[0].flags & VMARENA_PTE_INFO_SWAPPED);
+	for (i = 1; i < 4; i++) {
+		EXPECT_TRUE(e[i].flags & VMARENA_PTE_INFO_PRESENT) TH_LOG("page %d", i);
+		EXPECT_FALSE(e[i].flags & VMARENA_PTE_INFO_ACCESSED) TH_LOG("page %d", i);
+	}
+	EXPECT_EQ(2, p[1 * PAGE]);
+	EXPECT_EQ(4, p[3 * PAGE]);
+	ASSERT_EQ(0, translate(fd, 0, 5, e));
+	EXPECT_TRUE(e[1].flags & VMARENA_PTE_INFO_ACCESSED);
+	EXPECT_FALSE(e[2].flags & VMARENA_PTE_INFO_ACCESSED);
+	EXPECT_TRUE(e[3].flags & VMARENA_PTE_INFO_ACCESSED);
+	munmap((void *)p, 5 * PAGE);
+	close(fd);
+}
+
 /* Writes @n pages of a new space beyond @skip pages: pressure on the arena. */
 static void pressure(struct __test_metadata *_metadata, __u64 n)
 {
