@@ -193,68 +193,71 @@ static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
 #define VMARENA_ZERO_AROUND	16
 
 /*
- * The pages of the aligned window of 16 around a read of a hole, within
- * the VMA, get the zero page too when no leaf node covers any of them
- * (untouched memory: all holes), those whose PTE is none; a sequential
- * read of fresh memory then faults once a window, as fault-around maps a
- * resident page's neighbours.  Space locked (fault_zero()).
+ * The pages a read of a hole maps the zero page at: the aligned window of
+ * 16 around it, within the VMA, when no leaf node covers any of them
+ * (untouched memory: all holes), so that a sequential read of fresh
+ * memory faults once a window, as fault-around maps a resident page's
+ * neighbours; else the page alone.  Returns how many, from *@from (page
+ * *@first of the space).  Space locked.
  */
-static void zero_around(struct vm_fault *vmf, struct vmarena_space *space)
+static unsigned int zero_window(struct vm_fault *vmf,
+				struct vmarena_space *space,
+				unsigned long *from, pgoff_t *first)
 {
 	const unsigned long size = VMARENA_ZERO_AROUND << PAGE_SHIFT;
-	struct vm_area_struct *vma = vmf->vma;
-	unsigned long from = max(ALIGN_DOWN(vmf->address, size), vma->vm_start);
-	unsigned long to = min(ALIGN_DOWN(vmf->address, size) + size,
-			       vma->vm_end);
-	pgoff_t first = vmf->pgoff - ((vmf->address - from) >> PAGE_SHIFT);
-	unsigned int i, n = (to - from) >> PAGE_SHIFT;
-	unsigned long addr;
-	u64 mapped;
+	unsigned long base = ALIGN_DOWN(vmf->address, size);
+	unsigned long to = min(base + size, vmf->vma->vm_end);
+	unsigned int n;
 
 	lockdep_assert_held(space->lock);
+	*from = max(base, vmf->vma->vm_start);
+	*first = vmf->pgoff - ((vmf->address - *from) >> PAGE_SHIFT);
+	n = (to - *from) >> PAGE_SHIFT;
 	/* Within one leaf node or two: look at both ends. */
-	if (vmarena_pt_lookup(&space->pt, first) ||
-	    vmarena_pt_lookup(&space->pt, first + n - 1))
-		return;
-	if (!around_mapped(vmf, from, n, &mapped))
-		return;
-	for (i = 0; i < n; i++) {
-		addr = from + (i << PAGE_SHIFT);
-		if (mapped & BIT_ULL(i))
-			continue;	/* the faulting page among them */
-		if (vmf_insert_mixed(vma, addr,
-				     pfn_to_pfn_t(my_zero_pfn(addr))) !=
-		    VM_FAULT_NOPAGE)
-			return;
-		vmarena_space_zero_mapped(space, first + i, true);
-	}
+	if (!vmarena_pt_lookup(&space->pt, *first) &&
+	    !vmarena_pt_lookup(&space->pt, *first + n - 1))
+		return n;
+	*from = vmf->address;
+	*first = vmf->pgoff;
+	return 1;
 }
 
 /*
  * A read of a hole maps the kernel's zero page, read-only (the VMA's
- * protection: write notification), as anonymous memory does: no frame is
- * taken and nothing is charged; its window's holes get it too
- * (zero_around()).  It is mapped under the space lock, so that a frame
- * made for the page afterwards zaps it (space_new_page()); a write to it
- * comes to vmarena_pfn_mkwrite().
+ * protection: write notification), as anonymous memory does, at the page
+ * and its window's holes (zero_window()), the faulting page first: no
+ * frame is taken and nothing is charged.  A neighbour whose PTE is there
+ * is passed over; a page is counted only if its PTE was none (another
+ * thread's fault may have mapped it).  It is mapped under the space lock,
+ * so that a frame made for a page afterwards zaps it (space_new_page());
+ * a write to it comes to vmarena_pfn_mkwrite().
  */
 static vm_fault_t fault_zero(struct vm_fault *vmf, struct vmarena_space *space)
 {
-	vm_fault_t ret;
+	unsigned long from, addr;
+	unsigned int i, j, n, at;
+	vm_fault_t ret = 0;
+	pgoff_t first;
 	u64 mapped;
 
-	lockdep_assert_held(space->lock);
-	/* Counted once: another thread's fault may have mapped it. */
-	if (!around_mapped(vmf, vmf->address, 1, &mapped))
-		mapped = 1;
-	ret = vmf_insert_mixed(vmf->vma, vmf->address,
-			       pfn_to_pfn_t(my_zero_pfn(vmf->address)));
-	if (ret == VM_FAULT_NOPAGE) {
-		vmarena_space_zero_mapped(space, vmf->pgoff, !mapped);
-		zero_around(vmf, space);
+	n = zero_window(vmf, space, &from, &first);
+	at = (vmf->address - from) >> PAGE_SHIFT;
+	if (!around_mapped(vmf, from, n, &mapped))
+		mapped = ~0ULL;		/* not a page table: the page alone */
+	for (j = 0; j < n; j++) {
+		i = (at + j) % n;
+		if (j && (mapped & BIT_ULL(i)))
+			continue;
+		addr = from + ((unsigned long)i << PAGE_SHIFT);
+		ret = vmf_insert_mixed(vmf->vma, addr,
+				       pfn_to_pfn_t(my_zero_pfn(addr)));
+		if (ret != VM_FAULT_NOPAGE)
+			break;
+		vmarena_space_zero_mapped(space, first + i,
+					  !(mapped & BIT_ULL(i)));
 	}
 	mutex_unlock(space->lock);
-	return ret;
+	return j ? VM_FAULT_NOPAGE : ret;
 }
 
 /*
