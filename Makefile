@@ -70,7 +70,7 @@ RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
 	$(BUILD)/helpers/run_probe_own \
 	$(BUILD)/helpers/rewind_probe $(BUILD)/helpers/loop_rewind $(BUILD)/helpers/afl_rewind
 TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
-	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow
+	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow $(BUILD)/bin/bench_ckpt
 
 .PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
 	style sparse layers check-counters clean install

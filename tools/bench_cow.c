@@ -3,7 +3,7 @@
  * bench_cow - copy-on-write and checkpoints against the kernel's ways, in
  * one boot (make bench; Documentation/results.rst).
  *
- *   bench_cow MIB DIRTY REPEAT
+ *   bench_cow MIB REPEAT
  *
  * 1. CLONE of a space with MIB MiB resident vs fork() of a process with
  *    MIB MiB of anonymous memory written: the time of the call, and the
@@ -11,15 +11,10 @@
  *    Fork twice: with the memory in transparent huge pages (the kernel's
  *    default: a few PMDs to copy) and in 4 KiB pages (MADV_NOHUGEPAGE:
  *    a PTE a page, like vmarena's table).
- * 2. An incremental checkpoint of MIB MiB with DIRTY pages rewritten:
- *    vmarena: CHECKPOINT, rewrite, CHECKPOINT, EXPORT of the delta to a
- *    file; the kernel's way on 6.1: clear_refs 4 (soft-dirty), rewrite,
- *    scan /proc/PID/pagemap, copy the dirty pages with process_vm_readv,
- *    write them to a file.  Both files on the same tmpfs.  Also the EXPORT
- *    alone per dirty page against write() of 4 KiB per page to that file.
- * 3. RESTORE per page: rewinding MIB MiB all rewritten since.
+ * 2. RESTORE per page: rewinding MIB MiB all rewritten since.
  *
  * Each figure is the median of REPEAT runs; ratios are vmarena / kernel.
+ * Incremental checkpoints against soft-dirty: bench_ckpt.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,7 +26,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +34,6 @@
 
 #define PAGE 4096UL
 #define MAX_REPEAT 32
-#define SOFT_DIRTY (1ULL << 55)
 
 static void die(const char *what)
 {
@@ -94,12 +87,6 @@ static void write_pages(char *p, unsigned long pages, char v)
 
 	for (i = 0; i < pages; i++)
 		p[i * PAGE] = v;
-}
-
-/* The DIRTY pages rewritten: a fixed pseudo-random spread. */
-static unsigned long dirty_page(unsigned long i, unsigned long pages)
-{
-	return (i * 2654435761UL) % pages;
 }
 
 /* CLONE: the call, then the first write to every page (parent side). */
@@ -168,143 +155,6 @@ static uint64_t ckpt(int fd)
 	return c.generation;
 }
 
-static int sink(void)
-{
-	int fd = open("/tmp/bench_cow.sink", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
-		      0600);
-
-	if (fd < 0)
-		die("sink");
-	return fd;
-}
-
-/* vmarena: checkpoint, rewrite, checkpoint, export the delta. */
-static void vmarena_incr(unsigned long pages, unsigned long dirty,
-			 uint64_t *total, uint64_t *export)
-{
-	int fd = open_space(), out = sink();
-	char *p = map_fd(fd, pages);
-	struct vmarena_export e = { .fd = out, .flags = VMARENA_EXPORT_DELTA };
-	unsigned long i;
-	uint64_t t0, t1;
-
-	write_pages(p, pages, 1);
-	e.base = ckpt(fd);
-	t0 = now_ns();
-	for (i = 0; i < dirty; i++)
-		p[dirty_page(i, pages) * PAGE] = 3;
-	e.generation = ckpt(fd);
-	t1 = now_ns();
-	if (ioctl(fd, VMARENA_IOC_EXPORT, &e))
-		die("EXPORT");
-	*export = (now_ns() - t1) / e.pages;
-	*total = now_ns() - t0;
-	munmap(p, pages * PAGE);
-	close(fd);
-	close(out);
-}
-
-/* The soft-dirty pipeline's scan and copy of @pid's range at @addr. */
-static void soft_dirty_collect(pid_t pid, char *addr, unsigned long pages,
-			       int out)
-{
-	uint64_t *pm = malloc(pages * 8);
-	char path[64], *buf = malloc(PAGE);
-	struct iovec local = { buf, PAGE }, remote = { NULL, PAGE };
-	unsigned long i;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/pagemap", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pread(fd, pm, pages * 8, (uintptr_t)addr / PAGE * 8) !=
-		      (ssize_t)(pages * 8))
-		die("pagemap");
-	for (i = 0; i < pages; i++) {
-		if (!(pm[i] & SOFT_DIRTY))
-			continue;
-		remote.iov_base = addr + i * PAGE;
-		if (process_vm_readv(pid, &local, 1, &remote, 1, 0) != (ssize_t)PAGE ||
-		    write(out, buf, PAGE) != (ssize_t)PAGE)
-			die("process_vm_readv");
-	}
-	close(fd);
-	free(pm);
-	free(buf);
-}
-
-static void write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0 || write(fd, s, strlen(s)) < 0)
-		die(path);
-	close(fd);
-}
-
-/*
- * The kernel's way: a child holds the memory and rewrites pages when told;
- * the parent clears its soft-dirty bits, then scans and copies.
- */
-static void soft_dirty_incr(unsigned long pages, unsigned long dirty,
-			    uint64_t *total)
-{
-	char *p = map_fd(-1, pages), path[64], b;
-	int go[2], done[2], out = sink();
-	unsigned long i;
-	uint64_t t0;
-	pid_t pid;
-
-	write_pages(p, pages, 1);
-	if (pipe(go) || pipe(done))
-		die("pipe");
-	pid = fork();
-	if (!pid) {
-		if (read(go[0], &b, 1) != 1)
-			_exit(1);
-		for (i = 0; i < dirty; i++)
-			p[dirty_page(i, pages) * PAGE] = 3;
-		if (write(done[1], "d", 1) != 1)
-			_exit(1);
-		/* Alive until the parent has read its memory. */
-		_exit(read(go[0], &b, 1) != 1);
-	}
-	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
-	t0 = now_ns();
-	write_str(path, "4");
-	if (write(go[1], "g", 1) != 1 || read(done[0], &b, 1) != 1)
-		die("child");
-	soft_dirty_collect(pid, p, pages, out);
-	*total = now_ns() - t0;
-	if (write(go[1], "x", 1) != 1)
-		die("child");
-	waitpid(pid, NULL, 0);
-	munmap(p, pages * PAGE);
-	close(out);
-	close(go[0]);
-	close(go[1]);
-	close(done[0]);
-	close(done[1]);
-}
-
-/* write() of 4 KiB a page from user memory to the same sink. */
-static uint64_t copy_4k(unsigned long dirty)
-{
-	char *p = map_fd(-1, dirty);
-	int out = sink();
-	unsigned long i;
-	uint64_t t0;
-
-	write_pages(p, dirty, 1);
-	t0 = now_ns();
-	for (i = 0; i < dirty; i++)
-		if (write(out, p + i * PAGE, PAGE) != (ssize_t)PAGE)
-			die("write");
-	t0 = (now_ns() - t0) / dirty;
-	close(out);
-	munmap(p, dirty * PAGE);
-	return t0;
-}
-
 static uint64_t restore_once(unsigned long pages)
 {
 	int fd = open_space();
@@ -329,13 +179,12 @@ static uint64_t restore_once(unsigned long pages)
 int main(int argc, char **argv)
 {
 	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 16;
-	unsigned long dirty = argc > 2 ? strtoul(argv[2], NULL, 0) : 1024;
-	int r, rep = argc > 3 ? atoi(argv[3]) : 5;
+	int r, rep = argc > 2 ? atoi(argv[2]) : 5;
 	unsigned long pages = mib * 256;
 	uint64_t a[6][MAX_REPEAT], m[6], k[MAX_REPEAT];
 
-	if (rep < 1 || rep > MAX_REPEAT || dirty > pages)
-		die("usage: bench_cow MIB DIRTY REPEAT");
+	if (rep < 1 || rep > MAX_REPEAT || argc > 3)
+		die("usage: bench_cow MIB REPEAT");
 	for (r = 0; r < rep; r++) {
 		clone_once(pages, &a[0][r], &a[1][r]);
 		fork_once(pages, false, &a[2][r], &a[3][r]);
@@ -354,25 +203,9 @@ int main(int argc, char **argv)
 	printf("%-22s %8.2fus %8.2fus %6.2f %8.2fus %6.2f\n", "first write per page",
 	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3], m[5] / 1e3,
 	       (double)m[1] / m[5]);
-	for (r = 0; r < rep; r++) {
-		vmarena_incr(pages, dirty, &a[0][r], &a[1][r]);
-		soft_dirty_incr(pages, dirty, &a[2][r]);
-		a[3][r] = copy_4k(dirty);
+	for (r = 0; r < rep; r++)
 		k[r] = restore_once(pages);
-	}
-	for (r = 0; r < 4; r++)
-		m[r] = median(a[r], rep);
-	printf("\n# incremental checkpoint, %lu MiB, %lu pages rewritten (median of %d)\n",
-	       mib, dirty, rep);
-	printf("%-28s %12s %12s %7s\n", "", "vmarena", "soft-dirty", "ratio");
-	printf("%-28s %10.1fms %10.1fms %7.2f\n", "ckpt+rewrite+export",
-	       m[0] / 1e6, m[2] / 1e6, (double)m[0] / m[2]);
-	printf("%-28s %10.2fus %10.2fus %7.2f\n", "... per dirty page",
-	       m[0] / 1e3 / dirty, m[2] / 1e3 / dirty, (double)m[0] / m[2]);
-	printf("%-28s %10.2fus %10.2fus %7.2f\n", "export per page / write 4K",
-	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3]);
 	printf("\n# restore, %lu MiB all rewritten since the checkpoint\n", mib);
 	printf("%-28s %10.2fus\n", "restore per page", median(k, rep) / 1e3);
-	unlink("/tmp/bench_cow.sink");
 	return 0;
 }
