@@ -45,7 +45,8 @@ struct vmarena_lru {
 /**
  * struct vmarena_policy_ops - what a policy asks of the owner of the pages.
  * @young:  whether the page was accessed since the bit was last cleared;
- *          with @clear, clear it (and make the next access noticed).
+ *          with @clear, clear it (and make the next access noticed, by
+ *          the time the pick returns at the latest).
  * @dirty:  whether the page must be written before its frame is reused.
  * @busy:   whether the page cannot be evicted now (under I/O); may be NULL.
  * @random: a random 32-bit number.

@@ -10,7 +10,10 @@
  *    cost per page of the first write afterwards (a COW break in both).
  *    Fork twice: with the memory in transparent huge pages (the kernel's
  *    default: a few PMDs to copy) and in 4 KiB pages (MADV_NOHUGEPAGE:
- *    a PTE a page, like vmarena's table).
+ *    a PTE a page, like vmarena's table).  Each call also less the same
+ *    call with nothing to share (CLONE of an empty space, fork() of this
+ *    process with the memory unmapped): without making the space or the
+ *    process, the page-table work alone.
  * 2. RESTORE per page: rewinding MIB MiB all rewritten since.
  *
  * Each figure is the median of REPEAT runs; ratios are vmarena / kernel.
@@ -112,6 +115,35 @@ static void clone_once(unsigned long pages, uint64_t *call, uint64_t *wr)
 }
 
 /*
+ * The same calls with nothing to share: CLONE of an empty space, fork()
+ * of this process with the benchmark's memory unmapped.  Taken from the
+ * calls above, they leave the page-table work alone.
+ */
+static void empty_once(uint64_t *clone, uint64_t *fork_call)
+{
+	struct vmarena_clone c = { .flags = VMARENA_CLONE_CLOEXEC };
+	int fd = open_space(), cfd;
+	uint64_t t0;
+	pid_t pid;
+
+	t0 = now_ns();
+	cfd = ioctl(fd, VMARENA_IOC_CLONE, &c);
+	*clone = now_ns() - t0;
+	if (cfd < 0)
+		die("CLONE");
+	close(cfd);
+	close(fd);
+	t0 = now_ns();
+	pid = fork();
+	if (!pid)
+		_exit(0);
+	*fork_call = now_ns() - t0;
+	if (pid < 0)
+		die("fork");
+	waitpid(pid, NULL, 0);
+}
+
+/*
  * fork(): the call, then the child's first write to every page; with
  * @small, the memory in 4 KiB pages only (MADV_NOHUGEPAGE), as vmarena's.
  */
@@ -181,7 +213,7 @@ int main(int argc, char **argv)
 	unsigned long mib = argc > 1 ? strtoul(argv[1], NULL, 0) : 16;
 	int r, rep = argc > 2 ? atoi(argv[2]) : 5;
 	unsigned long pages = mib * 256;
-	uint64_t a[6][MAX_REPEAT], m[6], k[MAX_REPEAT];
+	uint64_t a[8][MAX_REPEAT], m[8], k[MAX_REPEAT];
 
 	if (rep < 1 || rep > MAX_REPEAT || argc > 3)
 		die("usage: bench_cow MIB REPEAT");
@@ -189,8 +221,9 @@ int main(int argc, char **argv)
 		clone_once(pages, &a[0][r], &a[1][r]);
 		fork_once(pages, false, &a[2][r], &a[3][r]);
 		fork_once(pages, true, &a[4][r], &a[5][r]);
+		empty_once(&a[6][r], &a[7][r]);
 	}
-	for (r = 0; r < 6; r++)
+	for (r = 0; r < 8; r++)
 		m[r] = median(a[r], rep);
 	printf("# clone vs fork, %lu MiB resident (median of %d); fork of memory\n"
 	       "# in transparent huge pages (the default) and in 4 KiB pages\n",
@@ -200,6 +233,15 @@ int main(int argc, char **argv)
 	printf("%-22s %8.1fus %8.1fus %6.2f %8.1fus %6.2f\n", "clone / fork call",
 	       m[0] / 1e3, m[2] / 1e3, (double)m[0] / m[2], m[4] / 1e3,
 	       (double)m[0] / m[4]);
+	/* Less the empty call: the page-table work alone. */
+	m[0] -= m[6] < m[0] ? m[6] : m[0];
+	m[2] -= m[7] < m[2] ? m[7] : m[2];
+	m[4] -= m[7] < m[4] ? m[7] : m[4];
+	printf("%-22s %8.1fus %8.1fus %6.2f %8.1fus %6.2f\n", "... less an empty one",
+	       m[0] / 1e3, m[2] / 1e3, (double)m[0] / m[2], m[4] / 1e3,
+	       (double)m[0] / m[4]);
+	printf("%-22s %8.1fus %8.1fus\n", "empty clone / fork", m[6] / 1e3,
+	       m[7] / 1e3);
 	printf("%-22s %8.2fus %8.2fus %6.2f %8.2fus %6.2f\n", "first write per page",
 	       m[1] / 1e3, m[3] / 1e3, (double)m[1] / m[3], m[5] / 1e3,
 	       (double)m[1] / m[5]);
