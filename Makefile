@@ -226,7 +226,7 @@ $(BUILD)/bin/fuzz_kernel: tools/fuzz_kernel.c include/uapi/linux/vmarena.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $< -pthread
 
-$(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h
+$(BUILD)/bin/%: tools/%.c include/uapi/linux/vmarena.h tools/bench_pool.h
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $<
 

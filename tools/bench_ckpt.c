@@ -27,6 +27,9 @@
  *   memcpy      a 4 KiB memcpy() at its best: 4096 of them between two
  *               buffers of 16 pages already faulted in.
  *
+ * Each side is timed once the pool of frames zeroed ahead is full again
+ * (bench_pool.h): the first touches drained it.
+ *
  * Prints, per size and count, the medians of the cost per dirty page and
  * the ranges over the rounds of vmarena / soft-dirty and of vmarena /
  * memcpy (each round's own figures paired).
@@ -51,6 +54,8 @@
 #include <unistd.h>
 
 #include <linux/vmarena.h>
+
+#include "bench_pool.h"
 
 #define PAGE 4096UL
 #define MAX_REPEAT 32
@@ -184,6 +189,7 @@ static uint64_t vmarena_round(unsigned long pages, const unsigned long *d,
 		die("mmap /dev/vmarena");
 	write_all(p, pages);
 	e.base = checkpoint(fd);
+	bench_settle_pool();
 	perf_ctl("enable\n");
 	t0 = now_ns();
 	rewrite(p, d, dirty);
@@ -302,6 +308,7 @@ static uint64_t soft_dirty_round(unsigned long pages, const unsigned long *d,
 	if (pid < 0 || read(done[0], &store, sizeof(store)) != sizeof(store))
 		die("child");
 	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
+	bench_settle_pool();
 	t0 = now_ns();
 	write_str(path, "4");
 	t = now_ns() - t0;

@@ -14,7 +14,7 @@
  *    call with nothing to share (CLONE of an empty space, fork() of this
  *    process with the memory unmapped): without making the space or the
  *    process, the page-table work alone.  Each call is timed once the
- *    pool of frames zeroed ahead is full again (settle_pool()).
+ *    pool of frames zeroed ahead is full again (bench_pool.h).
  * 2. RESTORE per page: rewinding MIB MiB all rewritten since.
  *
  * Each figure is the median of REPEAT runs; ratios are vmarena / kernel.
@@ -35,6 +35,8 @@
 #include <unistd.h>
 
 #include <linux/vmarena.h>
+
+#include "bench_pool.h"
 
 #define PAGE 4096UL
 #define MAX_REPEAT 32
@@ -93,39 +95,6 @@ static void write_pages(char *p, unsigned long pages, char v)
 		p[i * PAGE] = v;
 }
 
-/*
- * Waits, 5 s at most, until the pool of frames zeroed ahead is back at its
- * target (debugfs zeroed_target): the first touches just made took frames
- * from it, and the kthread refilling it would otherwise run during the
- * call timed next, taking host time from it when one host thread runs
- * both vCPUs (tools/vm/run).  Nothing to wait for without debugfs.
- */
-static void settle_pool(void)
-{
-	uint64_t v[VMARENA_NR_GLOBAL_STATS];
-	struct vmarena_stats st = {
-		.which = VMARENA_STATS_GLOBAL,
-		.count = VMARENA_NR_GLOBAL_STATS,
-		.values = (uintptr_t)v,
-	};
-	long long target = -1;
-	FILE *f = fopen("/sys/kernel/debug/vmarena/zeroed_target", "r");
-	int fd = open_space(), i;
-
-	if (f && fscanf(f, "%lld", &target) != 1)
-		target = -1;
-	if (f)
-		fclose(f);
-	for (i = 0; target >= 0 && i < 5000; i++) {
-		if (ioctl(fd, VMARENA_IOC_STATS, &st))
-			die("STATS");
-		if ((long long)v[VMARENA_STAT_ZEROED_POOL] >= target)
-			break;
-		usleep(1000);
-	}
-	close(fd);
-}
-
 /* CLONE: the call, then the first write to every page (parent side). */
 static void clone_once(unsigned long pages, uint64_t *call, uint64_t *wr)
 {
@@ -135,7 +104,7 @@ static void clone_once(unsigned long pages, uint64_t *call, uint64_t *wr)
 	uint64_t t0;
 
 	write_pages(p, pages, 1);
-	settle_pool();
+	bench_settle_pool();
 	t0 = now_ns();
 	cfd = ioctl(fd, VMARENA_IOC_CLONE, &c);
 	*call = now_ns() - t0;
@@ -161,7 +130,7 @@ static void empty_once(uint64_t *clone, uint64_t *fork_call)
 	uint64_t t0;
 	pid_t pid;
 
-	settle_pool();
+	bench_settle_pool();
 	t0 = now_ns();
 	cfd = ioctl(fd, VMARENA_IOC_CLONE, &c);
 	*clone = now_ns() - t0;
@@ -196,7 +165,7 @@ static void fork_once(unsigned long pages, bool small, uint64_t *call,
 	write_pages(p, pages, 1);
 	if (pipe(res))
 		die("pipe");
-	settle_pool();
+	bench_settle_pool();
 	t0 = now_ns();
 	pid = fork();
 	if (!pid) {
