@@ -59,8 +59,10 @@ if make -s -C "$("$repo/tools/kdir")" M="$build/harness" modules >"$out" 2>&1; t
 	[ "$rc" = 1 ] && grep -q 'vmrun: job stopped: a task hung' "$out" &&
 		grep -q 'hang_on_load_init' "$out" &&
 		grep -q 'blocked for more than' "$out" &&
+		grep -q '^qemu-probe: thread .*(qemu-system-x86)' "$out" &&
+		grep -q '^qemu-probe: .*swapdev.* queue 0:' "$out" &&
 		! grep -q 'insmod returned' "$out"
-	tap $? "vm/run ends a run whose task hangs, showing its stack (1, got $rc)"
+	tap $? "vm/run ends a run whose task hangs, showing its stack and QEMU's (1, got $rc)"
 else
 	tap 1 "building the harness modules"
 fi
