@@ -455,19 +455,33 @@ TEST(a_write_error_keeps_the_page_resident_and_intact)
 }
 
 /*
- * A page-out of five batches, two in flight at a time, whose first write
- * fails while the next batch is sent: the failed run's pages stay (their
- * slots retired), a later batch writes them, and every page reads back
- * whole.
+ * A page-out of two runs of slots or more, in flight together, whose first
+ * write fails while the next is sent: the failed run's pages stay (their
+ * slots retired), a later run writes them, and every page reads back whole.
+ * The space is filled under a resident cap of 200, which evicts its own
+ * pages as it goes: the arena never runs short, so the page-out daemon
+ * stays asleep and 199 dirty pages are still resident for the page-out.
+ * (Filled without a cap, the daemon's batch of 128 could take all that was
+ * left, and the write meant to fail would never be sent.)
  */
 TEST(a_write_error_amid_a_long_page_out_loses_no_page)
 {
-	const int n = 5 * 128;
-	int fd;
-	char *p = filled_space(_metadata, "fifo", n, 11, &fd);
+	const int n = 5 * 128, cap = 200;
+	__u64 resident;
+	char *p;
+	int fd, i;
 
-	ASSERT_NE(NULL, p);
+	need_swap(_metadata);
+	use_policy("fifo");
+	fd = open_space(_metadata);
 	ASSERT_TRUE(only_space_alive(fd));
+	ASSERT_EQ(0, set_limit(fd, 0, cap));
+	p = map(fd, n, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < n; i++)
+		fill(p, i, 11);
+	resident = space_stat(fd, VMARENA_SPACE_STAT_RESIDENT);
+	ASSERT_LT(128, resident);		/* two runs to write */
 	ASSERT_EQ(0, write_str(VMARENA_DBG "fail_swap_writes", "1"));
 	ASSERT_EQ(0, set_limit(fd, 0, 1));
 	EXPECT_LT(0, space_stat(fd, VMARENA_SPACE_STAT_IO_ERRORS));
