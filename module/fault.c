@@ -174,18 +174,19 @@ static bool around_mapped(struct vm_fault *vmf, unsigned long addr,
 	pte_t *ptes;
 
 	*mapped = 0;
+	/* No table: vm_insert_pages() would allocate one (compat.h). */
 	if (pmd_none(pmd))
-		return true;
+		return !VMARENA_MAP_PAGES_ATOMIC;
 	if (!pmd_present(pmd) || pmd_trans_huge(pmd) || pmd_bad(pmd))
 		return false;
 	/* The window lies in one page table (do_fault_around()). */
-	ptes = pte_offset_map(vmf->pmd, addr);
+	ptes = vmarena_pte_map(vmf->pmd, pmd, addr);
 	if (!ptes)	/* from 6.5: the table went meanwhile */
 		return false;
 	for (i = 0; i < n; i++)
 		if (!pte_none(ptep_get(ptes + i)))
 			*mapped |= BIT_ULL(i);
-	pte_unmap(ptes);
+	vmarena_pte_unmap(ptes);
 	return true;
 }
 
@@ -561,16 +562,18 @@ static vm_fault_t vmarena_map_pages(struct vm_fault *vmf, pgoff_t start,
  * dirty read-only PTE of a shared mapping with write notification
  * writable at once, without .page_mkwrite (can_change_pte_writable()): a
  * write through it would reach the frame a clone or a generation shares.
- * Zapped, each page faults in again (mmap_lock, held for writing, keeps
- * this mm's faults out meanwhile).
+ * Zapped, each page faults in again (mmap_lock, held for writing, and
+ * the VMA marked written, keep this mm's faults out meanwhile).
  */
 static int vmarena_mprotect(struct vm_area_struct *vma, unsigned long start,
 			    unsigned long end, unsigned long newflags)
 {
-	if (newflags & VM_WRITE)
-		vmarena_space_unmap(vma->vm_private_data,
-				    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
-				    (end - start) >> PAGE_SHIFT);
+	if (!(newflags & VM_WRITE))
+		return 0;
+	vma_start_write(vma);	/* no fault under the VMA lock (compat.h) */
+	vmarena_space_unmap(vma->vm_private_data,
+			    vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT),
+			    (end - start) >> PAGE_SHIFT);
 	return 0;
 }
 
@@ -603,7 +606,7 @@ int vmarena_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vmarena_range_pages(vma->vm_pgoff, vma_pages(vma)))
 		return -EINVAL;
-	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP | VM_MIXEDMAP);
 	vma->vm_private_data = vmarena_file_space(file);
 	vma->vm_ops = &vmarena_vm_ops;
 	vmarena_count(&vmarena_counters.mmaps);

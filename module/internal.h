@@ -81,7 +81,7 @@
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #endif
 
 #include <linux/vmarena.h>

@@ -30,7 +30,8 @@
 /**
  * struct vmarena_swap - the backing device.
  * @lock:  protects everything below (attach, detach, display).
- * @bdev:  the device, opened exclusively; NULL when none is attached.
+ * @dev:   the device, opened exclusively; its bdev is NULL when none is
+ *         attached.
  * @path:  the path it was attached by.
  * @slots: its slots (allocation and freeing also under @lock, so that a
  *         detach never races with them).
@@ -44,7 +45,7 @@
  */
 struct vmarena_swap {
 	struct mutex lock;	/* see the kernel-doc above */
-	struct block_device *bdev;
+	struct vmarena_bdev dev;
 	char path[VMARENA_SWAP_PATH_MAX];
 	struct vmarena_slots slots;
 	u32 *extra;
@@ -57,8 +58,6 @@ static struct vmarena_swap swap = {
 	.lock = __MUTEX_INITIALIZER(swap.lock),
 };
 
-#define SWAP_MODE	(FMODE_READ | FMODE_WRITE | FMODE_EXCL)
-
 /* The default per-user limit counts the slots that can hold a page. */
 static void swap_tell_users(void)
 {
@@ -66,23 +65,23 @@ static void swap_tell_users(void)
 	vmarena_user_set_swap_slots(swap.slots.nr - swap.slots.retired);
 }
 
-static int swap_open(const char *path, struct block_device **bdev, u64 *nr)
+static int swap_open(const char *path, struct vmarena_bdev *dev, u64 *nr)
 {
 	struct block_device *b;
+	int ret = vmarena_bdev_open(dev, path, &swap);
 
-	b = blkdev_get_by_path(path, SWAP_MODE, &swap);
-	if (IS_ERR(b))
-		return PTR_ERR(b);
+	if (ret)
+		return ret;
+	b = dev->bdev;
 	/* Slots are u32 in frame descriptors; U32_MAX is no slot. */
 	*nr = min_t(u64, bdev_nr_bytes(b) >> VMARENA_PAGE_SHIFT, U32_MAX - 1);
 	if (*nr < VMARENA_SWAP_MIN_SLOTS ||
 	    bdev_logical_block_size(b) > VMARENA_PAGE_SIZE) {
 		pr_err("swap device %s is too small (%llu slots of 4 KiB, %u needed) or has blocks over 4 KiB\n",
 		       path, *nr, VMARENA_SWAP_MIN_SLOTS);
-		blkdev_put(b, SWAP_MODE);
+		vmarena_bdev_close(dev);
 		return -EINVAL;
 	}
-	*bdev = b;
 	return 0;
 }
 
@@ -97,7 +96,7 @@ static int swap_open(const char *path, struct block_device **bdev, u64 *nr)
 int vmarena_swap_attach(const char *path)
 {
 	struct vmarena_user **owner;
-	struct block_device *bdev;
+	struct vmarena_bdev dev;
 	u64 nr, *map, *bad;
 	u32 *extra;
 	bool busy;
@@ -106,7 +105,7 @@ int vmarena_swap_attach(const char *path)
 	if (!*path || strlen(path) >= VMARENA_SWAP_PATH_MAX)
 		return -EINVAL;
 	mutex_lock(&swap.lock);
-	busy = swap.bdev;
+	busy = swap.dev.bdev;
 	mutex_unlock(&swap.lock);
 	if (busy)
 		return -EBUSY;
@@ -115,7 +114,7 @@ int vmarena_swap_attach(const char *path)
 	 * directory locks, under which a fault (getdents into a mapping of a
 	 * space) may need the swap lock.
 	 */
-	ret = swap_open(path, &bdev, &nr);
+	ret = swap_open(path, &dev, &nr);
 	if (ret)
 		return ret;
 	map = kvcalloc(vmarena_slots_words(nr), sizeof(u64), GFP_KERNEL);
@@ -127,11 +126,11 @@ int vmarena_swap_attach(const char *path)
 		goto out;
 	mutex_lock(&swap.lock);
 	ret = -EBUSY;
-	if (!swap.bdev) {
+	if (!swap.dev.bdev) {
 		vmarena_slots_init(&swap.slots, map, bad, nr);
 		swap.extra = extra;
 		swap.owner = owner;
-		swap.bdev = bdev;
+		swap.dev = dev;
 		strscpy(swap.path, path, sizeof(swap.path));
 		swap_tell_users();
 		ret = 0;
@@ -146,7 +145,7 @@ out:
 	kvfree(bad);
 	kvfree(extra);
 	kvfree(owner);
-	blkdev_put(bdev, SWAP_MODE);
+	vmarena_bdev_close(&dev);
 	return ret;
 }
 
@@ -154,14 +153,14 @@ out:
 static void swap_release(void)
 {
 	lockdep_assert_held(&swap.lock);
-	blkdev_put(swap.bdev, SWAP_MODE);
+	vmarena_bdev_close(&swap.dev);
 	kvfree(swap.slots.map);
 	kvfree(swap.slots.bad);
 	kvfree(swap.extra);
 	kvfree(swap.owner);
 	swap.extra = NULL;
 	swap.owner = NULL;
-	swap.bdev = NULL;
+	swap.dev.bdev = NULL;
 	swap.path[0] = '\0';
 	memset(&swap.slots, 0, sizeof(swap.slots));
 	swap_tell_users();
@@ -177,9 +176,9 @@ int vmarena_swap_detach(void)
 	int ret = 0;
 
 	mutex_lock(&swap.lock);
-	if (swap.bdev && READ_ONCE(swap.slots.used))
+	if (swap.dev.bdev && READ_ONCE(swap.slots.used))
 		ret = -EBUSY;
-	else if (swap.bdev)
+	else if (swap.dev.bdev)
 		swap_release();
 	mutex_unlock(&swap.lock);
 	return ret;
@@ -189,7 +188,7 @@ int vmarena_swap_detach(void)
 void vmarena_swap_exit(void)
 {
 	mutex_lock(&swap.lock);
-	if (swap.bdev) {
+	if (swap.dev.bdev) {
 		WARN_ON_ONCE(swap.slots.used);
 		swap_release();
 	}
@@ -227,7 +226,7 @@ unsigned int vmarena_swap_alloc(unsigned int want, u64 *first)
 	unsigned int n = 0;
 
 	mutex_lock(&swap.lock);
-	if (swap.bdev)
+	if (swap.dev.bdev)
 		n = vmarena_slots_alloc(&swap.slots, want, first);
 	mutex_unlock(&swap.lock);
 	return n;
@@ -257,7 +256,7 @@ static void swap_uncharge(u64 slot)
 void vmarena_swap_free(u64 slot, bool retire)
 {
 	mutex_lock(&swap.lock);
-	if (WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr))
+	if (WARN_ON_ONCE(!swap.dev.bdev || slot >= swap.slots.nr))
 		goto out;
 	if (swap.extra[slot]) {
 		/* Another entry still holds it: a suspect slot is theirs too. */
@@ -318,7 +317,7 @@ unsigned int vmarena_swap_holders(u64 slot)
 	unsigned int n = 1;
 
 	mutex_lock(&swap.lock);
-	if (swap.bdev && slot < swap.slots.nr)
+	if (swap.dev.bdev && slot < swap.slots.nr)
 		n += swap.extra[slot];
 	mutex_unlock(&swap.lock);
 	return n;
@@ -332,7 +331,7 @@ unsigned int vmarena_swap_holders(u64 slot)
 void vmarena_swap_dup(u64 slot)
 {
 	mutex_lock(&swap.lock);
-	if (!WARN_ON_ONCE(!swap.bdev || slot >= swap.slots.nr) &&
+	if (!WARN_ON_ONCE(!swap.dev.bdev || slot >= swap.slots.nr) &&
 	    !swap.extra[slot]++)
 		atomic64_inc(&vmarena_counters.pages_shared);
 	mutex_unlock(&swap.lock);
@@ -357,7 +356,7 @@ static struct bio *swap_bio_alloc(blk_opf_t op, u64 slot, const u32 *frames,
 	struct bio *bio;
 	unsigned int i;
 
-	bio = bio_alloc(swap.bdev, n, op, GFP_NOIO);
+	bio = bio_alloc(swap.dev.bdev, n, op, GFP_NOIO);
 	bio->bi_iter.bi_sector = slot << (VMARENA_PAGE_SHIFT - SECTOR_SHIFT);
 	for (i = 0; i < n; i++)
 		__bio_add_page(bio, frames ? vmarena_frame_page(frames[i]) : page,
@@ -557,7 +556,7 @@ void vmarena_swap_counts(u64 *nr, u64 *used, u64 *retired)
 int vmarena_swap_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&swap.lock);
-	seq_printf(m, "%-14s %s\n", "device", swap.bdev ? swap.path : "-");
+	seq_printf(m, "%-14s %s\n", "device", swap.dev.bdev ? swap.path : "-");
 	seq_printf(m, "%-14s %llu\n", "slots", swap.slots.nr);
 	seq_printf(m, "%-14s %llu\n", "used", swap.slots.used);
 	seq_printf(m, "%-14s %llu\n", "free",
