@@ -161,4 +161,15 @@ static inline void vma_start_write(struct vm_area_struct *vma)
 }
 #endif
 
+/*
+ * The kernel's zero page in a mapping of a space.  On 6.12,
+ * vmf_insert_mixed() refuses the zero page in a shared mapping that may be
+ * written (vm_mixed_zeropage_allowed(): a long-term pin of the zero page
+ * would go stale once .pfn_mkwrite replaced it), which every mapping of a
+ * space is.  There a read of a hole takes a zeroed frame, as a write does:
+ * the module parameter zero_page is N and refuses Y.
+ */
+#define VMARENA_ZERO_PAGE_MAPPABLE \
+	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0))
+
 #endif /* _VMARENA_COMPAT_H */

@@ -39,9 +39,10 @@
 
 /*
  * Module parameter zero_page: a read of a hole maps the kernel's zero
- * page (fault_zero()) rather than making a zeroed frame.
+ * page (fault_zero()) rather than making a zeroed frame.  Off, and only
+ * off, where the kernel refuses it (VMARENA_ZERO_PAGE_MAPPABLE).
  */
-bool vmarena_zero_page = true;
+bool vmarena_zero_page = VMARENA_ZERO_PAGE_MAPPABLE;
 
 static u64 fault_clock(void)
 {

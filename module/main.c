@@ -30,9 +30,28 @@ module_param_named(space_max_pages, vmarena_space_max_pages, ulong, 0644);
 MODULE_PARM_DESC(space_max_pages,
 		 "Default cap on a space's pages; 0 for half the arena (default 0)");
 
-module_param_named(zero_page, vmarena_zero_page, bool, 0644);
+/* zero_page=Y is refused where the kernel refuses its zero page (compat.h). */
+static int zero_page_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int ret = kstrtobool(val, &on);
+
+	if (ret)
+		return ret;
+	if (on && !VMARENA_ZERO_PAGE_MAPPABLE)
+		return -EINVAL;
+	WRITE_ONCE(vmarena_zero_page, on);
+	return 0;
+}
+
+static const struct kernel_param_ops zero_page_ops = {
+	.set = zero_page_set,
+	.get = param_get_bool,
+};
+
+module_param_cb(zero_page, &zero_page_ops, &vmarena_zero_page, 0644);
 MODULE_PARM_DESC(zero_page,
-		 "A read of a page never written maps the kernel's zero page, no frame (default Y)");
+		 "A read of a page never written maps the kernel's zero page, no frame (default Y; N and only N on Linux 6.12)");
 
 static char *swap_dev;
 module_param(swap_dev, charp, 0444);

@@ -96,13 +96,16 @@ fi
 
 # run_load "PROGRAMS" [MODULE_PARAM=VALUE ...]: one load, its programs,
 # then the free-count and unload checks.
-# A program that turned the module parameter zero_page off and left it so
-# fails; the parameter is put back for the next one.
+# A program that changed the module parameter zero_page and left it so
+# fails; the parameter is put back to its load-time value (Y, but N on a
+# kernel that refuses the zero page: Documentation/compat.rst) for the
+# next one.
+zp=/sys/module/vmarena/parameters/zero_page
 zero_page_back() {	# zero_page_back PROGRAM
-	zp=/sys/module/vmarena/parameters/zero_page
-	[ "$(cat "$zp")" = Y ] && return
-	echo Y >"$zp"
-	tap 1 "$1 left the module parameter zero_page at N"
+	left=$(cat "$zp")
+	[ "$left" = "$load_zp" ] && return
+	echo "$load_zp" >"$zp"
+	tap 1 "$1 left the module parameter zero_page at $left"
 }
 
 run_load() {
@@ -113,6 +116,7 @@ run_load() {
 		return
 	fi
 	load_free=$(free_frames)
+	load_zp=$(cat "$zp")
 	for t in $progs; do
 		[ -x "$bin/$t" ] || { tap 1 "$t: no such test program"; continue; }
 		tap_judge "$t" "$test_timeout" "$bin/$t" || failed=1
