@@ -36,7 +36,8 @@
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
-	mmap_assert_write_locked(vma->vm_mm);
+	/* mmap_assert_write_locked() needs dump_mm(), not exported on 6.1. */
+	lockdep_assert_held_write(&vma->vm_mm->mmap_lock);
 	vma->vm_flags |= flags;
 }
 #endif
@@ -157,7 +158,7 @@ static inline void vmarena_pte_unmap(pte_t *pte)
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
 static inline void vma_start_write(struct vm_area_struct *vma)
 {
-	mmap_assert_write_locked(vma->vm_mm);
+	lockdep_assert_held_write(&vma->vm_mm->mmap_lock);
 }
 #endif
 
