@@ -211,6 +211,7 @@ TEST_F(rw, new_pages_become_holes_and_discarded_pages_come_back)
 	struct rw_res r;
 	__u64 gen = fill_and_take(self->fd, self->p, self->model, 64);
 	unsigned int i;
+	int zp;
 
 	for (i = 64; i < 74; i++)
 		fill_page(self->p, i, 0x33);		/* first touches */
@@ -221,9 +222,15 @@ TEST_F(rw, new_pages_become_holes_and_discarded_pages_come_back)
 	EXPECT_EQ(0, r.copied);
 	EXPECT_EQ(64, space_stat(self->fd, VMARENA_SPACE_STAT_PAGES));
 	EXPECT_TRUE(matches(self->p, self->model));
-	/* Reading the 64 holes mapped the zero page: nothing to set back. */
+	/*
+	 * Reading the 64 holes mapped the zero page: nothing to set back.
+	 * Where the kernel refuses the zero page (Linux 6.12) the reads took
+	 * frames, and the rewind makes the 64 pages holes again.
+	 */
+	zp = zero_page_default();
+	ASSERT_LE(0, zp);
 	ASSERT_EQ(0, rewind_to(self->fd, gen, &r));
-	EXPECT_EQ(0, r.reset);
+	EXPECT_EQ(zp ? 0 : 64, r.reset);
 	EXPECT_EQ(64, space_stat(self->fd, VMARENA_SPACE_STAT_PAGES));
 	/* Nothing left noted. */
 	ASSERT_EQ(0, rewind_to(self->fd, gen, &r));

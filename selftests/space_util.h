@@ -165,6 +165,37 @@ static inline int set_zero_page(bool on)
 	return ret;
 }
 
+/*
+ * Puts zero_page back to its default after a test turned it off: Y, or N
+ * on a kernel that refuses its zero page in a space's mappings, where the
+ * module refuses Y (-EINVAL; Linux 6.12, Documentation/compat.rst).
+ * 1 when reads of holes map the zero page, 0 when they take frames, or
+ * -errno.
+ */
+static inline int zero_page_default(void)
+{
+	int ret = set_zero_page(true);
+
+	if (ret == -EINVAL)
+		return 0;
+	return ret ? ret : 1;
+}
+
+/*
+ * True when reads of holes map the zero page (zero_page back at its
+ * default, Y); a test about the zero page skips, NO_ZERO_PAGE, when not.
+ */
+#define NO_ZERO_PAGE \
+	"the kernel refuses its zero page in a space's mappings (Linux 6.12, Documentation/compat.rst)"
+
+static inline bool zero_page_mapped(struct __test_metadata *_metadata)
+{
+	int zp = zero_page_default();
+
+	ASSERT_LE(0, zp);
+	return zp;
+}
+
 static inline int range_ioctl(int fd, unsigned long cmd, __u64 off, __u64 len)
 {
 	struct vmarena_range r = { .offset = off, .length = len };

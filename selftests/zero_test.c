@@ -41,6 +41,8 @@ TEST(a_read_of_a_hole_maps_the_zero_page_and_takes_no_frame)
 	char buf[PAGE];
 	__u64 n;
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(NULL, p);
 	/* One read: its window of 16 (6 at least, here) gets the zero page. */
 	ASSERT_EQ(0, p[5 * PAGE]);
@@ -99,6 +101,8 @@ TEST(a_read_of_a_hole_beside_a_written_page_maps_that_page_alone)
 	int fd = open_space(_metadata);
 	volatile char *p = map(fd, 16, 0);	/* the write comes first */
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
 	ASSERT_EQ(0, p[PAGE]);
@@ -120,6 +124,8 @@ TEST(the_first_write_after_reads_reaches_every_mapping_in_every_process)
 	int to_child[2], to_parent[2], status;
 	pid_t pid;
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(NULL, a);
 	ASSERT_NE(NULL, b);
 	ASSERT_TRUE(read_zeros(a, 0, 4));	/* inherited by the child */
@@ -283,6 +289,8 @@ TEST(a_window_across_two_windows_of_page_numbers_marks_both)
 	int fd = open_space(_metadata);
 	char *area, *p;
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	area = mmap(NULL, 48 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0);
 	ASSERT_NE(MAP_FAILED, area);
@@ -304,6 +312,8 @@ TEST(a_read_beyond_the_caps_maps_zeros_and_a_write_there_is_sigbus)
 	int fd = open_space(_metadata);
 	char *p = map(fd, 8, 0), v = 1;
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, set_limit(fd, 1, 0));
 	ASSERT_TRUE(touch_survives_sigbus(p));
@@ -324,10 +334,12 @@ TEST(with_zero_page_off_a_read_of_a_hole_takes_a_frame)
 	int fd = open_space(_metadata);
 	char *p = map(fd, 4, 0);
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(NULL, p);
 	ASSERT_EQ(0, set_zero_page(false));
 	EXPECT_TRUE(read_zeros(p, 0, 2));
-	EXPECT_EQ(0, set_zero_page(true));
+	EXPECT_LE(0, zero_page_default());
 	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_RESIDENT));
 	EXPECT_EQ(2, sstat(fd, VMARENA_SPACE_STAT_FAULTS_FIRST_TOUCH));
 	EXPECT_EQ(0, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
@@ -344,6 +356,8 @@ TEST(a_read_only_mapping_made_writable_writes_a_frame_not_the_zero_page)
 	char *p = mmap(NULL, 2 * PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	char *q = map(fd, 2, 0);
 
+	if (!zero_page_mapped(_metadata))
+		SKIP(return, NO_ZERO_PAGE);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_NE(NULL, q);
 	ASSERT_TRUE(read_zeros(p, 0, 2));
@@ -464,8 +478,10 @@ TEST_F_TIMEOUT(race, writes_racing_reads_of_holes_in_another_process_are_always_
 			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	volatile unsigned int *p = (void *)map(fd, RACE_PAGES, 0);
 	unsigned int round, i;
+	int zp = zero_page_default();
 	pid_t pid;
 
+	ASSERT_LE(0, zp);
 	ASSERT_NE(MAP_FAILED, r);
 	ASSERT_NE(NULL, p);
 	pid = fork();
@@ -487,7 +503,9 @@ TEST_F_TIMEOUT(race, writes_racing_reads_of_holes_in_another_process_are_always_
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
 	EXPECT_EQ(0, r->bad);
-	EXPECT_LE(RACE_ROUNDS * RACE_PAGES, sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
+	if (zp)		/* else the reads took frames (Linux 6.12) */
+		EXPECT_LE(RACE_ROUNDS * RACE_PAGES,
+			  sstat(fd, VMARENA_SPACE_STAT_FAULTS_ZERO));
 	munmap((void *)p, RACE_PAGES * PAGE);
 	munmap(r, sizeof(*r));
 	close(fd);
