@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hang_on_load.c - a module whose load sleeps uninterruptibly for a
- * minute, so that insmod is a hung task once hung_task_timeout_secs is
- * shorter than that.
+ * hang_on_load.c - a module whose load sleeps uninterruptibly for five
+ * minutes, so that insmod is a hung task once hung_task_timeout_secs is
+ * shorter than that, and stays one longer than the guest waits for the
+ * host's look at QEMU (120 s at most).
  *
  * Used only by selftests/vm_harness.sh to prove that tools/vm/run ends a
  * run in which a task hangs, showing the blocked task's stack.
@@ -12,7 +13,7 @@
 
 static int __init hang_on_load_init(void)
 {
-	msleep(60 * MSEC_PER_SEC);
+	msleep(300 * MSEC_PER_SEC);
 	return 0;
 }
 
@@ -23,4 +24,4 @@ static void __exit hang_on_load_exit(void)
 module_init(hang_on_load_init);
 module_exit(hang_on_load_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("vmarena harness test: an uninterruptible minute at load");
+MODULE_DESCRIPTION("vmarena harness test: five uninterruptible minutes at load");
