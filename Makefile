@@ -22,10 +22,17 @@
 #   make module-debug   the module built for the debug kernel
 #   make clean
 #
-# KDIR defaults to the running kernel's build tree when it exists, else to
-# the Debian headers of the installed linux-image-amd64 (tools/kdir).
+#   make module-kver KVER=6.12   the module for another installed kernel,
+#                   in build/kernel/<its version>/
+#
+# KVER picks the kernel to build for and to boot in the VM (KVER=6.12, or
+# an exact version); unset, the running kernel when its headers are
+# installed, else Debian's 6.1, the reference (tools/kdir says which, and
+# why).  KDIR overrides the build tree alone.
 
+export KVER
 KDIR ?= $(shell tools/kdir)
+KDIR_WHY = $(if $(filter file,$(origin KDIR)),$(shell tools/kdir --why),KDIR=$(KDIR), as given)
 BUILD := $(CURDIR)/build
 SRCTAR := /usr/src/linux-source-6.1.tar.xz
 LINUX_SRC := $(BUILD)/linux-src
@@ -72,7 +79,7 @@ RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
 TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow $(BUILD)/bin/bench_ckpt
 
-.PHONY: all module module-debug userspace deps check demo bench fuzz fuzz-kernel stress \
+.PHONY: all module module-debug module-kver userspace deps check demo bench fuzz fuzz-kernel stress \
 	style sparse layers check-counters clean install
 
 # libvmarena (tools/lib/vmarena): a static and a shared library (soname
@@ -91,18 +98,32 @@ PREFIX ?= /usr/local
 all: module userspace
 
 module:
+	@echo "vmarena: building for $(KDIR_WHY)"
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# copy_module DIR: the module's sources copied to DIR (cp -p keeps make's
+# view of what changed), to build there for a kernel other than KDIR's.
+define copy_module
+	mkdir -p $(1)/module $(1)/include/uapi/linux && \
+	cp -p Kbuild $(1)/ && cp -p $(MODULE_SRCS) $(1)/module/ && \
+	cp -p include/uapi/linux/vmarena.h $(1)/include/uapi/linux/
+endef
+
 # The debug kernel's tree differs from the stock one, so the module is built
-# from a copy of the sources in build/debug/ (cp -p keeps make's view of
-# what changed).
+# from a copy of the sources in build/debug/.
 module-debug:
 	@dkdir=$$(tools/vm/build-debug-kernel | sed -n 's/^KDIR=//p') && \
 	test -n "$$dkdir" && \
-	mkdir -p $(BUILD)/debug/module $(BUILD)/debug/include/uapi/linux && \
-	cp -p Kbuild $(BUILD)/debug/ && cp -p $(MODULE_SRCS) $(BUILD)/debug/module/ && \
-	cp -p include/uapi/linux/vmarena.h $(BUILD)/debug/include/uapi/linux/ && \
+	$(call copy_module,$(BUILD)/debug) && \
 	$(MAKE) -C $$dkdir M=$(BUILD)/debug modules
+
+# The module for the kernel KVER names, in build/kernel/<version>/.
+module-kver:
+	@test -n "$(KVER)" || { echo "make module-kver: say which kernel (KVER=6.12)" >&2; exit 2; }
+	@kdir=$$(tools/kdir) && ver=$$(tools/kdir --version) && \
+	echo "vmarena: building for $$(tools/kdir --why), in build/kernel/$$ver" && \
+	$(call copy_module,$(BUILD)/kernel/$$ver) && \
+	$(MAKE) -C $$kdir M=$(BUILD)/kernel/$$ver modules
 
 userspace: $(LIB) $(UNIT_TESTS) $(VM_TESTS) $(VM_TESTS32) $(VM_SCRIPTS) $(TOOLS) $(FUZZ)
 
@@ -297,6 +318,7 @@ install: module $(LIB) $(BUILD)/bin/vmarena $(RUN_SHIM)
 
 check: deps
 	@$(MAKE) --no-print-directory all module-debug
+	@$(MAKE) --no-print-directory module-kver KVER=6.12
 	@tools/check
 
 demo: deps

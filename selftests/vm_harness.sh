@@ -26,8 +26,21 @@ tap() {	# tap RESULT DESCRIPTION
 
 "$run" -- sh -c 'exit 3' >"$out" 2>&1
 rc=$?
-[ "$rc" = 3 ]
-tap $? "vm/run passes the command's exit status through (3, got $rc)"
+kver=$("$repo/tools/kdir" --version)
+[ "$rc" = 3 ] && grep -q "^# vm/run: booting stock kernel $kver .*built for $kver\$" "$out"
+tap $? "vm/run passes the command's exit status through and names the kernels (3, got $rc)"
+
+# A module built for one kernel is never loaded into another: the run
+# refuses to boot.
+other=$(ls /boot/vmlinuz-* | grep -v -- "-$kver\$" | head -n 1)
+if [ -n "$other" ] && [ -e "$repo/vmarena.ko" ]; then
+	"$run" --kernel "$other" --load -- true >"$out" 2>&1
+	rc=$?
+	[ "$rc" = 2 ] && grep -q "is built for $kver, not for the kernel this run boots" "$out"
+	tap $? "vm/run refuses a module built for another kernel (2, got $rc)"
+else
+	echo "ok - vm/run refuses a module built for another kernel # SKIP one kernel installed"
+fi
 
 "$run" -- sh -c 'echo c > /proc/sysrq-trigger' >"$out" 2>&1
 rc=$?
