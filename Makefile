@@ -79,7 +79,7 @@ RUN_PROBES := $(BUILD)/helpers/run_probe $(BUILD)/helpers/run_probe_cxx \
 TOOLS := $(RUN_PROBES) $(BUILD)/bin/bench_rewind $(BUILD)/bin/vmarena $(BUILD)/bin/fuzz_kernel $(BUILD)/bin/bench_fault $(BUILD)/bin/bench_swap \
 	$(BUILD)/bin/replay $(BUILD)/bin/bench_policy $(BUILD)/bin/bench_cow $(BUILD)/bin/bench_ckpt
 
-.PHONY: all module module-debug module-kver userspace deps check demo bench fuzz fuzz-kernel stress \
+.PHONY: all module module-debug module-kver install-module install-tools dkms-src dkms-install dkms-remove deb userspace deps check demo bench fuzz fuzz-kernel stress \
 	style sparse layers check-counters clean install
 
 # libvmarena (tools/lib/vmarena): a static and a shared library (soname
@@ -284,37 +284,99 @@ $(BUILD)/helpers/run_probe_cxx: selftests/run_probe_cxx.cc
 deps:
 	@tools/deps
 
-# The module under /lib/modules/<its kernel>/extra/, the udev rule under
-# /etc/udev/rules.d/ (Documentation/vmarena.rst, "Opening the device to a
-# group"), libvmarena (header, libraries, pkg-config file, man pages),
-# the uapi header, the CLI and the allocator `vmarena run` preloads
-# (lib/vmarena/, where the CLI looks for it) under $(PREFIX) (default
-# /usr/local).  Without DESTDIR,
-# also depmod, the group vmarena and a reload of udev's rules; with DESTDIR
+# make install: install-module, then install-tools; without DESTDIR also
+# depmod, the group vmarena and a reload of udev's rules; with DESTDIR
 # (staging, packaging) only the files.
-install: module $(LIB) $(BUILD)/bin/vmarena $(RUN_SHIM)
-	@kver=$$(modinfo -F vermagic vmarena.ko | cut -d' ' -f1) && \
-	install -D -m 0644 vmarena.ko $(DESTDIR)/lib/modules/$$kver/extra/vmarena.ko && \
-	install -D -m 0644 tools/udev/60-vmarena.rules \
-		$(DESTDIR)/etc/udev/rules.d/60-vmarena.rules && \
-	install -D -m 0644 $(LIB_HDR) $(DESTDIR)$(PREFIX)/include/libvmarena.h && \
-	install -D -m 0644 include/uapi/linux/vmarena.h \
-		$(DESTDIR)$(PREFIX)/include/linux/vmarena.h && \
-	install -D -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libvmarena.a && \
-	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.$(LIB_VERSION) && \
-	ln -sf libvmarena.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.1 && \
-	ln -sf libvmarena.so.1 $(DESTDIR)$(PREFIX)/lib/libvmarena.so && \
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man3 && \
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
-		$(LIB_SRC)/libvmarena.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libvmarena.pc && \
-	install -m 0644 $(BUILD)/man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/ && \
-	install -D -m 0755 $(BUILD)/bin/vmarena $(DESTDIR)$(PREFIX)/bin/vmarena && \
-	install -D -m 0644 $(RUN_SHIM) $(DESTDIR)$(PREFIX)/lib/vmarena/libvmarena-run.so && \
-	if [ -z "$(DESTDIR)" ]; then \
-		depmod -a $$kver && \
+#
+# install-module: the module for KDIR's kernel through the kernel's own
+# modules_install, under /lib/modules/<its kernel>/extra/.
+# install-tools: under $(PREFIX) (default /usr/local) the CLI and its
+# man page, the allocator `vmarena run` preloads (lib/vmarena/, where the
+# CLI looks for it), libvmarena (header, libraries, pkg-config file, man
+# pages), the uapi header and the bpftrace scripts (share/vmarena/
+# bpftrace/); the udev rule in $(UDEVDIR) (Documentation/vmarena.rst,
+# "Opening the device to a group").
+UDEVDIR ?= /etc/udev/rules.d
+VERSION := $(LIB_VERSION)
+CLI_MAN := $(BUILD)/man/man1/vmarena.1
+
+install: install-module install-tools
+	@if [ -z "$(DESTDIR)" ]; then \
+		depmod -a "$$(modinfo -F vermagic vmarena.ko | cut -d' ' -f1)" && \
 		{ getent group vmarena >/dev/null || groupadd --system vmarena; } && \
 		{ udevadm control --reload 2>/dev/null || true; }; \
 	fi
+
+# (Debian's kernels would sign it with a key their headers do not carry:
+# it stays unsigned, CONFIG_MODULE_SIG_ALL cleared; depmod comes after.)
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra CONFIG_MODULE_SIG_ALL= modules_install
+
+install-tools: $(LIB) $(BUILD)/bin/vmarena $(RUN_SHIM) $(CLI_MAN)
+	install -D -m 0644 tools/udev/60-vmarena.rules $(DESTDIR)$(UDEVDIR)/60-vmarena.rules
+	install -D -m 0644 $(LIB_HDR) $(DESTDIR)$(PREFIX)/include/libvmarena.h
+	install -D -m 0644 include/uapi/linux/vmarena.h \
+		$(DESTDIR)$(PREFIX)/include/linux/vmarena.h
+	install -D -m 0644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libvmarena.a
+	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.$(LIB_VERSION)
+	ln -sf libvmarena.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/libvmarena.so.1
+	ln -sf libvmarena.so.1 $(DESTDIR)$(PREFIX)/lib/libvmarena.so
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man3
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		$(LIB_SRC)/libvmarena.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libvmarena.pc
+	install -m 0644 $(BUILD)/man/man3/*.3 $(DESTDIR)$(PREFIX)/share/man/man3/
+	install -D -m 0644 $(CLI_MAN) $(DESTDIR)$(PREFIX)/share/man/man1/vmarena.1
+	install -D -m 0755 $(BUILD)/bin/vmarena $(DESTDIR)$(PREFIX)/bin/vmarena
+	install -D -m 0644 $(RUN_SHIM) $(DESTDIR)$(PREFIX)/lib/vmarena/libvmarena-run.so
+	install -D -m 0755 -t $(DESTDIR)$(PREFIX)/share/vmarena/bpftrace tools/bpftrace/*.bt
+
+# DKMS: the module's sources, with dkms.conf, under
+# $(DESTDIR)/usr/src/vmarena-$(VERSION)/ (dkms-src); dkms-install adds them
+# to DKMS and has it build and install the module for KVER's kernel, or
+# when KVER is unset for every installed kernel with headers; DKMS builds
+# it again for each kernel installed later.  dkms-remove undoes it all.
+DKMS_SRC = $(DESTDIR)/usr/src/vmarena-$(VERSION)
+
+dkms-src:
+	@rm -rf $(DKMS_SRC) && \
+	$(call copy_module,$(DKMS_SRC)) && \
+	sed 's/@VERSION@/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+dkms-install: dkms-src
+	@command -v dkms >/dev/null || { echo "make dkms-install: dkms missing (apt-get install dkms)" >&2; exit 1; }
+	dkms add vmarena/$(VERSION)
+	@if [ -n "$(KVER)" ]; then kernels=$$(tools/kdir --version); \
+	else kernels=$$(for d in /lib/modules/*/build; do [ -d "$$d" ] && basename "$$(dirname "$$d")"; done); fi; \
+	test -n "$$kernels" || { echo "make dkms-install: no kernel with headers installed" >&2; exit 1; }; \
+	for k in $$kernels; do \
+		echo "vmarena: DKMS builds for kernel $$k"; \
+		dkms install vmarena/$(VERSION) -k "$$k" || exit 1; \
+	done
+
+dkms-remove:
+	@if dkms status vmarena/$(VERSION) 2>/dev/null | grep -q .; then \
+		dkms remove vmarena/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
+# make deb: vmarena-dkms and vmarena-tools in build/deb/ (tools/mkdeb,
+# dpkg-deb), from trees staged by dkms-src and install-tools (PREFIX=/usr,
+# the udev rule in /lib/udev/rules.d/, where packages put theirs).
+DEB_DIR := $(BUILD)/deb
+
+deb: $(LIB) $(BUILD)/bin/vmarena $(RUN_SHIM) $(CLI_MAN)
+	@rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	@$(MAKE) --no-print-directory -s dkms-src DESTDIR=$(DEB_DIR)/stage/dkms
+	@$(MAKE) --no-print-directory -s install-tools DESTDIR=$(DEB_DIR)/stage/tools \
+		PREFIX=/usr UDEVDIR=/lib/udev/rules.d
+	@tools/mkdeb $(VERSION) $(DEB_DIR)
+
+# The CLI's man page, from its --help (help2man) and tools/vmarena.h2m.
+$(CLI_MAN): $(BUILD)/bin/vmarena tools/vmarena.h2m
+	@mkdir -p $(dir $@)
+	help2man --no-discard-stderr --no-info --version-string=$(VERSION) \
+		--name "drive and inspect the vmarena virtual-memory module" \
+		--include tools/vmarena.h2m -o $@ $(BUILD)/bin/vmarena
 
 check: deps
 	@$(MAKE) --no-print-directory all module-debug

@@ -7,7 +7,8 @@
 # "Opening the device to a group"), and libvmarena where a program finds
 # it through pkg-config (Documentation/libvmarena.rst): a shared library
 # with its soname and versioned symbols, a static one, the headers and the
-# man pages.  Prints TAP; exit status 1 when a check failed.
+# man pages, and the CLI with its man page and the bpftrace scripts.
+# Prints TAP; exit status 1 when a check failed.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dest=$(mktemp -d)
@@ -27,7 +28,7 @@ check() {	# check DESCRIPTION COMMAND...
 	fi
 }
 
-echo "1..11"
+echo "1..13"
 check "make install DESTDIR=... succeeds" \
 	make -s -C "$repo" install DESTDIR="$dest"
 kver=$(modinfo -F vermagic "$repo/vmarena.ko" | cut -d' ' -f1)
@@ -74,4 +75,11 @@ check "the CLI, and vmarena run's allocator where the CLI looks for it" \
 check "the installed uapi header is the repository's" \
 	cmp -s "$repo/include/uapi/linux/vmarena.h" \
 	"$dest/usr/local/include/linux/vmarena.h"
+check "vmarena(1), the CLI's man page, lists its commands" \
+	sh -c "grep -q '^\.TH VMARENA \"1\"' '$dest/usr/local/share/man/man1/vmarena.1' &&
+	       grep -q 'swap attach' '$dest/usr/local/share/man/man1/vmarena.1'"
+check "the bpftrace scripts, executable, under share/vmarena/bpftrace/" \
+	sh -c "for f in '$repo'/tools/bpftrace/*.bt; do
+		cmp -s \"\$f\" '$dest/usr/local/share/vmarena/bpftrace/'\$(basename \"\$f\") &&
+		test -x '$dest/usr/local/share/vmarena/bpftrace/'\$(basename \"\$f\") || exit 1; done"
 exit $failed
