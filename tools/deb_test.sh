@@ -3,7 +3,8 @@
 #
 # tools/deb_test.sh - make deb's packages install into a root of their
 # own, DKMS builds the module there for Debian's 6.1 and 6.12, and each
-# module it built loads in the VM booted on its own kernel.
+# module it built loads in the VM booted on its own kernel; the packages
+# purge cleanly; then make dkms-install and dkms-remove, in that root.
 #
 # The root is an overlay on this machine's own root (what make deps
 # installed: dkms, compilers, both kernels' headers), with vmarena taken
@@ -34,12 +35,24 @@ check() {	# check DESCRIPTION COMMAND...
 	cat "$dir/out" >>"$dir/log"
 }
 
-teardown() {
-	for m in dev/pts dev sys proc; do
-		mountpoint -q "$root/$m" && umount "$root/$m"
+# The root: an overlay of / (which does not take in what is mounted on
+# it), with /proc, /sys, /dev and this tree bound in.
+mount_root() {
+	local m
+	mount -t overlay overlay \
+		-o "lowerdir=/,upperdir=$up,workdir=$dir/work" "$root" || return 1
+	for m in proc sys dev dev/pts; do
+		mount --bind "/$m" "$root/$m" || return 1
 	done
-	mountpoint -q "$root" && umount "$root"
-	true
+	mkdir -p "$root$repo" && mount --bind "$repo" "$root$repo"
+}
+
+teardown() {
+	local m
+	for m in "$repo" /dev/pts /dev /sys /proc; do
+		! mountpoint -q "$root$m" || umount "$root$m"
+	done
+	! mountpoint -q "$root" || umount "$root"
 }
 
 if [ "$(id -u)" != 0 ] || ! command -v dkms >/dev/null; then
@@ -52,7 +65,7 @@ k612=$(KVER=6.12 "$repo/tools/kdir" --version) || exit 1
 # merged-/usr system (Debian 12's default).
 mods=$up$(readlink -f /lib)/modules
 
-echo "1..9"
+echo "1..11"
 teardown 2>/dev/null
 rm -rf "$dir"
 mkdir -p "$up" "$dir/work" "$root"
@@ -61,9 +74,7 @@ trap teardown EXIT
 trap 'exit 1' TERM INT
 check "make deb builds vmarena-dkms and vmarena-tools" \
 	make -s -C "$repo" deb
-mount -t overlay overlay \
-	-o "lowerdir=/,upperdir=$up,workdir=$dir/work" "$root" || exit 1
-for m in proc sys dev dev/pts; do mount --bind "/$m" "$root/$m"; done
+mount_root || exit 1
 # No vmarena in the new root, whatever this machine has.
 rm -rf "$root"/var/lib/dkms/vmarena "$root"/usr/src/vmarena-* \
 	"$root"/lib/modules/*/updates/dkms/vmarena.ko*
@@ -95,10 +106,19 @@ for k in "$k61" "$k612"; do
 		env KVER="$k" "$repo/tools/vm/run" --timeout 300 --module "${ko:-none}" \
 		--load -- "$up/usr/bin/vmarena" info
 done
+mount_root || exit 1
 check "dpkg removes both packages, and DKMS its modules" \
-	sh -c "mount -t overlay overlay -o 'lowerdir=/,upperdir=$up,workdir=$dir/work' '$root' &&
-		for m in proc sys dev dev/pts; do mount --bind /\$m '$root/'\$m; done &&
-		chroot '$root' dpkg --purge vmarena-tools vmarena-dkms &&
+	sh -c "chroot '$root' dpkg --purge vmarena-tools vmarena-dkms &&
 		! ls '$root'/lib/modules/*/updates/dkms/vmarena.ko* 2>/dev/null &&
 		! ls -d '$root'/usr/src/vmarena-* 2>/dev/null"
+
+# Without packages: make dkms-install in the same root, from this tree.
+check "make dkms-install has DKMS build for $k61 and $k612" \
+	chroot "$root" sh -c "make -s -C '$repo' dkms-install &&
+		modinfo -F vermagic /lib/modules/$k61/updates/dkms/vmarena.ko* | grep -q '^$k61 ' &&
+		modinfo -F vermagic /lib/modules/$k612/updates/dkms/vmarena.ko* | grep -q '^$k612 '"
+check "make dkms-remove takes the module and its sources away" \
+	chroot "$root" sh -c "make -s -C '$repo' dkms-remove &&
+		! ls /lib/modules/*/updates/dkms/vmarena.ko* 2>/dev/null &&
+		! ls -d /usr/src/vmarena-* /var/lib/dkms/vmarena 2>/dev/null"
 exit $failed
