@@ -369,10 +369,11 @@ TEST(zero_page_y_is_refused_exactly_on_kernels_from_6_12)
 	unsigned int major = 0, minor = 0;
 	bool refuses;
 	char val[4] = "";
-	int fd;
+	int fields, fd;
 
 	ASSERT_EQ(0, uname(&u));
-	ASSERT_EQ(2, sscanf(u.release, "%u.%u", &major, &minor));
+	fields = sscanf(u.release, "%u.%u", &major, &minor);
+	ASSERT_EQ(2, fields);
 	refuses = major > 6 || (major == 6 && minor >= 12);
 	EXPECT_EQ(refuses ? -EINVAL : 0, set_zero_page(true));
 	fd = open("/sys/module/vmarena/parameters/zero_page", O_RDONLY);
